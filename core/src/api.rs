@@ -1,0 +1,261 @@
+//! The plain functions the `comeback` CLI and the app's commands both call, and the
+//! serialisable transfer types they hand to a front end. Each function is one user
+//! action: it validates, writes through the vault (one commit, one transaction) or reads
+//! the mirror, and returns a value or an [`Error`] with a stable code.
+
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use crate::error::{Error, Result};
+use crate::keys::RecoveryKey;
+use crate::model::{self, Date, Entry, Record};
+use crate::vault::{KeySource, Report, Vault};
+
+/// Creates a vault; the recovery key is returned once and stored nowhere.
+pub fn init(dir: &Path, source: &KeySource) -> Result<(Vault, RecoveryKey)> {
+    Vault::create(dir, source)
+}
+
+pub fn open(dir: &Path, source: &KeySource) -> Result<Vault> {
+    Vault::open(dir, source)
+}
+
+/// What a new journal entry needs; the date defaults to today.
+#[derive(Debug, Clone, Default)]
+pub struct NewEntry {
+    pub text: String,
+    pub mood: Option<u8>,
+    pub tags: Vec<String>,
+    pub date: Option<Date>,
+}
+
+pub fn today() -> Date {
+    chrono::Local::now().date_naive()
+}
+
+pub fn add_entry(vault: &mut Vault, new: NewEntry) -> Result<Entry> {
+    let mut entry = Entry {
+        id: model::new_id(),
+        date: new.date.unwrap_or_else(today),
+        text: new.text,
+        mood: new.mood,
+        tags: new.tags,
+        created_ms: crate::vault::now_millis(),
+    };
+    entry.normalise();
+    vault.put(&entry)?;
+    Ok(entry)
+}
+
+/// A change to an entry; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct EntryEdit {
+    pub text: Option<String>,
+    pub mood: Option<Option<u8>>,
+    pub tags: Option<Vec<String>>,
+    pub date: Option<Date>,
+}
+
+pub fn edit_entry(vault: &mut Vault, id: &str, edit: EntryEdit) -> Result<Entry> {
+    let mut entry: Entry = vault.require(id)?;
+    if let Some(text) = edit.text {
+        entry.text = text;
+    }
+    if let Some(mood) = edit.mood {
+        entry.mood = mood;
+    }
+    if let Some(tags) = edit.tags {
+        entry.tags = tags;
+    }
+    if let Some(date) = edit.date {
+        entry.date = date;
+    }
+    entry.normalise();
+    vault.put(&entry)?;
+    Ok(entry)
+}
+
+pub fn get_entry(vault: &Vault, id: &str) -> Result<Entry> {
+    vault.require(id)
+}
+
+pub fn list_entries(vault: &Vault, limit: usize) -> Result<Vec<Entry>> {
+    vault.list(limit, 0)
+}
+
+pub fn delete_entry(vault: &mut Vault, id: &str) -> Result<()> {
+    vault.delete(Entry::KIND, id)
+}
+
+/// One search result, as a front end shows it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SearchHit {
+    pub kind: String,
+    pub id: String,
+    pub title: String,
+    pub snippet: String,
+    pub date: String,
+}
+
+pub fn search(vault: &Vault, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+    Ok(vault
+        .search(query, limit)?
+        .into_iter()
+        .map(|h| SearchHit {
+            date: h.sort_key.chars().take(10).collect(),
+            kind: h.kind,
+            id: h.id,
+            title: h.title,
+            snippet: h.snippet,
+        })
+        .collect())
+}
+
+/// The doctor's findings, as a front end shows them.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DoctorReport {
+    pub healthy: bool,
+    pub documents: usize,
+    pub records: usize,
+    pub problems: Vec<String>,
+    pub damaged_chunks: Vec<String>,
+    pub rebuilt: bool,
+}
+
+/// Checks the mirror against the documents; with `rebuild`, rebuilds it first.
+pub fn doctor(vault: &mut Vault, rebuild: bool) -> Result<DoctorReport> {
+    if rebuild {
+        vault.rebuild_mirror()?;
+    }
+    let report: Report = vault.doctor()?;
+    Ok(DoctorReport {
+        healthy: report.healthy(),
+        documents: report.documents,
+        records: report.records,
+        problems: report.problems,
+        damaged_chunks: report
+            .quarantined
+            .iter()
+            .map(|q| format!("{} chunk #{}: {}", q.doc, q.seq, q.reason))
+            .collect(),
+        rebuilt: rebuild,
+    })
+}
+
+/// Entries written on this month and day in earlier years, newest first.
+pub fn on_this_day(vault: &Vault, date: Date) -> Result<Vec<Entry>> {
+    use chrono::Datelike;
+    let pattern = format!("%-{:02}-{:02}%", date.month(), date.day());
+    let this_year = format!("{:04}", date.year());
+    Ok(vault
+        .rows_like::<Entry>(&pattern)?
+        .into_iter()
+        .filter(|e| !e.date.format("%Y").to_string().eq(&this_year))
+        .collect())
+}
+
+/// Logs a message sent to a contact and marks the contact as reached that day, as one
+/// action: both are written or neither is.
+pub fn log_outreach(vault: &mut Vault, outreach: model::Outreach) -> Result<model::Outreach> {
+    let mut contact: model::Contact = vault.require(&outreach.contact_id)?;
+    if contact.last_contact.is_none_or(|d| d < outreach.date) {
+        contact.last_contact = Some(outreach.date);
+    }
+    vault.put_pair(&outreach, &contact)?;
+    Ok(outreach)
+}
+
+/// Contacts due a message, weak ties first (see [`model::due_contacts`]).
+pub fn due_contacts(vault: &Vault, today: Date) -> Result<Vec<model::Contact>> {
+    let all: Vec<model::Contact> = vault.list(usize::MAX >> 1, 0)?;
+    Ok(model::due_contacts(&all, today).into_iter().cloned().collect())
+}
+
+/// Hours logged on a project per week (keyed by the week's Monday), oldest first.
+pub fn hours_per_week(vault: &Vault, project_id: &str) -> Result<Vec<(Date, f64)>> {
+    let logs: Vec<model::TimeLog> = vault.list(usize::MAX >> 1, 0)?;
+    Ok(model::hours_per_week(&logs, project_id))
+}
+
+// ----- every other kind, through the same few verbs -----
+
+/// Adds a record of any kind (its id must be fresh: use [`model::new_id`]).
+pub fn add<R: Record>(vault: &mut Vault, record: R) -> Result<R> {
+    if vault.get::<R>(record.id())?.is_some() {
+        return Err(Error::Invalid(model::Invalid::new(
+            "id",
+            format!("a {} with id {} exists already; edit it instead", R::KIND, record.id()),
+        )));
+    }
+    vault.put(&record)?;
+    Ok(record)
+}
+
+pub fn get<R: Record>(vault: &Vault, id: &str) -> Result<R> {
+    vault.require(id)
+}
+
+pub fn list<R: Record>(vault: &Vault, limit: usize) -> Result<Vec<R>> {
+    vault.list(limit, 0)
+}
+
+pub fn delete<R: Record>(vault: &mut Vault, id: &str) -> Result<()> {
+    vault.delete(R::KIND, id)
+}
+
+/// Replaces a record with an edited copy (validated as a whole).
+pub fn save<R: Record>(vault: &mut Vault, record: R) -> Result<R> {
+    vault.require::<R>(record.id())?;
+    vault.put(&record)?;
+    Ok(record)
+}
+
+/// Edits a record by a JSON merge patch (RFC 7386): fields present in `patch` replace
+/// the record's, `null` clears an optional field. The id cannot change.
+pub fn patch<R: Record>(vault: &mut Vault, id: &str, patch: &Json) -> Result<R> {
+    let current: R = vault.require(id)?;
+    let mut json = serde_json::to_value(&current)
+        .map_err(|e| Error::Io(format!("could not read the {} back: {e}", R::KIND)))?;
+    merge_patch(&mut json, patch);
+    if let Json::Object(o) = &mut json {
+        o.insert("id".into(), Json::String(id.to_string()));
+    }
+    let record: R = serde_json::from_value(json).map_err(|e| {
+        Error::Invalid(model::Invalid::new(
+            R::KIND,
+            format!("that change does not fit a {}: {e}", R::KIND),
+        ))
+    })?;
+    vault.put(&record)?;
+    Ok(record)
+}
+
+fn merge_patch(target: &mut Json, patch: &Json) {
+    match (target, patch) {
+        (Json::Object(t), Json::Object(p)) => {
+            for (k, v) in p {
+                if v.is_null() {
+                    t.remove(k);
+                } else {
+                    merge_patch(t.entry(k.clone()).or_insert(Json::Null), v);
+                }
+            }
+        }
+        (t, p) => *t = p.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_merge_patch_replaces_fields_and_null_removes_them() {
+        let mut doc = json!({"a": 1, "b": {"c": 2, "d": 3}});
+        merge_patch(&mut doc, &json!({"a": 5, "b": {"c": null}}));
+        assert_eq!(doc, json!({"a": 5, "b": {"d": 3}}));
+    }
+}

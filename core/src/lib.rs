@@ -1,0 +1,20 @@
+//! comeback-core: every rule of Comeback, with no user interface.
+//!
+//! `model` holds the domain types and their invariants; `doc` maps them into Automerge
+//! documents (the truth); `store` is the encrypted SQLite file holding the documents'
+//! chunks and the mirror the screens read; `keys` keeps secrets in the OS keychain;
+//! `vault` ties these into one folder opened by one process; `api` is the set of plain
+//! functions the CLI and the app both call; `sample` generates a ten-year journal for
+//! benchmarks and tests.
+
+pub mod api;
+pub mod doc;
+pub mod error;
+pub mod keys;
+pub mod model;
+pub mod sample;
+pub mod store;
+pub mod vault;
+
+pub use error::{Error, Result};
+pub use vault::{KeySource, Vault};

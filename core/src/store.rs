@@ -1,0 +1,470 @@
+//! The one encrypted SQLite file of a vault (SQLCipher).
+//!
+//! It holds the ground truth — the Automerge chunks of every document (a snapshot plus
+//! incremental changes, compacted now and then) — and state derived from it: the mirror
+//! rows the screens read, the FTS5 search index, and the heads each document's mirror
+//! reflects. A write is one transaction: chunk, mirror rows and heads together, so the
+//! mirror can never describe changes that are not stored, nor miss ones that are. The
+//! derived tables carry a schema version; when it changes they are dropped and rebuilt
+//! from the documents, never migrated.
+
+use std::path::Path;
+
+use automerge::ChangeHash;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde_json::Value as Json;
+
+use crate::keys::SecretKey;
+use crate::model;
+
+/// Bump when the mirror tables change shape: the mirror is then rebuilt from the documents.
+pub const MIRROR_VERSION: i64 = 1;
+/// The truth tables never change shape silently; a new layout needs a new number and code
+/// that reads the old one.
+const TRUTH_VERSION: i64 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "the vault's key does not open its database; if the keychain holds a wrong key, restore it with `comeback unlock --recovery-key KEY`"
+    )]
+    WrongKey,
+    #[error("the database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the database was written by a newer Comeback (layout {0}); update the app")]
+    TooNew(i64),
+}
+
+/// One row of the mirror: what the screens show for a record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MirrorRow {
+    pub kind: String,
+    pub id: String,
+    pub doc: String,
+    pub sort_key: String,
+    pub title: String,
+    pub json: String,
+    pub body: String,
+}
+
+/// A stored Automerge chunk.
+#[derive(Debug, Clone)]
+pub struct Chunk {
+    pub seq: i64,
+    pub snapshot: bool,
+    pub bytes: Vec<u8>,
+}
+
+/// A search result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub kind: String,
+    pub id: String,
+    pub title: String,
+    pub snippet: String,
+    pub sort_key: String,
+}
+
+/// A chunk that could not be read, set aside so the rest of the vault still opens.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quarantined {
+    pub seq: i64,
+    pub doc: String,
+    pub reason: String,
+}
+
+pub struct Store {
+    pub(crate) conn: Connection,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Store")
+    }
+}
+
+impl Store {
+    /// Opens (or creates) the encrypted database at `path`. Returns whether the mirror
+    /// was (re)created empty and must be rebuilt from the documents.
+    pub fn open(path: &Path, key: &SecretKey) -> Result<(Self, bool), StoreError> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "key", key.sqlcipher_literal())?;
+        // The first real read tells whether the key is right.
+        if conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+            .is_err()
+        {
+            return Err(StoreError::WrongKey);
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let mut store = Self { conn };
+        let rebuild = store.ensure_schema()?;
+        Ok((store, rebuild))
+    }
+
+    fn ensure_schema(&mut self) -> Result<bool, StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute_batch(
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS chunk (
+                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                 doc TEXT NOT NULL,
+                 snapshot INTEGER NOT NULL,
+                 bytes BLOB NOT NULL);
+             CREATE INDEX IF NOT EXISTS chunk_by_doc ON chunk (doc, seq);
+             CREATE TABLE IF NOT EXISTS quarantine (
+                 seq INTEGER PRIMARY KEY,
+                 doc TEXT NOT NULL,
+                 bytes BLOB NOT NULL,
+                 reason TEXT NOT NULL);",
+        )?;
+        let truth: Option<i64> = meta_get(&tx, "truth_version")?.and_then(|v| v.parse().ok());
+        match truth {
+            Some(v) if v > TRUTH_VERSION => return Err(StoreError::TooNew(v)),
+            Some(_) => {}
+            None => meta_set(&tx, "truth_version", &TRUTH_VERSION.to_string())?,
+        }
+        let mirror: Option<i64> = meta_get(&tx, "mirror_version")?.and_then(|v| v.parse().ok());
+        let rebuild = mirror != Some(MIRROR_VERSION);
+        if rebuild {
+            drop_mirror(&tx)?;
+            create_mirror(&tx)?;
+            meta_set(&tx, "mirror_version", &MIRROR_VERSION.to_string())?;
+        }
+        tx.commit()?;
+        Ok(rebuild)
+    }
+
+    pub fn transaction(&mut self) -> Result<Transaction<'_>, StoreError> {
+        Ok(self.conn.transaction()?)
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        meta_get(&self.conn, key)
+    }
+
+    pub fn doc_ids(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT doc FROM chunk ORDER BY doc")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn chunks(&self, doc: &str) -> Result<Vec<Chunk>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT seq, snapshot, bytes FROM chunk WHERE doc = ?1 ORDER BY seq")?;
+        let rows = stmt.query_map([doc], |r| {
+            Ok(Chunk {
+                seq: r.get(0)?,
+                snapshot: r.get::<_, i64>(1)? != 0,
+                bytes: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn heads(&self, doc: &str) -> Result<Vec<ChangeHash>, StoreError> {
+        heads_of(&self.conn, doc)
+    }
+
+    pub fn quarantined(&self) -> Result<Vec<Quarantined>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT seq, doc, reason FROM quarantine ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Quarantined {
+                seq: r.get(0)?,
+                doc: r.get(1)?,
+                reason: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The mirror row of one record, if any.
+    pub fn row(&self, kind: &str, id: &str) -> Result<Option<MirrorRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT kind, id, doc, sort_key, title, json, body FROM record WHERE kind = ?1 AND id = ?2",
+        )?;
+        Ok(stmt.query_row([kind, id], row_from_sql).optional()?)
+    }
+
+    /// Records of one kind, newest first by their sort key.
+    pub fn rows(&self, kind: &str, limit: usize, offset: usize) -> Result<Vec<MirrorRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT kind, id, doc, sort_key, title, json, body FROM record
+             WHERE kind = ?1 ORDER BY sort_key DESC, id DESC LIMIT ?2 OFFSET ?3",
+        )?;
+        let rows = stmt.query_map(params![kind, limit as i64, offset as i64], row_from_sql)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Records of one kind whose sort key matches a LIKE pattern, newest first.
+    pub fn rows_like(&self, kind: &str, pattern: &str) -> Result<Vec<MirrorRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT kind, id, doc, sort_key, title, json, body FROM record
+             WHERE kind = ?1 AND sort_key LIKE ?2 ORDER BY sort_key DESC, id DESC",
+        )?;
+        let rows = stmt.query_map(params![kind, pattern], row_from_sql)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every mirror row of one document, ordered by kind and id (for the doctor).
+    pub fn rows_of_doc(&self, doc: &str) -> Result<Vec<MirrorRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT kind, id, doc, sort_key, title, json, body FROM record
+             WHERE doc = ?1 ORDER BY kind, id",
+        )?;
+        let rows = stmt.query_map([doc], row_from_sql)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Search index rows of one document as `(kind, id, title, body)`, for the doctor.
+    pub fn search_rows_of_doc(&self, doc: &str) -> Result<Vec<(String, String, String, String)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.kind, s.id, s.title, s.body FROM search s
+             JOIN record r ON r.rowid = s.rowid WHERE r.doc = ?1 ORDER BY s.kind, s.id",
+        )?;
+        let rows = stmt.query_map([doc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn count_rows(&self) -> Result<(i64, i64), StoreError> {
+        let records = self.conn.query_row("SELECT count(*) FROM record", [], |r| r.get(0))?;
+        let search = self.conn.query_row("SELECT count(*) FROM search", [], |r| r.get(0))?;
+        Ok((records, search))
+    }
+
+    /// Full-text search over every record's text; words are matched as prefixes.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError> {
+        let Some(fts) = fts_query(query) else {
+            return Ok(Vec::new());
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.kind, s.id, s.title, snippet(search, 3, '[', ']', '…', 12), r.sort_key
+             FROM search s JOIN record r ON r.rowid = s.rowid
+             WHERE search MATCH ?1 ORDER BY bm25(search) LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![fts, limit as i64], |r| {
+            Ok(Hit {
+                kind: r.get(0)?,
+                id: r.get(1)?,
+                title: r.get(2)?,
+                snippet: r.get(3)?,
+                sort_key: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Bytes of the database file and its write-ahead log, for the benchmarks.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+}
+
+fn row_from_sql(r: &rusqlite::Row<'_>) -> rusqlite::Result<MirrorRow> {
+    Ok(MirrorRow {
+        kind: r.get(0)?,
+        id: r.get(1)?,
+        doc: r.get(2)?,
+        sort_key: r.get(3)?,
+        title: r.get(4)?,
+        json: r.get(5)?,
+        body: r.get(6)?,
+    })
+}
+
+/// Turns what a person types into an FTS5 query: each word a quoted prefix term, so
+/// punctuation in the query can never be a syntax error.
+fn fts_query(query: &str) -> Option<String> {
+    let terms: Vec<String> = query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{}\"*", w.to_lowercase()))
+        .collect();
+    if terms.is_empty() {
+        None
+    } else {
+        Some(terms.join(" "))
+    }
+}
+
+fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+pub fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
+
+fn drop_mirror(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "DROP TABLE IF EXISTS search;
+         DROP TABLE IF EXISTS record;
+         DROP TABLE IF EXISTS heads;",
+    )?;
+    Ok(())
+}
+
+fn create_mirror(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "CREATE TABLE record (
+             kind TEXT NOT NULL,
+             id TEXT NOT NULL,
+             doc TEXT NOT NULL,
+             sort_key TEXT NOT NULL,
+             title TEXT NOT NULL,
+             json TEXT NOT NULL,
+             body TEXT NOT NULL,
+             PRIMARY KEY (kind, id));
+         CREATE INDEX record_by_sort ON record (kind, sort_key, id);
+         CREATE INDEX record_by_doc ON record (doc);
+         CREATE VIRTUAL TABLE search USING fts5 (
+             kind UNINDEXED, id UNINDEXED, title, body,
+             tokenize = 'unicode61 remove_diacritics 2');
+         CREATE TABLE heads (doc TEXT PRIMARY KEY, heads BLOB NOT NULL);",
+    )?;
+    Ok(())
+}
+
+/// Empties the derived tables so the caller can re-project every document.
+pub fn clear_mirror(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    drop_mirror(tx)?;
+    create_mirror(tx)?;
+    Ok(())
+}
+
+pub fn insert_chunk(tx: &Transaction<'_>, doc: &str, snapshot: bool, bytes: &[u8]) -> Result<i64, StoreError> {
+    tx.prepare_cached("INSERT INTO chunk (doc, snapshot, bytes) VALUES (?1, ?2, ?3)")?
+        .execute(params![doc, snapshot as i64, bytes])?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Replaces every chunk of `doc` with one snapshot.
+pub fn compact(tx: &Transaction<'_>, doc: &str, snapshot: &[u8]) -> Result<(), StoreError> {
+    tx.execute("DELETE FROM chunk WHERE doc = ?1", [doc])?;
+    insert_chunk(tx, doc, true, snapshot)?;
+    Ok(())
+}
+
+pub fn incremental_count(tx: &Transaction<'_>, doc: &str) -> Result<i64, StoreError> {
+    Ok(tx.query_row(
+        "SELECT count(*) FROM chunk WHERE doc = ?1 AND snapshot = 0",
+        [doc],
+        |r| r.get(0),
+    )?)
+}
+
+pub fn quarantine(tx: &Transaction<'_>, seq: i64, reason: &str) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT OR REPLACE INTO quarantine (seq, doc, bytes, reason)
+         SELECT seq, doc, bytes, ?2 FROM chunk WHERE seq = ?1",
+        params![seq, reason],
+    )?;
+    tx.execute("DELETE FROM chunk WHERE seq = ?1", [seq])?;
+    Ok(())
+}
+
+fn heads_of(conn: &Connection, doc: &str) -> Result<Vec<ChangeHash>, StoreError> {
+    let bytes: Option<Vec<u8>> = conn
+        .query_row("SELECT heads FROM heads WHERE doc = ?1", [doc], |r| r.get(0))
+        .optional()?;
+    Ok(bytes.map(|b| decode_heads(&b)).unwrap_or_default())
+}
+
+pub fn set_heads(tx: &Transaction<'_>, doc: &str, heads: &[ChangeHash]) -> Result<(), StoreError> {
+    let mut bytes = Vec::with_capacity(heads.len() * 32);
+    for h in heads {
+        bytes.extend_from_slice(h.as_ref());
+    }
+    tx.prepare_cached(
+        "INSERT INTO heads (doc, heads) VALUES (?1, ?2)
+         ON CONFLICT (doc) DO UPDATE SET heads = excluded.heads",
+    )?
+    .execute(params![doc, bytes])?;
+    Ok(())
+}
+
+fn decode_heads(bytes: &[u8]) -> Vec<ChangeHash> {
+    bytes
+        .chunks_exact(32)
+        .filter_map(|c| ChangeHash::try_from(c).ok())
+        .collect()
+}
+
+pub fn upsert_row(tx: &Transaction<'_>, row: &MirrorRow) -> Result<(), StoreError> {
+    delete_row(tx, &row.kind, &row.id)?;
+    tx.prepare_cached(
+        "INSERT INTO record (kind, id, doc, sort_key, title, json, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![row.kind, row.id, row.doc, row.sort_key, row.title, row.json, row.body])?;
+    let rowid = tx.last_insert_rowid();
+    tx.prepare_cached("INSERT INTO search (rowid, kind, id, title, body) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![rowid, row.kind, row.id, row.title, row.body])?;
+    Ok(())
+}
+
+pub fn delete_row(tx: &Transaction<'_>, kind: &str, id: &str) -> Result<(), StoreError> {
+    let rowid: Option<i64> = tx
+        .prepare_cached("SELECT rowid FROM record WHERE kind = ?1 AND id = ?2")?
+        .query_row([kind, id], |r| r.get(0))
+        .optional()?;
+    if let Some(rowid) = rowid {
+        tx.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
+            .execute([rowid])?;
+        tx.prepare_cached("DELETE FROM record WHERE rowid = ?1")?
+            .execute([rowid])?;
+    }
+    Ok(())
+}
+
+/// The mirror row for one record as the document holds it, or `None` for a kind this
+/// version does not know (written by a newer app) or a record that no longer parses.
+pub fn project(doc: &str, kind: &str, id: &str, json: &Json) -> Option<MirrorRow> {
+    fn row<R: Record>(doc: &str, id: &str, json: &Json) -> Option<MirrorRow> {
+        let record: R = serde_json::from_value(json.clone()).ok()?;
+        Some(MirrorRow {
+            kind: R::KIND.to_string(),
+            id: id.to_string(),
+            doc: doc.to_string(),
+            sort_key: record.sort_key(),
+            title: record.title(),
+            json: serde_json::to_string(&record).ok()?,
+            body: record.search_text(),
+        })
+    }
+    use model::*;
+    match kind {
+        Profile::KIND => row::<Profile>(doc, id, json),
+        Entry::KIND => row::<Entry>(doc, id, json),
+        MoodCheckIn::KIND => row::<MoodCheckIn>(doc, id, json),
+        Debrief::KIND => row::<Debrief>(doc, id, json),
+        Worry::KIND => row::<Worry>(doc, id, json),
+        Contact::KIND => row::<Contact>(doc, id, json),
+        Outreach::KIND => row::<Outreach>(doc, id, json),
+        Intro::KIND => row::<Intro>(doc, id, json),
+        Project::KIND => row::<Project>(doc, id, json),
+        TimeLog::KIND => row::<TimeLog>(doc, id, json),
+        Event::KIND => row::<Event>(doc, id, json),
+        Win::KIND => row::<Win>(doc, id, json),
+        PipelineItem::KIND => row::<PipelineItem>(doc, id, json),
+        Story::KIND => row::<Story>(doc, id, json),
+        _ => None,
+    }
+}

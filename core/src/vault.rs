@@ -1,0 +1,729 @@
+//! A vault: one folder holding one encrypted database, opened by one process at a time.
+//!
+//! The vault owns the write path. Every user action becomes one Automerge commit on the
+//! document(s) it touches, and one SQLite transaction that stores the change bytes, the
+//! mirror rows derived from Automerge's diff of that commit, and the new heads. If that
+//! transaction fails, the documents held in memory are dropped and re-read from disk on
+//! next use, so memory is never ahead of what was stored. The screen path (lists, search,
+//! `get`) reads only the mirror and never loads a document.
+//!
+//! Folder layout: `vault.json` (the vault's id and where its key lives; no secrets),
+//! `comeback.db` (SQLCipher), and `lock` (an advisory lock the OS releases when a
+//! process dies, so a crash never leaves the vault stuck).
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use automerge::{ActorId, AutoCommit, ChangeHash};
+use serde::{Deserialize, Serialize};
+
+use crate::doc;
+use crate::error::{Error, Result};
+use crate::keys::{self, Keychain, RecoveryKey, SecretKey};
+use crate::model::Record;
+use crate::store::{self, Hit, MirrorRow, Quarantined, Store, StoreError};
+
+const VAULT_FILE: &str = "vault.json";
+const DB_FILE: &str = "comeback.db";
+const LOCK_FILE: &str = "lock";
+/// Incremental chunks a document may gather before they are folded into one snapshot.
+const COMPACT_AFTER: i64 = 64;
+
+/// Where the database key comes from.
+#[derive(Debug, Clone)]
+pub enum KeySource {
+    /// The OS keychain (or, in tests of error paths, a given store).
+    Keychain(Keychain),
+    /// An explicit key file, mode 0600, for a headless home box.
+    KeyFile(PathBuf),
+}
+
+impl KeySource {
+    pub fn platform() -> Result<Self> {
+        Ok(KeySource::Keychain(Keychain::platform()?))
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct VaultFile {
+    format: u32,
+    id: String,
+    /// "keychain" or "key-file": where `open` should look without being told.
+    key: String,
+}
+
+/// What `doctor` found.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Report {
+    pub documents: usize,
+    pub records: usize,
+    pub problems: Vec<String>,
+    pub quarantined: Vec<Quarantined>,
+}
+
+impl Report {
+    pub fn healthy(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// One document's staged commit, waiting for its transaction.
+struct Staged {
+    doc_id: String,
+    after: Vec<ChangeHash>,
+    bytes: Vec<u8>,
+    touched: doc::Touched,
+}
+
+type Edit<'a> = Box<dyn FnOnce(&mut AutoCommit) -> Result<()> + 'a>;
+
+pub struct Vault {
+    dir: PathBuf,
+    id: String,
+    store: Store,
+    docs: HashMap<String, AutoCommit>,
+    /// Documents created in memory whose genesis is not stored yet.
+    unsaved: std::collections::HashSet<String>,
+    actor: ActorId,
+    compact_after: i64,
+    _lock: File,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault").field("dir", &self.dir).field("id", &self.id).finish()
+    }
+}
+
+/// The platform's data folder for the default vault.
+pub fn default_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("app", "comeback", "Comeback").map(|d| d.data_dir().join("vault"))
+}
+
+fn lock(dir: &Path) -> Result<File> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(LOCK_FILE))
+        .map_err(|e| Error::io("opening the vault's lock file", e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Busy(dir.to_path_buf())),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::io("locking the vault", e)),
+    }
+}
+
+fn read_vault_file(dir: &Path) -> Result<VaultFile> {
+    let path = dir.join(VAULT_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::NoVault(dir.to_path_buf()));
+        }
+        Err(e) => return Err(Error::io("reading vault.json", e)),
+    };
+    serde_json::from_str(&text).map_err(|e| {
+        Error::Io(format!(
+            "{} is damaged ({e}); restore it from a backup of the vault folder",
+            path.display()
+        ))
+    })
+}
+
+fn key_for(file: &VaultFile, source: &KeySource) -> Result<SecretKey> {
+    match source {
+        KeySource::KeyFile(path) => Ok(keys::read_key_file(path)?),
+        KeySource::Keychain(chain) => {
+            if file.key == "key-file" {
+                return Err(Error::Key(keys::KeyError::KeyFile {
+                    path: "(none given)".into(),
+                    reason: "this vault keeps its key in a key file; pass --key-file PATH or set COMEBACK_KEY_FILE".into(),
+                }));
+            }
+            Ok(chain.get(&file.id)?)
+        }
+    }
+}
+
+fn new_vault_id() -> Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| Error::Io(format!("no randomness: {e}")))?;
+    Ok(data_encoding::HEXLOWER.encode(&bytes))
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+impl Vault {
+    /// Creates a vault in `dir` and returns it with the recovery key, which is shown once
+    /// and stored nowhere. The vault exists only once `vault.json` is written, last.
+    pub fn create(dir: &Path, source: &KeySource) -> Result<(Self, RecoveryKey)> {
+        if dir.join(VAULT_FILE).exists() {
+            return Err(Error::VaultExists(dir.to_path_buf()));
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::io("creating the vault folder", e))?;
+        let lock = lock(dir)?;
+        let id = new_vault_id()?;
+        let key = SecretKey::generate()?;
+        let key_mode = match source {
+            KeySource::Keychain(chain) => {
+                chain.set(&id, &key)?;
+                "keychain"
+            }
+            KeySource::KeyFile(path) => {
+                keys::write_key_file(path, &key)?;
+                "key-file"
+            }
+        };
+        // A leftover database from an interrupted create is not a vault yet.
+        for name in [DB_FILE, "comeback.db-wal", "comeback.db-shm"] {
+            let _ = std::fs::remove_file(dir.join(name));
+        }
+        let opened = Store::open(&dir.join(DB_FILE), &key);
+        let (store, _) = match opened {
+            Ok(s) => s,
+            Err(e) => {
+                if let KeySource::Keychain(chain) = source {
+                    let _ = chain.delete(&id);
+                }
+                return Err(e.into());
+            }
+        };
+        let file = VaultFile {
+            format: 1,
+            id: id.clone(),
+            key: key_mode.into(),
+        };
+        let text = serde_json::to_string_pretty(&file).map_err(|e| Error::Io(e.to_string()))?;
+        let tmp = dir.join("vault.json.tmp");
+        std::fs::write(&tmp, text)
+            .and_then(|_| std::fs::rename(&tmp, dir.join(VAULT_FILE)))
+            .map_err(|e| Error::io("writing vault.json", e))?;
+        let mut vault = Self {
+            dir: dir.to_path_buf(),
+            id,
+            store,
+            docs: HashMap::new(),
+            unsaved: Default::default(),
+            actor: ActorId::random(),
+            compact_after: COMPACT_AFTER,
+            _lock: lock,
+        };
+        vault.actor = vault.device_actor()?;
+        Ok((vault, key.recovery_key()))
+    }
+
+    /// Opens the vault in `dir`. Fails fast with a clear reason: no vault, busy, no key.
+    pub fn open(dir: &Path, source: &KeySource) -> Result<Self> {
+        let file = read_vault_file(dir)?;
+        let lock = lock(dir)?;
+        let key = key_for(&file, source)?;
+        let (store, rebuild) = Store::open(&dir.join(DB_FILE), &key)?;
+        let mut vault = Self {
+            dir: dir.to_path_buf(),
+            id: file.id,
+            store,
+            docs: HashMap::new(),
+            unsaved: Default::default(),
+            actor: ActorId::random(),
+            compact_after: COMPACT_AFTER,
+            _lock: lock,
+        };
+        vault.actor = vault.device_actor()?;
+        if rebuild {
+            vault.rebuild_mirror()?;
+        }
+        Ok(vault)
+    }
+
+    /// Puts the database key back into a keychain that lost it, after checking that the
+    /// recovery key really opens this vault.
+    pub fn unlock(dir: &Path, recovery_key: &str, chain: &Keychain) -> Result<()> {
+        let file = read_vault_file(dir)?;
+        let _lock = lock(dir)?;
+        let key = SecretKey::from_recovery_key(recovery_key)?;
+        match Store::open(&dir.join(DB_FILE), &key) {
+            Ok(_) => {}
+            Err(StoreError::WrongKey) => {
+                return Err(Error::Key(keys::KeyError::BadRecoveryKey(
+                    "it is well-formed but does not open this vault; is it the key of another vault?".into(),
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        chain.set(&file.id, &key)?;
+        Ok(())
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub fn actor(&self) -> &ActorId {
+        &self.actor
+    }
+
+    /// For tests: how many incremental chunks trigger a compaction.
+    pub fn set_compact_after(&mut self, n: i64) {
+        self.compact_after = n.max(1);
+    }
+
+    /// This device's actor id: made once per vault copy, never shared with another device.
+    fn device_actor(&mut self) -> Result<ActorId> {
+        if let Some(hex) = self.store.meta("actor")? {
+            if let Ok(bytes) = data_encoding::HEXLOWER.decode(hex.as_bytes()) {
+                return Ok(ActorId::from(bytes));
+            }
+        }
+        let actor = ActorId::random();
+        let tx = self.store.transaction()?;
+        store::meta_set(&tx, "actor", &actor.to_hex_string())?;
+        tx.commit()?;
+        Ok(actor)
+    }
+
+    // ----- the screen path: the mirror only -----
+
+    pub fn get<R: Record>(&self, id: &str) -> Result<Option<R>> {
+        match self.store.row(R::KIND, id)? {
+            Some(row) => Ok(Some(parse_row(&row)?)),
+            None => Ok(None),
+        }
+    }
+
+    pub fn require<R: Record>(&self, id: &str) -> Result<R> {
+        self.get(id)?.ok_or_else(|| Error::NotFound {
+            kind: R::KIND.into(),
+            id: id.into(),
+        })
+    }
+
+    /// Newest first.
+    pub fn list<R: Record>(&self, limit: usize, offset: usize) -> Result<Vec<R>> {
+        self.store
+            .rows(R::KIND, limit, offset)?
+            .iter()
+            .map(parse_row)
+            .collect()
+    }
+
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>> {
+        Ok(self.store.search(query, limit)?)
+    }
+
+    pub fn quarantined(&self) -> Result<Vec<Quarantined>> {
+        Ok(self.store.quarantined()?)
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    // ----- the write path -----
+
+    /// Validates and writes a record: one commit, one transaction.
+    pub fn put<R: Record>(&mut self, record: &R) -> Result<()> {
+        record.validate()?;
+        let home = record.home().doc_id();
+        let old = self.store.row(R::KIND, record.id())?.map(|r| r.doc);
+        let mut edits: Vec<(String, Edit<'_>)> = Vec::new();
+        if let Some(old) = old.filter(|d| *d != home) {
+            // The record's date moved it to another month's document.
+            let id = record.id().to_string();
+            edits.push((
+                old,
+                Box::new(move |d: &mut AutoCommit| {
+                    doc::delete_record(d, R::KIND, &id)?;
+                    Ok(())
+                }),
+            ));
+        }
+        edits.push((
+            home,
+            Box::new(move |d: &mut AutoCommit| Ok(doc::put_record(d, record)?)),
+        ));
+        self.change(edits)
+    }
+
+    /// Writes two records as one action: both are stored or neither is.
+    pub fn put_pair<A: Record, B: Record>(&mut self, a: &A, b: &B) -> Result<()> {
+        a.validate()?;
+        b.validate()?;
+        for (kind, id, home) in [
+            (A::KIND, a.id(), a.home().doc_id()),
+            (B::KIND, b.id(), b.home().doc_id()),
+        ] {
+            if let Some(row) = self.store.row(kind, id)? {
+                if row.doc != home {
+                    return Err(Error::Io(format!(
+                        "{kind} {id} would move between documents; save it on its own first"
+                    )));
+                }
+            }
+        }
+        self.change(vec![
+            (
+                a.home().doc_id(),
+                Box::new(move |d: &mut AutoCommit| Ok(doc::put_record(d, a)?)),
+            ),
+            (
+                b.home().doc_id(),
+                Box::new(move |d: &mut AutoCommit| Ok(doc::put_record(d, b)?)),
+            ),
+        ])
+    }
+
+    /// Records of a kind whose sort key matches a SQL LIKE pattern, newest first.
+    pub fn rows_like<R: Record>(&self, pattern: &str) -> Result<Vec<R>> {
+        self.store
+            .rows_like(R::KIND, pattern)?
+            .iter()
+            .map(parse_row)
+            .collect()
+    }
+
+    /// Deletes a record; `NotFound` if there is none.
+    pub fn delete(&mut self, kind: &str, id: &str) -> Result<()> {
+        let Some(row) = self.store.row(kind, id)? else {
+            return Err(Error::NotFound {
+                kind: kind.into(),
+                id: id.into(),
+            });
+        };
+        let (kind, id) = (kind.to_string(), id.to_string());
+        self.change(vec![(
+            row.doc,
+            Box::new(move |d: &mut AutoCommit| {
+                doc::delete_record(d, &kind, &id)?;
+                Ok(())
+            }),
+        )])
+    }
+
+    /// The document `doc_id`, loading it from its chunks on first use (a document that
+    /// does not exist yet starts from the shared genesis).
+    pub fn document(&mut self, doc_id: &str) -> Result<&mut AutoCommit> {
+        if !self.docs.contains_key(doc_id) {
+            let doc = self.load_document(doc_id)?;
+            self.docs.insert(doc_id.to_string(), doc);
+        }
+        self.docs
+            .get_mut(doc_id)
+            .ok_or_else(|| Error::Io("document cache lost a document".into()))
+    }
+
+    fn load_document(&mut self, doc_id: &str) -> Result<AutoCommit> {
+        let chunks = self.store.chunks(doc_id)?;
+        if chunks.is_empty() {
+            self.unsaved.insert(doc_id.to_string());
+            return Ok(doc::new_document(self.actor.clone())?);
+        }
+        let (mut doc, bad) = doc::load_chunks(chunks.iter().map(|c| (c.seq, c.snapshot, c.bytes.as_slice())));
+        doc.set_actor(self.actor.clone());
+        if !bad.is_empty() {
+            // Set the damaged chunks aside and make the mirror match what remains.
+            let tx = self.store.transaction()?;
+            for (seq, reason) in &bad {
+                store::quarantine(&tx, *seq, reason)?;
+            }
+            reproject(&tx, doc_id, &mut doc)?;
+            tx.commit()?;
+        }
+        Ok(doc)
+    }
+
+    /// Applies edits to one or more documents as one user action.
+    fn change(&mut self, edits: Vec<(String, Edit<'_>)>) -> Result<()> {
+        let mut staged: Vec<Staged> = Vec::new();
+        let time = now_ms() / 1000;
+        let mut failure = None;
+        for (doc_id, edit) in edits {
+            if let Err(e) = self.document(&doc_id) {
+                failure = Some(e);
+                break;
+            }
+            let unsaved = self.unsaved.contains(&doc_id);
+            let doc = match self.docs.get_mut(&doc_id).ok_or_else(|| Error::Io("document cache lost a document".into())) {
+                Ok(d) => d,
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
+            };
+            let before = doc.get_heads();
+            if let Err(e) = edit(doc) {
+                doc.rollback();
+                failure = Some(e);
+                break;
+            }
+            doc.commit_with(automerge::transaction::CommitOptions::default().with_time(time));
+            let after = doc.get_heads();
+            if after == before {
+                continue;
+            }
+            // A document never stored before must store its genesis change too.
+            let bytes = if unsaved {
+                doc.save_after(&[])
+            } else {
+                doc.save_after(&before)
+            };
+            let touched = doc::touched(doc, &before, &after);
+            staged.push(Staged {
+                doc_id,
+                after,
+                bytes,
+                touched,
+            });
+        }
+        let result = match failure {
+            Some(e) => Err(e),
+            None => self.store_staged(&staged),
+        };
+        if result.is_err() {
+            // Memory must never be ahead of disk: forget what was not stored.
+            for s in &staged {
+                self.docs.remove(&s.doc_id);
+                self.unsaved.remove(&s.doc_id);
+            }
+        }
+        result
+    }
+
+    fn store_staged(&mut self, staged: &[Staged]) -> Result<()> {
+        if staged.is_empty() {
+            return Ok(());
+        }
+        let tx = self.store.transaction()?;
+        for s in staged {
+            store::insert_chunk(&tx, &s.doc_id, false, &s.bytes)?;
+            let doc = self
+                .docs
+                .get_mut(&s.doc_id)
+                .ok_or_else(|| Error::Io("document cache lost a document".into()))?;
+            mirror_touched(&tx, &s.doc_id, doc, &s.touched)?;
+            store::set_heads(&tx, &s.doc_id, &s.after)?;
+            if store::incremental_count(&tx, &s.doc_id)? >= self.compact_after {
+                store::compact(&tx, &s.doc_id, &doc.save())?;
+            }
+        }
+        tx.commit()?;
+        for s in staged {
+            self.unsaved.remove(&s.doc_id);
+        }
+        Ok(())
+    }
+
+    /// Merges changes that arrived from elsewhere (another device, an import) into a
+    /// document, storing them with their mirror update in one transaction.
+    pub fn apply_changes(&mut self, doc_id: &str, bytes: &[u8]) -> Result<()> {
+        self.document(doc_id)?;
+        let unsaved = self.unsaved.contains(doc_id);
+        let doc = self
+            .docs
+            .get_mut(doc_id)
+            .ok_or_else(|| Error::Io("document cache lost a document".into()))?;
+        let before = doc.get_heads();
+        if let Err(e) = doc.load_incremental(bytes) {
+            self.docs.remove(doc_id);
+            self.unsaved.remove(doc_id);
+            return Err(Error::Doc(e.into()));
+        }
+        let after = doc.get_heads();
+        if after == before {
+            return Ok(());
+        }
+        let saved = if unsaved { doc.save_after(&[]) } else { doc.save_after(&before) };
+        let touched = doc::touched(doc, &before, &after);
+        let staged = [Staged {
+            doc_id: doc_id.to_string(),
+            after,
+            bytes: saved,
+            touched,
+        }];
+        let result = self.store_staged(&staged);
+        if result.is_err() {
+            self.docs.remove(doc_id);
+            self.unsaved.remove(doc_id);
+        }
+        result
+    }
+
+    /// Every document id stored in the vault.
+    pub fn document_ids(&self) -> Result<Vec<String>> {
+        Ok(self.store.doc_ids()?)
+    }
+
+    // ----- the doctor -----
+
+    /// Checks that the mirror equals a fresh projection of every stored document.
+    pub fn doctor(&mut self) -> Result<Report> {
+        let mut report = Report::default();
+        let doc_ids = self.store.doc_ids()?;
+        for doc_id in &doc_ids {
+            // A fresh load from disk, not the in-memory copy: the check is of what is stored.
+            self.docs.remove(doc_id);
+            let mut doc = self.load_document(doc_id)?;
+            let expected = projection(doc_id, &doc);
+            report.records += expected.len();
+            let actual = self.store.rows_of_doc(doc_id)?;
+            if actual != expected {
+                report.problems.push(describe_difference(doc_id, &expected, &actual));
+            }
+            let mut expected_search: Vec<_> = expected
+                .iter()
+                .map(|r| (r.kind.clone(), r.id.clone(), r.title.clone(), r.body.clone()))
+                .collect();
+            expected_search.sort();
+            if self.store.search_rows_of_doc(doc_id)? != expected_search {
+                report
+                    .problems
+                    .push(format!("{doc_id}: the search index differs from the document"));
+            }
+            let mut heads = doc.get_heads();
+            heads.sort();
+            let mut stored = self.store.heads(doc_id)?;
+            stored.sort();
+            if heads != stored {
+                report
+                    .problems
+                    .push(format!("{doc_id}: the mirror reflects other heads than the document's"));
+            }
+            self.docs.insert(doc_id.clone(), doc);
+        }
+        let (records, search) = self.store.count_rows()?;
+        if records as usize != report.records {
+            report.problems.push(format!(
+                "the mirror has {records} records but the documents hold {}",
+                report.records
+            ));
+        }
+        if search != records {
+            report
+                .problems
+                .push(format!("the search index has {search} rows for {records} records"));
+        }
+        report.documents = doc_ids.len();
+        report.quarantined = self.store.quarantined()?;
+        Ok(report)
+    }
+
+    /// Throws the mirror away and projects every document afresh.
+    pub fn rebuild_mirror(&mut self) -> Result<()> {
+        let doc_ids = self.store.doc_ids()?;
+        let mut docs = Vec::new();
+        for doc_id in &doc_ids {
+            self.docs.remove(doc_id);
+            docs.push((doc_id.clone(), self.load_document(doc_id)?));
+        }
+        let tx = self.store.transaction()?;
+        store::clear_mirror(&tx)?;
+        for (doc_id, doc) in &mut docs {
+            reproject(&tx, doc_id, doc)?;
+        }
+        tx.commit()?;
+        for (doc_id, doc) in docs {
+            self.docs.insert(doc_id, doc);
+        }
+        Ok(())
+    }
+
+    /// Drops documents held in memory (they reload from disk on next use).
+    pub fn forget_documents(&mut self) {
+        self.docs.clear();
+    }
+}
+
+fn parse_row<R: Record>(row: &MirrorRow) -> Result<R> {
+    serde_json::from_str(&row.json).map_err(|e| {
+        Error::Io(format!(
+            "the mirror row of {} {} does not parse ({e}); run `comeback doctor --rebuild`",
+            row.kind, row.id
+        ))
+    })
+}
+
+/// The mirror rows a document projects to, ordered as `rows_of_doc` returns them.
+pub fn projection(doc_id: &str, doc: &AutoCommit) -> Vec<MirrorRow> {
+    let mut rows: Vec<MirrorRow> = doc::all_records(doc)
+        .into_iter()
+        .filter_map(|(kind, id, json)| store::project(doc_id, &kind, &id, &json))
+        .collect();
+    rows.sort_by(|a, b| (&a.kind, &a.id).cmp(&(&b.kind, &b.id)));
+    rows
+}
+
+fn mirror_touched(
+    tx: &rusqlite::Transaction<'_>,
+    doc_id: &str,
+    doc: &AutoCommit,
+    touched: &doc::Touched,
+) -> Result<()> {
+    let mut records: Vec<(String, String)> = touched.records.iter().cloned().collect();
+    for kind in &touched.kinds {
+        for id in doc::ids_of_kind(doc, kind) {
+            records.push((kind.clone(), id));
+        }
+    }
+    for (kind, id) in records {
+        let row = doc::get_record(doc, &kind, &id).and_then(|json| store::project(doc_id, &kind, &id, &json));
+        match row {
+            Some(row) => store::upsert_row(tx, &row)?,
+            None => {
+                // Only remove the row if it still belongs to this document: the record
+                // may have moved to another month's document in the same action.
+                let here: Option<String> = tx
+                    .query_row(
+                        "SELECT doc FROM record WHERE kind = ?1 AND id = ?2",
+                        [&kind, &id],
+                        |r| r.get(0),
+                    )
+                    .ok();
+                if here.as_deref() == Some(doc_id) {
+                    store::delete_row(tx, &kind, &id)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn reproject(tx: &rusqlite::Transaction<'_>, doc_id: &str, doc: &mut AutoCommit) -> Result<()> {
+    let old: Vec<(String, String)> = {
+        let mut stmt = tx.prepare("SELECT kind, id FROM record WHERE doc = ?1")?;
+        let rows = stmt.query_map([doc_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<std::result::Result<_, _>>()?
+    };
+    for (kind, id) in old {
+        store::delete_row(tx, &kind, &id)?;
+    }
+    for row in projection(doc_id, doc) {
+        store::upsert_row(tx, &row)?;
+    }
+    store::set_heads(tx, doc_id, &doc.get_heads())?;
+    Ok(())
+}
+
+fn describe_difference(doc_id: &str, expected: &[MirrorRow], actual: &[MirrorRow]) -> String {
+    let missing = expected.iter().filter(|e| !actual.iter().any(|a| a.kind == e.kind && a.id == e.id)).count();
+    let extra = actual.iter().filter(|a| !expected.iter().any(|e| a.kind == e.kind && a.id == e.id)).count();
+    let differing = expected
+        .iter()
+        .filter(|e| actual.iter().any(|a| a.kind == e.kind && a.id == e.id && *a != **e))
+        .count();
+    format!("{doc_id}: the mirror differs from the document ({missing} missing, {extra} extra, {differing} stale rows); run `comeback doctor --rebuild`")
+}
+
+/// Milliseconds since the epoch, for records' created stamps.
+pub fn now_millis() -> i64 {
+    now_ms()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,333 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use super::*;
+use crate::api::{self, NewEntry};
+use crate::model::{Contact, Entry, Tie};
+use proptest::prelude::*;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    vault_dir: PathBuf,
+    source: KeySource,
+}
+
+fn fixture() -> (Fixture, Vault) {
+    let dir = tempfile::tempdir().unwrap();
+    let vault_dir = dir.path().join("vault");
+    let source = KeySource::KeyFile(dir.path().join("key"));
+    let (vault, _) = Vault::create(&vault_dir, &source).unwrap();
+    (
+        Fixture {
+            _dir: dir,
+            vault_dir,
+            source,
+        },
+        vault,
+    )
+}
+
+fn date(s: &str) -> model::Date {
+    model::Date::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn entry(vault: &mut Vault, text: &str, day: &str) -> Entry {
+    api::add_entry(
+        vault,
+        NewEntry {
+            text: text.into(),
+            mood: Some(3),
+            tags: vec![],
+            date: Some(date(day)),
+        },
+    )
+    .unwrap()
+}
+
+use crate::model;
+
+#[test]
+fn an_entry_written_is_read_back_from_the_mirror_after_reopening() {
+    let (fx, mut vault) = fixture();
+    let e = entry(&mut vault, "The first page of the rest of it.", "2026-03-14");
+    drop(vault);
+    let vault = Vault::open(&fx.vault_dir, &fx.source).unwrap();
+    let back: Entry = vault.require(&e.id).unwrap();
+    assert_eq!(back, e);
+    assert_eq!(vault.list::<Entry>(10, 0).unwrap(), vec![e]);
+}
+
+#[test]
+fn a_second_process_cannot_open_a_vault_that_is_open() {
+    let (fx, vault) = fixture();
+    let err = Vault::open(&fx.vault_dir, &fx.source).unwrap_err();
+    assert_eq!(err.code(), "vault_busy", "{err}");
+    drop(vault);
+    Vault::open(&fx.vault_dir, &fx.source).unwrap();
+}
+
+#[test]
+fn a_refused_write_leaves_nothing_behind() {
+    let (_fx, mut vault) = fixture();
+    let err = api::add_entry(
+        &mut vault,
+        NewEntry {
+            text: "fine words".into(),
+            mood: Some(9),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "invalid");
+    assert!(err.to_string().contains("mood"), "{err}");
+    assert!(vault.list::<Entry>(10, 0).unwrap().is_empty());
+    assert!(vault.document_ids().unwrap().is_empty());
+}
+
+#[test]
+fn entries_live_in_the_document_of_their_month_and_move_when_redated() {
+    let (_fx, mut vault) = fixture();
+    let e = entry(&mut vault, "March words", "2026-03-14");
+    assert_eq!(vault.store.row("entry", &e.id).unwrap().unwrap().doc, "journal-2026-03");
+    api::edit_entry(
+        &mut vault,
+        &e.id,
+        api::EntryEdit {
+            date: Some(date("2026-04-01")),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(vault.store.row("entry", &e.id).unwrap().unwrap().doc, "journal-2026-04");
+    let march = vault.document("journal-2026-03").unwrap();
+    assert!(doc::get_record(march, "entry", &e.id).is_none());
+    assert!(vault.doctor().unwrap().healthy());
+}
+
+#[test]
+fn search_finds_words_by_prefix_and_ignores_punctuation() {
+    let (_fx, mut vault) = fixture();
+    let e = entry(&mut vault, "Coffee with Priya about the data engineering course.", "2026-01-02");
+    entry(&mut vault, "Nothing to see here.", "2026-01-03");
+    let hits = api::search(&vault, "engin", 10).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].id, e.id);
+    assert!(api::search(&vault, "\"(*", 10).unwrap().is_empty());
+}
+
+#[test]
+fn the_doctor_finds_a_tampered_mirror_and_rebuild_repairs_it() {
+    let (_fx, mut vault) = fixture();
+    let e = entry(&mut vault, "Honest words", "2026-02-02");
+    assert!(vault.doctor().unwrap().healthy());
+    vault
+        .store
+        .conn
+        .execute("UPDATE record SET title = 'tampered' WHERE id = ?1", [&e.id])
+        .unwrap();
+    let report = vault.doctor().unwrap();
+    assert!(!report.healthy());
+    assert!(report.problems[0].contains("journal-2026-02"), "{report:?}");
+    vault.rebuild_mirror().unwrap();
+    assert!(vault.doctor().unwrap().healthy());
+}
+
+#[test]
+fn a_damaged_chunk_is_set_aside_and_the_rest_of_the_vault_opens() {
+    let (fx, mut vault) = fixture();
+    let kept = entry(&mut vault, "This one stays.", "2026-05-05");
+    {
+        let tx = vault.store.transaction().unwrap();
+        store::insert_chunk(&tx, "journal-2026-05", false, b"not an automerge chunk").unwrap();
+        tx.commit().unwrap();
+    }
+    drop(vault);
+    let mut vault = Vault::open(&fx.vault_dir, &fx.source).unwrap();
+    let report = vault.doctor().unwrap();
+    assert!(report.healthy(), "{report:?}");
+    assert_eq!(report.quarantined.len(), 1);
+    assert_eq!(report.quarantined[0].doc, "journal-2026-05");
+    let back: Entry = vault.require(&kept.id).unwrap();
+    assert_eq!(back.text, "This one stays.");
+}
+
+#[test]
+fn many_writes_are_compacted_into_a_snapshot_without_losing_anything() {
+    let (fx, mut vault) = fixture();
+    vault.set_compact_after(5);
+    let mut ids = Vec::new();
+    for i in 0..12 {
+        ids.push(entry(&mut vault, &format!("entry number {i}"), "2026-06-01").id);
+    }
+    let chunks = vault.store.chunks("journal-2026-06").unwrap();
+    assert!(chunks.len() < 12, "{} chunks", chunks.len());
+    assert!(chunks[0].snapshot);
+    drop(vault);
+    let mut vault = Vault::open(&fx.vault_dir, &fx.source).unwrap();
+    vault.forget_documents();
+    assert!(vault.doctor().unwrap().healthy());
+    assert_eq!(vault.list::<Entry>(100, 0).unwrap().len(), 12);
+}
+
+#[test]
+fn a_schema_change_rebuilds_the_mirror_from_the_documents() {
+    let (fx, mut vault) = fixture();
+    let e = entry(&mut vault, "survives a rebuild", "2026-07-07");
+    {
+        let tx = vault.store.transaction().unwrap();
+        store::meta_set(&tx, "mirror_version", "0").unwrap();
+        tx.execute("DELETE FROM record", []).unwrap();
+        tx.commit().unwrap();
+    }
+    drop(vault);
+    let vault = Vault::open(&fx.vault_dir, &fx.source).unwrap();
+    assert_eq!(vault.require::<Entry>(&e.id).unwrap().text, "survives a rebuild");
+}
+
+#[test]
+fn two_devices_editing_different_paragraphs_of_one_entry_keep_both() {
+    let (_fa, mut a) = fixture();
+    let (_fb, mut b) = fixture();
+    let e = entry(&mut a, "First paragraph.\n\nSecond paragraph.", "2026-08-08");
+    sync(&mut a, &mut b);
+    let mut on_a: Entry = a.require(&e.id).unwrap();
+    on_a.text = "First paragraph, edited on the phone.\n\nSecond paragraph.".into();
+    a.put(&on_a).unwrap();
+    let mut on_b: Entry = b.require(&e.id).unwrap();
+    on_b.text = "First paragraph.\n\nSecond paragraph, edited on the laptop.".into();
+    b.put(&on_b).unwrap();
+    sync(&mut a, &mut b);
+    let want = "First paragraph, edited on the phone.\n\nSecond paragraph, edited on the laptop.";
+    assert_eq!(a.require::<Entry>(&e.id).unwrap().text, want);
+    assert_eq!(b.require::<Entry>(&e.id).unwrap().text, want);
+    assert_ne!(a.actor(), b.actor());
+}
+
+#[test]
+fn two_devices_creating_the_same_month_independently_both_keep_their_entries() {
+    let (_fa, mut a) = fixture();
+    let (_fb, mut b) = fixture();
+    let x = entry(&mut a, "from a", "2026-09-09");
+    let y = entry(&mut b, "from b", "2026-09-10");
+    sync(&mut a, &mut b);
+    for v in [&a, &b] {
+        assert!(v.get::<Entry>(&x.id).unwrap().is_some());
+        assert!(v.get::<Entry>(&y.id).unwrap().is_some());
+    }
+}
+
+/// Exchanges every document both ways, as sync will.
+fn sync(a: &mut Vault, b: &mut Vault) {
+    for _ in 0..2 {
+        let mut ids = a.document_ids().unwrap();
+        ids.extend(b.document_ids().unwrap());
+        ids.sort();
+        ids.dedup();
+        for id in &ids {
+            let bytes = a.document(id).unwrap().save();
+            b.apply_changes(id, &bytes).unwrap();
+            let bytes = b.document(id).unwrap().save();
+            a.apply_changes(id, &bytes).unwrap();
+        }
+    }
+}
+
+fn mirror(v: &Vault) -> Vec<(String, String, String)> {
+    let mut stmt = v
+        .store
+        .conn
+        .prepare("SELECT kind, id, json FROM record ORDER BY kind, id")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Add { on_b: bool, month: u32, words: u8 },
+    Edit { on_b: bool, pick: usize, words: u8 },
+    Delete { on_b: bool, pick: usize },
+    Contact { on_b: bool, tie: u8 },
+    Reload { on_b: bool },
+    Sync,
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        4 => (any::<bool>(), 1..=3u32, 1..20u8).prop_map(|(on_b, month, words)| Op::Add { on_b, month, words }),
+        3 => (any::<bool>(), any::<usize>(), 1..20u8).prop_map(|(on_b, pick, words)| Op::Edit { on_b, pick, words }),
+        1 => (any::<bool>(), any::<usize>()).prop_map(|(on_b, pick)| Op::Delete { on_b, pick }),
+        1 => (any::<bool>(), 0..3u8).prop_map(|(on_b, tie)| Op::Contact { on_b, tie }),
+        1 => any::<bool>().prop_map(|on_b| Op::Reload { on_b }),
+        2 => Just(Op::Sync),
+    ]
+}
+
+fn words(n: u8, salt: usize) -> String {
+    (0..n).map(|i| format!("w{}", (i as usize * 7 + salt) % 31)).collect::<Vec<_>>().join(" ")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// The mirror invariant: after any edits, deletes, reloads and merges of two
+    /// replicas, each mirror equals a fresh projection of its documents, and once
+    /// synced both replicas show the same records.
+    #[test]
+    fn the_mirror_always_equals_a_fresh_projection(ops in prop::collection::vec(op(), 1..30)) {
+        let (fa, mut a) = fixture();
+        let (fb, mut b) = fixture();
+        for (step, op) in ops.into_iter().enumerate() {
+            match op {
+                Op::Add { on_b, month, words: n } => {
+                    let v = if on_b { &mut b } else { &mut a };
+                    entry(v, &words(n, step), &format!("2026-{month:02}-1{}", step % 10));
+                }
+                Op::Edit { on_b, pick, words: n } => {
+                    let v = if on_b { &mut b } else { &mut a };
+                    let all: Vec<Entry> = v.list(1000, 0).unwrap();
+                    if !all.is_empty() {
+                        let mut e = all[pick % all.len()].clone();
+                        e.text = format!("{} {}", e.text, words(n, step));
+                        v.put(&e).unwrap();
+                    }
+                }
+                Op::Delete { on_b, pick } => {
+                    let v = if on_b { &mut b } else { &mut a };
+                    let all: Vec<Entry> = v.list(1000, 0).unwrap();
+                    if !all.is_empty() {
+                        v.delete("entry", &all[pick % all.len()].id).unwrap();
+                    }
+                }
+                Op::Contact { on_b, tie } => {
+                    let v = if on_b { &mut b } else { &mut a };
+                    let c = Contact {
+                        id: model::new_id(),
+                        name: format!("Person {step}"),
+                        tie: [Tie::Often, Tie::Occasionally, Tie::Rarely][tie as usize],
+                        ..Default::default()
+                    };
+                    v.put(&c).unwrap();
+                }
+                Op::Reload { on_b } => {
+                    if on_b {
+                        drop(b);
+                        b = Vault::open(&fb.vault_dir, &fb.source).unwrap();
+                    } else {
+                        drop(a);
+                        a = Vault::open(&fa.vault_dir, &fa.source).unwrap();
+                    }
+                }
+                Op::Sync => sync(&mut a, &mut b),
+            }
+            for v in [&mut a, &mut b] {
+                let report = v.doctor().unwrap();
+                prop_assert!(report.healthy(), "after step {step}: {report:?}");
+            }
+        }
+        sync(&mut a, &mut b);
+        prop_assert_eq!(mirror(&a), mirror(&b));
+    }
+}
+

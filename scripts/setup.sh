@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what building and testing Comeback needs on Debian 12: the Tauri/WebKitGTK
+# build libraries, the Secret Service (gnome-keyring) the keychain tests talk to, D-Bus,
+# and Xvfb. Idempotent and quick when everything is there already.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential pkg-config perl make curl file
+  libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
+  gnome-keyring dbus dbus-x11 libsecret-tools xvfb xauth
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+command -v cargo >/dev/null || {
+  echo "setup: cargo is missing; install Rust 1.95 or newer with rustup (https://rustup.rs)" >&2
+  exit 1
+}
+rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt >/dev/null 2>&1 || true
