@@ -37,5 +37,5 @@ cargo test --workspace --locked
 step "the app binary builds"
 cargo build --workspace --bins --locked
 
-step "benchmarks compile"
-cargo bench --workspace --no-run --locked
+
+

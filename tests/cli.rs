@@ -466,7 +466,8 @@ fn a_search_of_only_punctuation_returns_nothing_rather_than_an_error() {
     let s = Sandbox::new();
     s.add(&["entry", "add", "--text", "Something to find, maybe."]);
     for query in ["!!!", "\"*(", "-- ^ ? :", ""] {
-        let hits = s.list(&["search", query, "--json"]);
+        // `--` ends the options, so a query may start with a dash.
+        let hits = s.list(&["search", "--json", "--", query]);
         assert!(hits.is_empty(), "{query:?}: {hits:?}");
     }
 }
@@ -1154,23 +1155,38 @@ fn init_writes_the_key_file_owner_only_and_a_readable_key_file_is_refused() {
 }
 
 #[test]
-fn a_vault_without_its_key_file_or_with_another_vaults_key_is_refused() {
+fn a_vault_whose_key_file_is_missing_is_refused_and_opens_again_once_it_is_back() {
+    let s = Sandbox::new();
+    s.add(&["entry", "add", "--text", "mine"]);
+    std::fs::rename(&s.key, s.dir.path().join("key.moved")).unwrap();
+    let err = s.refused(&["entry", "list", "--json"]);
+    assert!(err.contains("key file"), "{err}");
+    s.refused(&["entry", "add", "--text", "without a key"]);
+    assert!(
+        !s.key.exists(),
+        "a refused open does not make a new key file"
+    );
+
+    std::fs::rename(s.dir.path().join("key.moved"), &s.key).unwrap();
+    let entries = s.list(&["entry", "list", "--json"]);
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["text"], json!("mine"));
+}
+
+#[test]
+fn a_vault_opened_with_another_vaults_key_is_refused_with_a_one_line_reason() {
     let s = Sandbox::new();
     s.add(&["entry", "add", "--text", "mine"]);
     let other = Sandbox::new();
-
-    // Another vault's key: refused, and nothing is written with it.
     std::fs::rename(&s.key, s.dir.path().join("key.mine")).unwrap();
     std::fs::copy(&other.key, &s.key).unwrap();
-    s.refused(&["entry", "list", "--json"]);
-    s.refused(&["entry", "add", "--text", "with the wrong key"]);
 
-    std::fs::remove_file(&s.key).unwrap();
     let err = s.refused(&["entry", "list", "--json"]);
-    assert!(err.contains("key file"), "{err}");
+    assert!(err.contains("key"), "{err}");
+    s.refused(&["entry", "add", "--text", "with the wrong key"]);
 
     std::fs::rename(s.dir.path().join("key.mine"), &s.key).unwrap();
     let entries = s.list(&["entry", "list", "--json"]);
-    assert_eq!(entries.len(), 1);
+    assert_eq!(entries.len(), 1, "nothing was written with the wrong key");
     assert_eq!(entries[0]["text"], json!("mine"));
 }

@@ -49,7 +49,10 @@ fn the_database_key_lives_in_the_secret_service_and_the_recovery_key_restores_it
     let vault = dir.path().join("vault");
     let init = ok(&comeback(&vault, &["init"]));
     let recovery = recovery_key(&init);
-    let id = ok(&comeback(&vault, &["entry", "add", "--text", "kept under lock and key"]));
+    let id = ok(&comeback(
+        &vault,
+        &["entry", "add", "--text", "kept under lock and key"],
+    ));
 
     // The key is in the real keychain, filed under this vault's id.
     let chain = Keychain::platform().unwrap();
@@ -101,7 +104,10 @@ fn with_no_keychain_reachable_init_says_what_to_start_and_writes_no_vault() {
         .args(["init"])
         .env("COMEBACK_VAULT", &vault)
         .env_remove("COMEBACK_KEY_FILE")
-        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/comeback-test-bus")
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/comeback-test-bus",
+        )
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));

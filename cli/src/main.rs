@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow};
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 use comeback_core::api::{self, EntryEdit, NewEntry};
 use comeback_core::keys::Keychain;
 use comeback_core::model::{
@@ -497,7 +497,10 @@ fn open(cli: &Cli) -> Result<Vault> {
 }
 
 fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
-    println!("{}", serde_json::to_string_pretty(value).context("writing JSON")?);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).context("writing JSON")?
+    );
     Ok(())
 }
 
@@ -534,7 +537,13 @@ fn run(cli: Cli) -> Result<()> {
                 println!("Nothing found for '{query}'.");
             }
             for h in hits {
-                println!("{}  {:<8} {}  {}", h.id, h.kind, h.date, h.snippet.replace('\n', " "));
+                println!(
+                    "{}  {:<8} {}  {}",
+                    h.id,
+                    h.kind,
+                    h.date,
+                    h.snippet.replace('\n', " ")
+                );
             }
             Ok(())
         }
@@ -551,7 +560,11 @@ fn run(cli: Cli) -> Result<()> {
                     "{} documents, {} records: {}",
                     report.documents,
                     report.records,
-                    if report.healthy { "the mirror matches the documents" } else { "problems found" }
+                    if report.healthy {
+                        "the mirror matches the documents"
+                    } else {
+                        "problems found"
+                    }
                 );
                 for p in &report.problems {
                     println!("  problem: {p}");
@@ -600,7 +613,13 @@ fn run(cli: Cli) -> Result<()> {
         },
         Command::Contact(cmd) => contact(&cli, cmd),
         Command::Outreach(cmd) => match cmd {
-            OutreachCommand::Add { contact, message, reply, lead, date } => {
+            OutreachCommand::Add {
+                contact,
+                message,
+                reply,
+                lead,
+                date,
+            } => {
                 let mut vault = open(&cli)?;
                 let date = date.unwrap_or_else(api::today);
                 let rec = api::log_outreach(
@@ -653,7 +672,12 @@ fn run(cli: Cli) -> Result<()> {
         },
         Command::Project(cmd) => project(&cli, cmd),
         Command::Event(cmd) => match cmd {
-            EventCommand::Add { title, kind, contacts, date } => {
+            EventCommand::Add {
+                title,
+                kind,
+                contacts,
+                date,
+            } => {
                 let mut vault = open(&cli)?;
                 for c in contacts {
                     api::get::<Contact>(&vault, c)?;
@@ -672,7 +696,12 @@ fn run(cli: Cli) -> Result<()> {
             EventCommand::Common(c) => common::<Event>(&cli, c),
         },
         Command::Win(cmd) => match cmd {
-            WinCommand::Add { title, category, text, date } => {
+            WinCommand::Add {
+                title,
+                category,
+                text,
+                date,
+            } => {
                 let mut vault = open(&cli)?;
                 let rec = Win {
                     id: model::new_id(),
@@ -689,7 +718,13 @@ fn run(cli: Cli) -> Result<()> {
         Command::Next(cmd) => next(&cli, cmd),
         Command::Dev(cmd) => dev(&cli, cmd),
         Command::Story(cmd) => match cmd {
-            StoryCommand::Add { title, situation, task, action, result } => {
+            StoryCommand::Add {
+                title,
+                situation,
+                task,
+                action,
+                result,
+            } => {
                 let mut vault = open(&cli)?;
                 let rec = Story {
                     id: model::new_id(),
@@ -710,21 +745,41 @@ fn run(cli: Cli) -> Result<()> {
 
 fn entry(cli: &Cli, cmd: &EntryCommand) -> Result<()> {
     match cmd {
-        EntryCommand::Add { text, mood, tags, date } => {
+        EntryCommand::Add {
+            text,
+            mood,
+            tags,
+            date,
+        } => {
             let mut vault = open(cli)?;
             let e = api::add_entry(
                 &mut vault,
-                NewEntry { text: text.clone(), mood: *mood, tags: tags.clone(), date: *date },
+                NewEntry {
+                    text: text.clone(),
+                    mood: *mood,
+                    tags: tags.clone(),
+                    date: *date,
+                },
             )?;
             println!("{}", e.id);
             Ok(())
         }
-        EntryCommand::Edit { id, text, mood, tags, date } => {
+        EntryCommand::Edit {
+            id,
+            text,
+            mood,
+            tags,
+            date,
+        } => {
             let mut vault = open(cli)?;
             let edit = EntryEdit {
                 text: text.clone(),
                 mood: mood.map(Some),
-                tags: if tags.is_empty() { None } else { Some(tags.clone()) },
+                tags: if tags.is_empty() {
+                    None
+                } else {
+                    Some(tags.clone())
+                },
                 date: *date,
             };
             api::edit_entry(&mut vault, id, edit)?;
@@ -774,7 +829,14 @@ fn entry(cli: &Cli, cmd: &EntryCommand) -> Result<()> {
 }
 
 fn print_entry_line(e: &Entry) {
-    let first: String = e.text.lines().next().unwrap_or("").chars().take(60).collect();
+    let first: String = e
+        .text
+        .lines()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(60)
+        .collect();
     let mood = e.mood.map(|m| format!("mood {m}")).unwrap_or_default();
     println!("{}  {}  {:<7} {}", e.id, e.date, mood, first);
 }
@@ -828,7 +890,9 @@ fn profile(cli: &Cli, cmd: &ProfileCommand) -> Result<()> {
         ProfileCommand::Show { json } => {
             let vault = open(cli)?;
             let p: Profile = vault.get(model::PROFILE_ID)?.ok_or_else(|| {
-                anyhow!("no profile yet; set one with `comeback profile set --happened-on YYYY-MM-DD`")
+                anyhow!(
+                    "no profile yet; set one with `comeback profile set --happened-on YYYY-MM-DD`"
+                )
             })?;
             show_record(&p, *json)
         }
@@ -843,7 +907,13 @@ fn debrief(cli: &Cli, cmd: &DebriefCommand) -> Result<()> {
             println!("{}", api::add(&mut vault, d)?.id);
             Ok(())
         }
-        DebriefCommand::Lesson { id, lesson, action, due, success_test } => {
+        DebriefCommand::Lesson {
+            id,
+            lesson,
+            action,
+            due,
+            success_test,
+        } => {
             let mut vault = open(cli)?;
             let mut d: Debrief = api::get(&vault, id)?;
             d.lessons.push(model::Lesson {
@@ -875,7 +945,13 @@ fn debrief(cli: &Cli, cmd: &DebriefCommand) -> Result<()> {
 
 fn contact(cli: &Cli, cmd: &ContactCommand) -> Result<()> {
     match cmd {
-        ContactCommand::Add { name, tie, how_known, cadence_days, last_contact } => {
+        ContactCommand::Add {
+            name,
+            tie,
+            how_known,
+            cadence_days,
+            last_contact,
+        } => {
             let mut vault = open(cli)?;
             let rec = Contact {
                 id: model::new_id(),
@@ -896,8 +972,17 @@ fn contact(cli: &Cli, cmd: &ContactCommand) -> Result<()> {
                 return print_json(&due);
             }
             for c in &due {
-                let last = c.last_contact.map(|d| d.to_string()).unwrap_or_else(|| "never".into());
-                println!("{}  {:<24} {:<12} last: {}", c.id, c.name, c.tie.label(), last);
+                let last = c
+                    .last_contact
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "never".into());
+                println!(
+                    "{}  {:<24} {:<12} last: {}",
+                    c.id,
+                    c.name,
+                    c.tie.label(),
+                    last
+                );
             }
             Ok(())
         }
@@ -919,7 +1004,12 @@ fn project(cli: &Cli, cmd: &ProjectCommand) -> Result<()> {
             println!("{}", api::add(&mut vault, rec)?.id);
             Ok(())
         }
-        ProjectCommand::Log { project, hours, note, date } => {
+        ProjectCommand::Log {
+            project,
+            hours,
+            note,
+            date,
+        } => {
             let mut vault = open(cli)?;
             api::get::<Project>(&vault, project)?;
             let rec = TimeLog {
@@ -990,7 +1080,12 @@ fn next(cli: &Cli, cmd: &NextCommand) -> Result<()> {
                 return print_json(&items);
             }
             for i in items {
-                println!("{}  {:<10} {}", i.id, format!("{:?}", i.stage).to_lowercase(), i.title);
+                println!(
+                    "{}  {:<10} {}",
+                    i.id,
+                    format!("{:?}", i.stage).to_lowercase(),
+                    i.title
+                );
             }
             Ok(())
         }
@@ -1082,7 +1177,10 @@ fn dev(cli: &Cli, cmd: &DevCommand) -> Result<()> {
             for i in 0..*count {
                 let e = api::add_entry(
                     &mut vault,
-                    NewEntry { text: format!("{prefix} {i}"), ..Default::default() },
+                    NewEntry {
+                        text: format!("{prefix} {i}"),
+                        ..Default::default()
+                    },
                 )?;
                 writeln!(out, "{}", e.id)?;
                 out.flush()?;

@@ -170,7 +170,10 @@ pub fn log_outreach(vault: &mut Vault, outreach: model::Outreach) -> Result<mode
 /// Contacts due a message, weak ties first (see [`model::due_contacts`]).
 pub fn due_contacts(vault: &Vault, today: Date) -> Result<Vec<model::Contact>> {
     let all: Vec<model::Contact> = vault.list(usize::MAX >> 1, 0)?;
-    Ok(model::due_contacts(&all, today).into_iter().cloned().collect())
+    Ok(model::due_contacts(&all, today)
+        .into_iter()
+        .cloned()
+        .collect())
 }
 
 /// Hours logged on a project per week (keyed by the week's Monday), oldest first.
@@ -186,7 +189,11 @@ pub fn add<R: Record>(vault: &mut Vault, record: R) -> Result<R> {
     if vault.get::<R>(record.id())?.is_some() {
         return Err(Error::Invalid(model::Invalid::new(
             "id",
-            format!("a {} with id {} exists already; edit it instead", R::KIND, record.id()),
+            format!(
+                "a {} with id {} exists already; edit it instead",
+                R::KIND,
+                record.id()
+            ),
         )));
     }
     vault.put(&record)?;

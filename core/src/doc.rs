@@ -15,8 +15,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use automerge::transaction::Transactable;
 use automerge::{
-    ActorId, AutoCommit, ChangeHash, ObjId, ObjType, PatchAction, Prop, ROOT, ReadDoc,
-    ScalarValue, TextEncoding, hydrate,
+    ActorId, AutoCommit, ChangeHash, ObjId, ObjType, PatchAction, Prop, ROOT, ReadDoc, ScalarValue,
+    TextEncoding, hydrate,
 };
 use serde_json::Value as Json;
 
@@ -32,11 +32,24 @@ const GENESIS_ACTOR: [u8; 16] = [0; 16];
 #[derive(Debug, thiserror::Error)]
 pub enum DocError {
     #[error("the document could not be changed: {0}")]
-    Automerge(#[from] automerge::AutomergeError),
+    Automerge(Box<automerge::AutomergeError>),
     #[error("the record could not be written to the document: {0}")]
-    Update(#[from] automerge::error::UpdateObjectError),
+    Update(Box<automerge::error::UpdateObjectError>),
     #[error("a {kind} record is not shaped as expected: {reason}")]
     Shape { kind: String, reason: String },
+}
+
+// Boxed so that every `Result` carrying a `DocError` stays small.
+impl From<automerge::AutomergeError> for DocError {
+    fn from(e: automerge::AutomergeError) -> Self {
+        DocError::Automerge(Box::new(e))
+    }
+}
+
+impl From<automerge::error::UpdateObjectError> for DocError {
+    fn from(e: automerge::error::UpdateObjectError) -> Self {
+        DocError::Update(Box::new(e))
+    }
 }
 
 /// The record kinds every document carries a map for. Adding a kind adds it here; older
@@ -259,9 +272,11 @@ pub fn ids_of_kind(doc: &AutoCommit, kind: &str) -> Vec<String> {
 
 fn is_keyed_list(items: &[Json]) -> bool {
     !items.is_empty()
-        && items
-            .iter()
-            .all(|item| item.get("id").and_then(Json::as_str).is_some_and(|s| !s.is_empty()))
+        && items.iter().all(|item| {
+            item.get("id")
+                .and_then(Json::as_str)
+                .is_some_and(|s| !s.is_empty())
+        })
 }
 
 /// The serde form of a record as an Automerge value tree. `None` unless `json` is an object.

@@ -95,7 +95,9 @@ impl SecretKey {
             .collect();
         let mut bytes = data_encoding::BASE32_NOPAD
             .decode(cleaned.as_bytes())
-            .map_err(|_| KeyError::BadRecoveryKey("it has characters outside A–Z and 2–7".into()))?;
+            .map_err(|_| {
+                KeyError::BadRecoveryKey("it has characters outside A–Z and 2–7".into())
+            })?;
         if bytes.len() != 34 {
             bytes.zeroize();
             return Err(KeyError::BadRecoveryKey(
@@ -108,7 +110,9 @@ impl SecretKey {
         bytes.zeroize();
         if !ok {
             key.zeroize();
-            return Err(KeyError::BadRecoveryKey("its checksum does not match".into()));
+            return Err(KeyError::BadRecoveryKey(
+                "its checksum does not match".into(),
+            ));
         }
         Ok(Self(key))
     }
@@ -180,7 +184,9 @@ impl Keychain {
     }
 
     pub fn set(&self, vault_id: &str, key: &SecretKey) -> Result<(), KeyError> {
-        self.entry(vault_id)?.set_secret(&key.0).map_err(map_keyring)
+        self.entry(vault_id)?
+            .set_secret(&key.0)
+            .map_err(map_keyring)
     }
 
     pub fn delete(&self, vault_id: &str) -> Result<(), KeyError> {
@@ -246,8 +252,7 @@ pub fn read_key_file(path: &Path) -> Result<SecretKey, KeyError> {
         reason,
     };
     check_private(path).map_err(&err)?;
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| err(format!("cannot be read ({e})")))?;
+    let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot be read ({e})")))?;
     SecretKey::from_recovery_key(text.trim()).map_err(|e| err(e.to_string()))
 }
 
@@ -266,9 +271,11 @@ pub fn write_key_file(path: &Path, key: &SecretKey) -> Result<(), KeyError> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options
-        .open(path)
-        .map_err(|e| err(format!("cannot be created ({e}); choose a path that does not exist yet")))?;
+    let mut file = options.open(path).map_err(|e| {
+        err(format!(
+            "cannot be created ({e}); choose a path that does not exist yet"
+        ))
+    })?;
     let text = key.recovery_key();
     file.write_all(text.reveal().as_bytes())
         .and_then(|_| file.write_all(b"\n"))

@@ -88,58 +88,121 @@ pub struct Summary {
 }
 
 const OPENERS: &[&str] = &[
-    "This morning", "Late tonight", "After the call", "On the bus", "Over coffee",
-    "Between applications", "Walking the dog", "At the library", "Before lunch",
-    "While the kettle boiled", "Out on a run", "In the quiet after dinner",
+    "This morning",
+    "Late tonight",
+    "After the call",
+    "On the bus",
+    "Over coffee",
+    "Between applications",
+    "Walking the dog",
+    "At the library",
+    "Before lunch",
+    "While the kettle boiled",
+    "Out on a run",
+    "In the quiet after dinner",
 ];
 const SUBJECTS: &[&str] = &[
-    "I", "my old manager", "a friend from the meetup", "the recruiter", "my sister",
-    "the hiring panel", "a former colleague", "the mentor I met in March", "my partner",
-    "someone at the workshop", "the founder I had coffee with", "my neighbour",
+    "I",
+    "my old manager",
+    "a friend from the meetup",
+    "the recruiter",
+    "my sister",
+    "the hiring panel",
+    "a former colleague",
+    "the mentor I met in March",
+    "my partner",
+    "someone at the workshop",
+    "the founder I had coffee with",
+    "my neighbour",
 ];
 const VERBS: &[&str] = &[
-    "thought about", "wrote down", "talked through", "kept coming back to",
-    "finally admitted", "laughed about", "worried over", "made a plan for",
-    "sketched out", "reread", "questioned", "celebrated",
+    "thought about",
+    "wrote down",
+    "talked through",
+    "kept coming back to",
+    "finally admitted",
+    "laughed about",
+    "worried over",
+    "made a plan for",
+    "sketched out",
+    "reread",
+    "questioned",
+    "celebrated",
 ];
 const OBJECTS: &[&str] = &[
-    "the way the project ended", "what I actually want from the next role",
-    "the portfolio page", "the side project's first users", "the interview questions",
-    "how much time I spent on email", "the goals I set in January", "the layoff letter",
-    "my savings runway", "the course on data engineering", "the lessons from the debrief",
-    "a list of people I have not called in years", "the offer that fell through",
-    "the feedback from the design review", "the hours I logged this week",
+    "the way the project ended",
+    "what I actually want from the next role",
+    "the portfolio page",
+    "the side project's first users",
+    "the interview questions",
+    "how much time I spent on email",
+    "the goals I set in January",
+    "the layoff letter",
+    "my savings runway",
+    "the course on data engineering",
+    "the lessons from the debrief",
+    "a list of people I have not called in years",
+    "the offer that fell through",
+    "the feedback from the design review",
+    "the hours I logged this week",
 ];
 const CLAUSES: &[&str] = &[
-    "and it felt lighter than yesterday", "even though part of me still resists it",
-    "which surprised me", "and I want to remember this", "but the doubt came back by noon",
-    "and I noticed I slept better", "so I blocked two hours for it tomorrow",
-    "because the evidence says otherwise", "and nobody seemed to mind",
-    "while the rain kept on", "and I wrote the next step on a card",
+    "and it felt lighter than yesterday",
+    "even though part of me still resists it",
+    "which surprised me",
+    "and I want to remember this",
+    "but the doubt came back by noon",
+    "and I noticed I slept better",
+    "so I blocked two hours for it tomorrow",
+    "because the evidence says otherwise",
+    "and nobody seemed to mind",
+    "while the rain kept on",
+    "and I wrote the next step on a card",
     "though I am not sure it matters yet",
 ];
 const REFLECTIONS: &[&str] = &[
-    "Small steps still count.", "The harsh verdict from last week looks less true now.",
-    "I am allowed to rest without earning it.", "Reaching out was easier than I feared.",
+    "Small steps still count.",
+    "The harsh verdict from last week looks less true now.",
+    "I am allowed to rest without earning it.",
+    "Reaching out was easier than I feared.",
     "The numbers are better than the story I tell myself.",
     "Tomorrow I will send two messages before checking the news.",
-    "Others have been here and found their way.", "I learned more than I lost.",
+    "Others have been here and found their way.",
+    "I learned more than I lost.",
 ];
 const TAGS: &[&str] = &[
-    "job-search", "debrief", "network", "side-project", "health", "family", "money",
-    "learning", "interview", "gratitude", "mood", "planning",
+    "job-search",
+    "debrief",
+    "network",
+    "side-project",
+    "health",
+    "family",
+    "money",
+    "learning",
+    "interview",
+    "gratitude",
+    "mood",
+    "planning",
 ];
 const NAMES: &[&str] = &[
-    "Alex", "Sam", "Priya", "Jonas", "Maria", "Chen", "Fatima", "Lukas", "Aisha", "Tom",
-    "Ines", "Kenji", "Olga", "Diego", "Mei", "Noah", "Sara", "Omar", "Lena", "Ravi",
+    "Alex", "Sam", "Priya", "Jonas", "Maria", "Chen", "Fatima", "Lukas", "Aisha", "Tom", "Ines",
+    "Kenji", "Olga", "Diego", "Mei", "Noah", "Sara", "Omar", "Lena", "Ravi",
 ];
 const SURNAMES: &[&str] = &[
-    "Berg", "Okafor", "Silva", "Nakamura", "Haddad", "Kowalski", "Moreau", "Singh",
-    "Larsen", "Costa", "Novak", "Reyes", "Weber", "Ahmed", "Murphy", "Rossi",
+    "Berg", "Okafor", "Silva", "Nakamura", "Haddad", "Kowalski", "Moreau", "Singh", "Larsen",
+    "Costa", "Novak", "Reyes", "Weber", "Ahmed", "Murphy", "Rossi",
 ];
 const ORGS: &[&str] = &[
-    "Northwind", "Acme Labs", "Blue Harbor", "Foxglove", "Tiller & Co", "Quanta",
-    "Riverbank Health", "Lumen Studio", "Openfield", "Cobalt Systems",
+    "Northwind",
+    "Acme Labs",
+    "Blue Harbor",
+    "Foxglove",
+    "Tiller & Co",
+    "Quanta",
+    "Riverbank Health",
+    "Lumen Studio",
+    "Openfield",
+    "Cobalt Systems",
 ];
 
 /// Varied prose from a seeded generator.
@@ -251,7 +314,8 @@ pub fn fill(
     }
 
     for i in 0..plan.mood_check_ins {
-        let date = plan.start + Duration::days((i as i64 * plan.days as i64) / plan.mood_check_ins.max(1) as i64);
+        let date = plan.start
+            + Duration::days((i as i64 * plan.days as i64) / plan.mood_check_ins.max(1) as i64);
         let note = p.sentence();
         sum.text_bytes += note.len();
         vault.put(&MoodCheckIn {
@@ -289,14 +353,21 @@ pub fn fill(
     progress("contacts", plan.contacts);
 
     for i in 0..plan.outreach {
-        let Some(contact_id) = contacts.choose(p.rng()).cloned() else { break };
-        let date = plan.start + Duration::days((i as i64 * plan.days as i64) / plan.outreach.max(1) as i64);
+        let Some(contact_id) = contacts.choose(p.rng()).cloned() else {
+            break;
+        };
+        let date = plan.start
+            + Duration::days((i as i64 * plan.days as i64) / plan.outreach.max(1) as i64);
         let o = Outreach {
             id: model::new_id(),
             contact_id,
             date,
             message: p.sentence(),
-            reply: if p.rng().random_bool(0.4) { p.sentence() } else { String::new() },
+            reply: if p.rng().random_bool(0.4) {
+                p.sentence()
+            } else {
+                String::new()
+            },
             lead: String::new(),
         };
         sum.text_bytes += o.message.len() + o.reply.len();
@@ -322,8 +393,11 @@ pub fn fill(
         sum.commits += 1;
     }
     for i in 0..plan.time_logs {
-        let Some(project_id) = projects.choose(p.rng()).cloned() else { break };
-        let date = plan.start + Duration::days((i as i64 * plan.days as i64) / plan.time_logs.max(1) as i64);
+        let Some(project_id) = projects.choose(p.rng()).cloned() else {
+            break;
+        };
+        let date = plan.start
+            + Duration::days((i as i64 * plan.days as i64) / plan.time_logs.max(1) as i64);
         let t = TimeLog {
             id: model::new_id(),
             project_id,
@@ -338,7 +412,14 @@ pub fn fill(
     }
     progress("time logs", plan.time_logs);
 
-    let stages = [Stage::Saved, Stage::Applied, Stage::Screen, Stage::Interview, Stage::Offer, Stage::Closed];
+    let stages = [
+        Stage::Saved,
+        Stage::Applied,
+        Stage::Screen,
+        Stage::Interview,
+        Stage::Offer,
+        Stage::Closed,
+    ];
     for i in 0..plan.pipeline_items {
         let stage = *stages.choose(p.rng()).unwrap_or(&Stage::Saved);
         let item = PipelineItem {
@@ -365,7 +446,8 @@ pub fn fill(
     for i in 0..plan.wins {
         let w = Win {
             id: model::new_id(),
-            date: plan.start + Duration::days((i as i64 * plan.days as i64) / plan.wins.max(1) as i64),
+            date: plan.start
+                + Duration::days((i as i64 * plan.days as i64) / plan.wins.max(1) as i64),
             title: format!("Win {}", i + 1),
             category: *[
                 BragCategory::Projects,
@@ -385,8 +467,13 @@ pub fn fill(
     progress("wins", plan.wins);
 
     for i in 0..plan.debriefs {
-        let mut d = Debrief::new(format!("Debrief {}", i + 1), SetbackKind::LetGo, model::new_id());
-        d.started_on = plan.start + Duration::days((i as i64 * plan.days as i64) / plan.debriefs.max(1) as i64);
+        let mut d = Debrief::new(
+            format!("Debrief {}", i + 1),
+            SetbackKind::LetGo,
+            model::new_id(),
+        );
+        d.started_on = plan.start
+            + Duration::days((i as i64 * plan.days as i64) / plan.debriefs.max(1) as i64);
         // Saved after every step, as the guided flow does.
         d.unload = p.text(300);
         vault.put(&d)?;

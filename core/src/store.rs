@@ -91,7 +91,9 @@ impl Store {
         conn.pragma_update(None, "key", key.sqlcipher_literal())?;
         // The first real read tells whether the key is right.
         if conn
-            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })
             .is_err()
         {
             return Err(StoreError::WrongKey);
@@ -195,7 +197,12 @@ impl Store {
     }
 
     /// Records of one kind, newest first by their sort key.
-    pub fn rows(&self, kind: &str, limit: usize, offset: usize) -> Result<Vec<MirrorRow>, StoreError> {
+    pub fn rows(
+        &self,
+        kind: &str,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<MirrorRow>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT kind, id, doc, sort_key, title, json, body FROM record
              WHERE kind = ?1 ORDER BY sort_key DESC, id DESC LIMIT ?2 OFFSET ?3",
@@ -225,7 +232,10 @@ impl Store {
     }
 
     /// Search index rows of one document as `(kind, id, title, body)`, for the doctor.
-    pub fn search_rows_of_doc(&self, doc: &str) -> Result<Vec<(String, String, String, String)>, StoreError> {
+    pub fn search_rows_of_doc(
+        &self,
+        doc: &str,
+    ) -> Result<Vec<(String, String, String, String)>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT s.kind, s.id, s.title, s.body FROM search s
              JOIN record r ON r.rowid = s.rowid WHERE r.doc = ?1 ORDER BY s.kind, s.id",
@@ -235,8 +245,12 @@ impl Store {
     }
 
     pub fn count_rows(&self) -> Result<(i64, i64), StoreError> {
-        let records = self.conn.query_row("SELECT count(*) FROM record", [], |r| r.get(0))?;
-        let search = self.conn.query_row("SELECT count(*) FROM search", [], |r| r.get(0))?;
+        let records = self
+            .conn
+            .query_row("SELECT count(*) FROM record", [], |r| r.get(0))?;
+        let search = self
+            .conn
+            .query_row("SELECT count(*) FROM search", [], |r| r.get(0))?;
         Ok((records, search))
     }
 
@@ -349,7 +363,12 @@ pub fn clear_mirror(tx: &Transaction<'_>) -> Result<(), StoreError> {
     Ok(())
 }
 
-pub fn insert_chunk(tx: &Transaction<'_>, doc: &str, snapshot: bool, bytes: &[u8]) -> Result<i64, StoreError> {
+pub fn insert_chunk(
+    tx: &Transaction<'_>,
+    doc: &str,
+    snapshot: bool,
+    bytes: &[u8],
+) -> Result<i64, StoreError> {
     tx.prepare_cached("INSERT INTO chunk (doc, snapshot, bytes) VALUES (?1, ?2, ?3)")?
         .execute(params![doc, snapshot as i64, bytes])?;
     Ok(tx.last_insert_rowid())
@@ -382,7 +401,9 @@ pub fn quarantine(tx: &Transaction<'_>, seq: i64, reason: &str) -> Result<(), St
 
 fn heads_of(conn: &Connection, doc: &str) -> Result<Vec<ChangeHash>, StoreError> {
     let bytes: Option<Vec<u8>> = conn
-        .query_row("SELECT heads FROM heads WHERE doc = ?1", [doc], |r| r.get(0))
+        .query_row("SELECT heads FROM heads WHERE doc = ?1", [doc], |r| {
+            r.get(0)
+        })
         .optional()?;
     Ok(bytes.map(|b| decode_heads(&b)).unwrap_or_default())
 }
@@ -413,10 +434,20 @@ pub fn upsert_row(tx: &Transaction<'_>, row: &MirrorRow) -> Result<(), StoreErro
         "INSERT INTO record (kind, id, doc, sort_key, title, json, body)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![row.kind, row.id, row.doc, row.sort_key, row.title, row.json, row.body])?;
+    .execute(params![
+        row.kind,
+        row.id,
+        row.doc,
+        row.sort_key,
+        row.title,
+        row.json,
+        row.body
+    ])?;
     let rowid = tx.last_insert_rowid();
-    tx.prepare_cached("INSERT INTO search (rowid, kind, id, title, body) VALUES (?1, ?2, ?3, ?4, ?5)")?
-        .execute(params![rowid, row.kind, row.id, row.title, row.body])?;
+    tx.prepare_cached(
+        "INSERT INTO search (rowid, kind, id, title, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![rowid, row.kind, row.id, row.title, row.body])?;
     Ok(())
 }
 

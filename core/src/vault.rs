@@ -92,13 +92,17 @@ pub struct Vault {
 
 impl std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Vault").field("dir", &self.dir).field("id", &self.id).finish()
+        f.debug_struct("Vault")
+            .field("dir", &self.dir)
+            .field("id", &self.id)
+            .finish()
     }
 }
 
 /// The platform's data folder for the default vault.
 pub fn default_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("app", "comeback", "Comeback").map(|d| d.data_dir().join("vault"))
+    directories::ProjectDirs::from("app", "comeback", "Comeback")
+        .map(|d| d.data_dir().join("vault"))
 }
 
 fn lock(dir: &Path) -> Result<File> {
@@ -277,10 +281,10 @@ impl Vault {
 
     /// This device's actor id: made once per vault copy, never shared with another device.
     fn device_actor(&mut self) -> Result<ActorId> {
-        if let Some(hex) = self.store.meta("actor")? {
-            if let Ok(bytes) = data_encoding::HEXLOWER.decode(hex.as_bytes()) {
-                return Ok(ActorId::from(bytes));
-            }
+        if let Some(hex) = self.store.meta("actor")?
+            && let Ok(bytes) = data_encoding::HEXLOWER.decode(hex.as_bytes())
+        {
+            return Ok(ActorId::from(bytes));
         }
         let actor = ActorId::random();
         let tx = self.store.transaction()?;
@@ -360,12 +364,12 @@ impl Vault {
             (A::KIND, a.id(), a.home().doc_id()),
             (B::KIND, b.id(), b.home().doc_id()),
         ] {
-            if let Some(row) = self.store.row(kind, id)? {
-                if row.doc != home {
-                    return Err(Error::Io(format!(
-                        "{kind} {id} would move between documents; save it on its own first"
-                    )));
-                }
+            if let Some(row) = self.store.row(kind, id)?
+                && row.doc != home
+            {
+                return Err(Error::Io(format!(
+                    "{kind} {id} would move between documents; save it on its own first"
+                )));
             }
         }
         self.change(vec![
@@ -425,7 +429,11 @@ impl Vault {
             self.unsaved.insert(doc_id.to_string());
             return Ok(doc::new_document(self.actor.clone())?);
         }
-        let (mut doc, bad) = doc::load_chunks(chunks.iter().map(|c| (c.seq, c.snapshot, c.bytes.as_slice())));
+        let (mut doc, bad) = doc::load_chunks(
+            chunks
+                .iter()
+                .map(|c| (c.seq, c.snapshot, c.bytes.as_slice())),
+        );
         doc.set_actor(self.actor.clone());
         if !bad.is_empty() {
             // Set the damaged chunks aside and make the mirror match what remains.
@@ -450,7 +458,11 @@ impl Vault {
                 break;
             }
             let unsaved = self.unsaved.contains(&doc_id);
-            let doc = match self.docs.get_mut(&doc_id).ok_or_else(|| Error::Io("document cache lost a document".into())) {
+            let doc = match self
+                .docs
+                .get_mut(&doc_id)
+                .ok_or_else(|| Error::Io("document cache lost a document".into()))
+            {
                 Ok(d) => d,
                 Err(e) => {
                     failure = Some(e);
@@ -539,7 +551,11 @@ impl Vault {
         if after == before {
             return Ok(());
         }
-        let saved = if unsaved { doc.save_after(&[]) } else { doc.save_after(&before) };
+        let saved = if unsaved {
+            doc.save_after(&[])
+        } else {
+            doc.save_after(&before)
+        };
         let touched = doc::touched(doc, &before, &after);
         let staged = [Staged {
             doc_id: doc_id.to_string(),
@@ -574,26 +590,35 @@ impl Vault {
             report.records += expected.len();
             let actual = self.store.rows_of_doc(doc_id)?;
             if actual != expected {
-                report.problems.push(describe_difference(doc_id, &expected, &actual));
+                report
+                    .problems
+                    .push(describe_difference(doc_id, &expected, &actual));
             }
             let mut expected_search: Vec<_> = expected
                 .iter()
-                .map(|r| (r.kind.clone(), r.id.clone(), r.title.clone(), r.body.clone()))
+                .map(|r| {
+                    (
+                        r.kind.clone(),
+                        r.id.clone(),
+                        r.title.clone(),
+                        r.body.clone(),
+                    )
+                })
                 .collect();
             expected_search.sort();
             if self.store.search_rows_of_doc(doc_id)? != expected_search {
-                report
-                    .problems
-                    .push(format!("{doc_id}: the search index differs from the document"));
+                report.problems.push(format!(
+                    "{doc_id}: the search index differs from the document"
+                ));
             }
             let mut heads = doc.get_heads();
             heads.sort();
             let mut stored = self.store.heads(doc_id)?;
             stored.sort();
             if heads != stored {
-                report
-                    .problems
-                    .push(format!("{doc_id}: the mirror reflects other heads than the document's"));
+                report.problems.push(format!(
+                    "{doc_id}: the mirror reflects other heads than the document's"
+                ));
             }
             self.docs.insert(doc_id.clone(), doc);
         }
@@ -605,9 +630,9 @@ impl Vault {
             ));
         }
         if search != records {
-            report
-                .problems
-                .push(format!("the search index has {search} rows for {records} records"));
+            report.problems.push(format!(
+                "the search index has {search} rows for {records} records"
+            ));
         }
         report.documents = doc_ids.len();
         report.quarantined = self.store.quarantined()?;
@@ -672,7 +697,8 @@ fn mirror_touched(
         }
     }
     for (kind, id) in records {
-        let row = doc::get_record(doc, &kind, &id).and_then(|json| store::project(doc_id, &kind, &id, &json));
+        let row = doc::get_record(doc, &kind, &id)
+            .and_then(|json| store::project(doc_id, &kind, &id, &json));
         match row {
             Some(row) => store::upsert_row(tx, &row)?,
             None => {
@@ -711,13 +737,25 @@ fn reproject(tx: &rusqlite::Transaction<'_>, doc_id: &str, doc: &mut AutoCommit)
 }
 
 fn describe_difference(doc_id: &str, expected: &[MirrorRow], actual: &[MirrorRow]) -> String {
-    let missing = expected.iter().filter(|e| !actual.iter().any(|a| a.kind == e.kind && a.id == e.id)).count();
-    let extra = actual.iter().filter(|a| !expected.iter().any(|e| a.kind == e.kind && a.id == e.id)).count();
+    let missing = expected
+        .iter()
+        .filter(|e| !actual.iter().any(|a| a.kind == e.kind && a.id == e.id))
+        .count();
+    let extra = actual
+        .iter()
+        .filter(|a| !expected.iter().any(|e| a.kind == e.kind && a.id == e.id))
+        .count();
     let differing = expected
         .iter()
-        .filter(|e| actual.iter().any(|a| a.kind == e.kind && a.id == e.id && *a != **e))
+        .filter(|e| {
+            actual
+                .iter()
+                .any(|a| a.kind == e.kind && a.id == e.id && *a != **e)
+        })
         .count();
-    format!("{doc_id}: the mirror differs from the document ({missing} missing, {extra} extra, {differing} stale rows); run `comeback doctor --rebuild`")
+    format!(
+        "{doc_id}: the mirror differs from the document ({missing} missing, {extra} extra, {differing} stale rows); run `comeback doctor --rebuild`"
+    )
 }
 
 /// Milliseconds since the epoch, for records' created stamps.

@@ -1,1 +1,275 @@
-fn main(){}
+//! `cargo bench -p comeback-cli --bench vault`: the core vault measured on the seeded
+//! ten-year journal (see `comeback_core::sample`). It prints one line per figure; the
+//! figures and the command are kept in docs/BENCHMARKS.md.
+//!
+//! The journal is generated once through the real write path into
+//! `$CARGO_TARGET_DIR/bench-vault` (reused on later runs; delete it to regenerate).
+//! Set `COMEBACK_BENCH_FRACTION=0.1` for a quick run on a tenth of the journal.
+//!
+//! Measured: a cold `comeback entry list --limit 50` (a whole process, 30 runs), the
+//! load time and transient heap of every document (the largest reported), write latency
+//! (new entries and debounced edits on the big vault), search latency, and the size on
+//! disk against a plain-text dump.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use comeback_core::api::{self, NewEntry};
+use comeback_core::model::{Date, Entry};
+use comeback_core::sample::{self, Plan};
+use comeback_core::{KeySource, Vault, doc};
+use peak_alloc::PeakAlloc;
+
+#[global_allocator]
+static HEAP: PeakAlloc = PeakAlloc;
+
+const TARGETS: &str = "targets: open < 150 ms, write p99 < 15 ms, search p99 < 30 ms, document load <= 200 ms / 50 MB";
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn report(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    println!(
+        "{name:<34} n={:<5} p50 {:>8.2} ms  p99 {:>8.2} ms  max {:>8.2} ms",
+        samples.len(),
+        ms(percentile(&samples, 0.5)),
+        ms(percentile(&samples, 0.99)),
+        ms(*samples.last().unwrap())
+    );
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            let m = e.metadata().unwrap();
+            if m.is_dir() {
+                dir_size(&e.path())
+            } else {
+                m.len()
+            }
+        })
+        .sum()
+}
+
+fn bench_root() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let fraction = fraction();
+    target.join(if fraction < 1.0 {
+        format!("bench-vault-{fraction}")
+    } else {
+        "bench-vault".into()
+    })
+}
+
+fn fraction() -> f64 {
+    std::env::var("COMEBACK_BENCH_FRACTION")
+        .ok()
+        .and_then(|f| f.parse().ok())
+        .unwrap_or(1.0)
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` would too: only run when
+    // benchmarking, so the test suite stays fast.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let root = bench_root();
+    let vault_dir = root.join("vault");
+    let key = KeySource::KeyFile(root.join("key"));
+    let ready = root.join("ready");
+    let plan = if fraction() < 1.0 {
+        Plan::scaled(fraction())
+    } else {
+        Plan::ten_years()
+    };
+    if !ready.exists() {
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).unwrap();
+        let (mut vault, _) = Vault::create(&vault_dir, &key).unwrap();
+        let started = Instant::now();
+        let summary = sample::fill(&mut vault, &plan, 7, |phase, n| {
+            eprintln!(
+                "  generating: {phase} {n} ({:.0} s)",
+                started.elapsed().as_secs_f64()
+            );
+        })
+        .unwrap();
+        vault.store().checkpoint().unwrap();
+        std::fs::write(&ready, format!("{}\n", summary.text_bytes)).unwrap();
+        println!(
+            "generated {} entries, {} records, {} commits in {:.1} s",
+            summary.entries,
+            summary.records,
+            summary.commits,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let text_bytes: u64 = std::fs::read_to_string(&ready)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // Measure on a copy, so the writes below never grow the generated journal.
+    let pristine = vault_dir.clone();
+    let vault_dir = root.join("run");
+    let _ = std::fs::remove_dir_all(&vault_dir);
+    std::fs::create_dir_all(&vault_dir).unwrap();
+    for f in std::fs::read_dir(&pristine).unwrap() {
+        let f = f.unwrap();
+        if f.file_name() != "lock" {
+            std::fs::copy(f.path(), vault_dir.join(f.file_name())).unwrap();
+        }
+    }
+    println!("{TARGETS}");
+
+    // 1. Cold open: a whole `comeback entry list --limit 50` process.
+    let bin = env!("CARGO_BIN_EXE_comeback");
+    let mut runs = Vec::new();
+    for i in 0..31 {
+        let t = Instant::now();
+        let out = Command::new(bin)
+            .args(["entry", "list", "--limit", "50"])
+            .env("COMEBACK_VAULT", &vault_dir)
+            .env("COMEBACK_KEY_FILE", root.join("key"))
+            .output()
+            .unwrap();
+        let took = t.elapsed();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 50);
+        if i > 0 {
+            runs.push(took); // the first run warms the page cache
+        }
+    }
+    report("open: entry list --limit 50", runs);
+
+    // 2. Every document: load time and transient heap.
+    let mut vault = Vault::open(&vault_dir, &key).unwrap();
+    let mut worst_time = (String::new(), Duration::ZERO);
+    let mut worst_heap = (String::new(), 0usize);
+    let ids = vault.document_ids().unwrap();
+    for id in &ids {
+        let chunks = vault.store().chunks(id).unwrap();
+        let base = HEAP.current_usage();
+        HEAP.reset_peak_usage();
+        let t = Instant::now();
+        let (loaded, bad) = doc::load_chunks(
+            chunks
+                .iter()
+                .map(|c| (c.seq, c.snapshot, c.bytes.as_slice())),
+        );
+        let took = t.elapsed();
+        let heap = HEAP.peak_usage().saturating_sub(base);
+        assert!(bad.is_empty());
+        drop(loaded);
+        if took > worst_time.1 {
+            worst_time = (id.clone(), took);
+        }
+        if heap > worst_heap.1 {
+            worst_heap = (id.clone(), heap);
+        }
+    }
+    println!(
+        "documents: {}; slowest load {} {:.1} ms; largest transient heap {} {:.1} MB",
+        ids.len(),
+        worst_time.0,
+        ms(worst_time.1),
+        worst_heap.0,
+        worst_heap.1 as f64 / 1e6
+    );
+
+    // 3. Writes on the big vault: new entries, then debounced edits of them.
+    let day = Date::from_ymd_opt(2025, 12, 31).unwrap();
+    let mut prose = sample::Prose::new(99);
+    let mut adds = Vec::new();
+    let mut edits = Vec::new();
+    let mut written: Vec<Entry> = Vec::new();
+    for _ in 0..300 {
+        let text = prose.text(40);
+        let t = Instant::now();
+        let e = api::add_entry(
+            &mut vault,
+            NewEntry {
+                text,
+                mood: Some(3),
+                tags: vec![],
+                date: Some(day),
+            },
+        )
+        .unwrap();
+        adds.push(t.elapsed());
+        written.push(e);
+    }
+    for e in written.iter_mut() {
+        e.text.push_str(&format!(" {}", prose.sentence()));
+        let t = Instant::now();
+        vault.put(e).unwrap();
+        edits.push(t.elapsed());
+    }
+    let mut contact_writes = Vec::new();
+    for i in 0..100 {
+        let c = comeback_core::model::Contact {
+            id: comeback_core::model::new_id(),
+            name: format!("Bench person {i}"),
+            ..Default::default()
+        };
+        let t = Instant::now();
+        vault.put(&c).unwrap();
+        contact_writes.push(t.elapsed());
+    }
+    report("write: new entry", adds);
+    report("write: debounced entry edit", edits);
+    report("write: contact (core document)", contact_writes);
+
+    // 4. Search.
+    let words = [
+        "coffee",
+        "interview",
+        "portfolio",
+        "savings",
+        "mentor",
+        "feedback",
+        "lessons",
+        "recruiter",
+        "rain",
+        "doubt",
+    ];
+    let mut searches = Vec::new();
+    for i in 0..400 {
+        let q = words[i % words.len()];
+        let t = Instant::now();
+        let hits = api::search(&vault, q, 20).unwrap();
+        searches.push(t.elapsed());
+        assert!(!hits.is_empty(), "no hits for {q}");
+    }
+    report("search (20 hits)", searches);
+
+    // 5. Size on disk against a plain-text dump of what was written.
+    vault.store().checkpoint().unwrap();
+    drop(vault);
+    let on_disk = dir_size(&vault_dir);
+    println!(
+        "size: vault folder {:.1} MB; plain text written {:.1} MB; ratio {:.2}x",
+        on_disk as f64 / 1e6,
+        text_bytes as f64 / 1e6,
+        on_disk as f64 / text_bytes as f64
+    );
+    let _ = Path::new(bin);
+}

@@ -48,7 +48,11 @@ use crate::model;
 #[test]
 fn an_entry_written_is_read_back_from_the_mirror_after_reopening() {
     let (fx, mut vault) = fixture();
-    let e = entry(&mut vault, "The first page of the rest of it.", "2026-03-14");
+    let e = entry(
+        &mut vault,
+        "The first page of the rest of it.",
+        "2026-03-14",
+    );
     drop(vault);
     let vault = Vault::open(&fx.vault_dir, &fx.source).unwrap();
     let back: Entry = vault.require(&e.id).unwrap();
@@ -87,7 +91,10 @@ fn a_refused_write_leaves_nothing_behind() {
 fn entries_live_in_the_document_of_their_month_and_move_when_redated() {
     let (_fx, mut vault) = fixture();
     let e = entry(&mut vault, "March words", "2026-03-14");
-    assert_eq!(vault.store.row("entry", &e.id).unwrap().unwrap().doc, "journal-2026-03");
+    assert_eq!(
+        vault.store.row("entry", &e.id).unwrap().unwrap().doc,
+        "journal-2026-03"
+    );
     api::edit_entry(
         &mut vault,
         &e.id,
@@ -97,7 +104,10 @@ fn entries_live_in_the_document_of_their_month_and_move_when_redated() {
         },
     )
     .unwrap();
-    assert_eq!(vault.store.row("entry", &e.id).unwrap().unwrap().doc, "journal-2026-04");
+    assert_eq!(
+        vault.store.row("entry", &e.id).unwrap().unwrap().doc,
+        "journal-2026-04"
+    );
     let march = vault.document("journal-2026-03").unwrap();
     assert!(doc::get_record(march, "entry", &e.id).is_none());
     assert!(vault.doctor().unwrap().healthy());
@@ -106,7 +116,11 @@ fn entries_live_in_the_document_of_their_month_and_move_when_redated() {
 #[test]
 fn search_finds_words_by_prefix_and_ignores_punctuation() {
     let (_fx, mut vault) = fixture();
-    let e = entry(&mut vault, "Coffee with Priya about the data engineering course.", "2026-01-02");
+    let e = entry(
+        &mut vault,
+        "Coffee with Priya about the data engineering course.",
+        "2026-01-02",
+    );
     entry(&mut vault, "Nothing to see here.", "2026-01-03");
     let hits = api::search(&vault, "engin", 10).unwrap();
     assert_eq!(hits.len(), 1);
@@ -122,7 +136,10 @@ fn the_doctor_finds_a_tampered_mirror_and_rebuild_repairs_it() {
     vault
         .store
         .conn
-        .execute("UPDATE record SET title = 'tampered' WHERE id = ?1", [&e.id])
+        .execute(
+            "UPDATE record SET title = 'tampered' WHERE id = ?1",
+            [&e.id],
+        )
         .unwrap();
     let report = vault.doctor().unwrap();
     assert!(!report.healthy());
@@ -180,14 +197,21 @@ fn a_schema_change_rebuilds_the_mirror_from_the_documents() {
     }
     drop(vault);
     let vault = Vault::open(&fx.vault_dir, &fx.source).unwrap();
-    assert_eq!(vault.require::<Entry>(&e.id).unwrap().text, "survives a rebuild");
+    assert_eq!(
+        vault.require::<Entry>(&e.id).unwrap().text,
+        "survives a rebuild"
+    );
 }
 
 #[test]
 fn two_devices_editing_different_paragraphs_of_one_entry_keep_both() {
     let (_fa, mut a) = fixture();
     let (_fb, mut b) = fixture();
-    let e = entry(&mut a, "First paragraph.\n\nSecond paragraph.", "2026-08-08");
+    let e = entry(
+        &mut a,
+        "First paragraph.\n\nSecond paragraph.",
+        "2026-08-08",
+    );
     sync(&mut a, &mut b);
     let mut on_a: Entry = a.require(&e.id).unwrap();
     on_a.text = "First paragraph, edited on the phone.\n\nSecond paragraph.".into();
@@ -265,7 +289,10 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 fn words(n: u8, salt: usize) -> String {
-    (0..n).map(|i| format!("w{}", (i as usize * 7 + salt) % 31)).collect::<Vec<_>>().join(" ")
+    (0..n)
+        .map(|i| format!("w{}", (i as usize * 7 + salt) % 31))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 proptest! {
@@ -330,4 +357,3 @@ proptest! {
         prop_assert_eq!(mirror(&a), mirror(&b));
     }
 }
-
