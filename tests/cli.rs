@@ -39,17 +39,20 @@ impl Sandbox {
         Self::with_init().0
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    fn command(&self, args: &[&str]) -> Command {
         let home = self.dir.path().join("home");
-        Command::new(env!("CARGO_BIN_EXE_comeback"))
-            .args(args)
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_comeback"));
+        cmd.args(args)
             .env("COMEBACK_VAULT", &self.vault)
             .env("COMEBACK_KEY_FILE", &self.key)
             // Should anything ignore the two variables above, it still stays in here.
             .env("HOME", &home)
-            .env("XDG_DATA_HOME", home.join("data"))
-            .output()
-            .unwrap()
+            .env("XDG_DATA_HOME", home.join("data"));
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
     }
 
     /// Runs a command that must succeed; returns its stdout.
@@ -270,6 +273,47 @@ fn an_entry_is_added_listed_shown_edited_limited_and_deleted() {
 }
 
 #[test]
+fn an_entry_moved_to_another_month_is_listed_once_with_its_new_date() {
+    let s = Sandbox::new();
+    let id = s.add(&[
+        "entry",
+        "add",
+        "--text",
+        "Wrong day",
+        "--date",
+        "2026-03-14",
+    ]);
+    s.ok(&[
+        "entry",
+        "edit",
+        &id,
+        "--date",
+        "2025-12-31",
+        "--mood",
+        "2",
+        "--tag",
+        "#Grief",
+    ]);
+    let entries = s.list(&["entry", "list", "--json"]);
+    assert_eq!(ids(&entries), vec![id.as_str()], "{entries:?}");
+    assert_eq!(entries[0]["date"], json!("2025-12-31"));
+    assert_eq!(entries[0]["mood"], json!(2));
+    assert_eq!(entries[0]["tags"], json!(["grief"]));
+    assert_eq!(entries[0]["text"], json!("Wrong day"));
+    assert_eq!(s.list(&["search", "wrong", "--json"]).len(), 1);
+    assert_eq!(s.json(&["doctor", "--json"])["healthy"], json!(true));
+
+    let err = s.refused(&["entry", "edit", &id, "--mood", "9"]);
+    assert!(err.contains("mood"), "{err}");
+    s.refused(&["entry", "edit", &id, "--text", "  "]);
+    assert_eq!(
+        s.list(&["entry", "list", "--json"]),
+        entries,
+        "refused edits change nothing"
+    );
+}
+
+#[test]
 fn editing_an_entry_that_does_not_exist_is_refused() {
     let s = Sandbox::new();
     let err = s.refused(&["entry", "edit", "NOSUCHENTRY1", "--text", "hello"]);
@@ -459,6 +503,19 @@ fn search_finds_an_entry_by_a_word_prefix() {
     assert!(s.list(&["search", "zzzqqq", "--json"]).is_empty());
     let plain = s.ok(&["search", "interv"]);
     assert!(plain.contains(&id), "{plain}");
+
+    s.ok(&["entry", "edit", &id, "--text", "Walked the cat."]);
+    assert!(
+        s.list(&["search", "interv", "--json"]).is_empty(),
+        "an edit updates the index"
+    );
+    assert_eq!(s.list(&["search", "walked", "--json"]).len(), 2);
+    s.ok(&["entry", "delete", &id]);
+    assert_eq!(
+        s.list(&["search", "walked", "--json"]).len(),
+        1,
+        "a delete too"
+    );
 }
 
 #[test]
@@ -1089,6 +1146,22 @@ fn nothing_written_is_readable_in_the_vault_files_and_vault_json_holds_no_key() 
     assert!(s.ok(&["debrief", "show", &debrief]).contains(MARKER));
     assert_eq!(s.list(&["search", MARKER, "--json"]).len(), 3);
 
+    // A writer killed mid-stream leaves its write-ahead log behind: that is read too.
+    let mut writer = s
+        .command(&["dev", "add-many", "--count", "1000000", "--prefix", MARKER])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(writer.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    assert!(!first.trim().is_empty(), "add-many wrote an entry");
+    writer.kill().unwrap();
+    writer.wait().unwrap();
+
     let names: Vec<String> = std::fs::read_dir(&s.vault)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -1097,7 +1170,11 @@ fn nothing_written_is_readable_in_the_vault_files_and_vault_json_holds_no_key() 
     assert!(names.iter().any(|n| n == "comeback.db"), "{names:?}");
 
     let key = comeback_core::keys::SecretKey::from_recovery_key(&recovery).unwrap();
-    let hex: String = key.as_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    let hex = key.as_bytes().iter().fold(String::new(), |mut hex, b| {
+        use std::fmt::Write;
+        write!(hex, "{b:02x}").unwrap();
+        hex
+    });
     let files = files_under(&s.vault);
     for file in &files {
         let bytes = std::fs::read(file).unwrap();

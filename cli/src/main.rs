@@ -493,6 +493,13 @@ fn key_source(cli: &Cli) -> Result<KeySource> {
 
 fn open(cli: &Cli) -> Result<Vault> {
     let dir = vault_dir(cli)?;
+    // Say "no vault" or "needs its key file" before reaching for a keychain.
+    if comeback_core::vault::uses_key_file(&dir)? && cli.key_file.is_none() {
+        return Err(anyhow!(
+            "the vault at {} keeps its key in a key file; pass --key-file PATH or set COMEBACK_KEY_FILE",
+            dir.display()
+        ));
+    }
     Ok(api::open(&dir, &key_source(cli)?)?)
 }
 
@@ -522,6 +529,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Unlock { recovery_key } => {
             let dir = vault_dir(&cli)?;
+            comeback_core::vault::uses_key_file(&dir)?;
             Vault::unlock(&dir, recovery_key, &Keychain::platform()?)?;
             println!("The key is back in the keychain; the vault opens again.");
             Ok(())

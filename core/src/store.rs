@@ -26,7 +26,7 @@ const TRUTH_VERSION: i64 = 1;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error(
-        "the vault's key does not open its database; if the keychain holds a wrong key, restore it with `comeback unlock --recovery-key KEY`"
+        "the key does not open this vault's database: if you passed --key-file, check it is this vault's key file; if the keychain holds a wrong key, restore it with `comeback unlock --recovery-key KEY`"
     )]
     WrongKey,
     #[error("the database: {0}")]
@@ -88,6 +88,9 @@ impl Store {
     /// was (re)created empty and must be rebuilt from the documents.
     pub fn open(path: &Path, key: &SecretKey) -> Result<(Self, bool), StoreError> {
         let conn = Connection::open(path)?;
+        // SQLCipher logs decryption failures to stderr by itself; we report them as
+        // `WrongKey` with a message that says what to do instead.
+        conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
         conn.pragma_update(None, "key", key.sqlcipher_literal())?;
         // The first real read tells whether the key is right.
         if conn

@@ -136,6 +136,13 @@ fn read_vault_file(dir: &Path) -> Result<VaultFile> {
     })
 }
 
+/// Whether the vault in `dir` keeps its key in a key file (rather than the keychain).
+/// `NoVault` when there is no vault there: callers check this before reaching for a
+/// keychain, so a missing vault is reported as such.
+pub fn uses_key_file(dir: &Path) -> Result<bool> {
+    Ok(read_vault_file(dir)?.key == "key-file")
+}
+
 fn key_for(file: &VaultFile, source: &KeySource) -> Result<SecretKey> {
     match source {
         KeySource::KeyFile(path) => Ok(keys::read_key_file(path)?),
@@ -169,6 +176,13 @@ impl Vault {
             return Err(Error::VaultExists(dir.to_path_buf()));
         }
         std::fs::create_dir_all(dir).map_err(|e| Error::io("creating the vault folder", e))?;
+        #[cfg(unix)]
+        {
+            // Encrypted or not, a journal folder is nobody else's business.
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| Error::io("making the vault folder private", e))?;
+        }
         let lock = lock(dir)?;
         let id = new_vault_id()?;
         let key = SecretKey::generate()?;
