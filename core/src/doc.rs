@@ -15,7 +15,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use automerge::transaction::Transactable;
 use automerge::{
-    ActorId, AutoCommit, ChangeHash, ObjId, ObjType, PatchAction, Prop, ROOT, ReadDoc, ScalarValue,
+    ActorId, AutoCommit, ObjId, ObjType, PatchAction, Prop, ROOT, ReadDoc, ScalarValue,
     TextEncoding, hydrate,
 };
 use serde_json::Value as Json;
@@ -82,6 +82,7 @@ pub fn new_document(actor: ActorId) -> Result<AutoCommit, DocError> {
     }
     doc.commit_with(automerge::transaction::CommitOptions::default().with_time(0));
     doc.set_actor(actor);
+    doc.update_diff_cursor();
     Ok(doc)
 }
 
@@ -102,7 +103,16 @@ pub fn load_chunks<'a>(
                     .verification_mode(automerge::VerificationMode::DontCheck),
             )
             .map_err(|e| e.to_string())
-            .and_then(|mut snap| doc.merge(&mut snap).map(|_| ()).map_err(|e| e.to_string()))
+            .and_then(|mut snap| {
+                if doc.is_empty() {
+                    // The usual case: the snapshot is the document. Merging it into an
+                    // empty one would replay every change and cost seconds.
+                    doc = snap;
+                    Ok(())
+                } else {
+                    doc.merge(&mut snap).map(|_| ()).map_err(|e| e.to_string())
+                }
+            })
         } else {
             // Automerge skips what it cannot parse in an incremental load; check each
             // change (and its checksum) first so damage is reported, not dropped.
@@ -116,6 +126,7 @@ pub fn load_chunks<'a>(
             bad.push((seq, reason));
         }
     }
+    doc.update_diff_cursor();
     (doc, bad)
 }
 
@@ -235,10 +246,14 @@ pub struct Touched {
     pub kinds: BTreeSet<String>,
 }
 
-/// The records that differ between `before` and `after`, read from Automerge's diff.
-pub fn touched(doc: &mut AutoCommit, before: &[ChangeHash], after: &[ChangeHash]) -> Touched {
+/// The records changed since the document's diff cursor, which then moves to the
+/// current heads. Automerge answers this from its patch log (cost proportional to the
+/// change) only while the cursor is kept at the last heads we mirrored, so every loaded
+/// document gets `update_diff_cursor` once and this after every change; a diff between
+/// arbitrary heads would scan the whole document.
+pub fn touched_since_cursor(doc: &mut AutoCommit) -> Touched {
     let mut out = Touched::default();
-    for patch in doc.diff(before, after) {
+    for patch in doc.diff_incremental() {
         let mut path: Vec<Prop> = patch.path.iter().map(|(_, p)| p.clone()).collect();
         match &patch.action {
             PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => {
@@ -252,13 +267,12 @@ pub fn touched(doc: &mut AutoCommit, before: &[ChangeHash], after: &[ChangeHash]
                 out.records.insert((kind.clone(), id.clone()));
             }
             (Some(Prop::Map(kind)), None) => {
+                // A kind map itself was (re)placed: re-project every record of it.
                 out.kinds.insert(kind.clone());
             }
             _ => {}
         }
     }
-    // A genesis or re-created kind map with no records yields nothing to re-project;
-    // a replaced map needs all its records, which the caller finds in the document.
     out
 }
 

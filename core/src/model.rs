@@ -48,11 +48,35 @@ impl Invalid {
 /// Which Automerge document a record lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Home {
-    Core,
-    Month { year: i32, month: u32 },
+    /// One of [`CORE_SHARDS`] documents for undated, long-lived records, chosen by id.
+    Core {
+        shard: u8,
+    },
+    Month {
+        year: i32,
+        month: u32,
+    },
 }
 
+/// Undated records (profile, contacts, introductions, projects, pipeline, stories) are
+/// spread over this many documents by a hash of their id, so that no single document
+/// grows past what loads in well under 200 ms on a phone.
+pub const CORE_SHARDS: u8 = 8;
+
 impl Home {
+    /// The core shard an undated record lives in: FNV-1a of its id, so every device
+    /// agrees without asking anyone.
+    pub fn core_for(id: &str) -> Self {
+        let mut hash: u32 = 0x811c_9dc5;
+        for b in id.bytes() {
+            hash ^= u32::from(b);
+            hash = hash.wrapping_mul(0x0100_0193);
+        }
+        Home::Core {
+            shard: (hash % u32::from(CORE_SHARDS)) as u8,
+        }
+    }
+
     /// The month document a dated journal record belongs to. Journal text is split by
     /// month so that opening the app never loads ten years of entries at once.
     pub fn of(date: Date) -> Self {
@@ -63,10 +87,10 @@ impl Home {
         }
     }
 
-    /// "core" or "journal-2024-03".
+    /// "core-3" or "journal-2024-03".
     pub fn doc_id(&self) -> String {
         match self {
-            Home::Core => "core".to_owned(),
+            Home::Core { shard } => format!("core-{shard}"),
             Home::Month { year, month } => format!("journal-{year:04}-{month:02}"),
         }
     }
@@ -74,8 +98,10 @@ impl Home {
     /// The inverse of `doc_id`. Only the exact spelling `doc_id` produces is accepted, so
     /// two spellings can never name two documents for the same month.
     pub fn from_doc_id(s: &str) -> Option<Home> {
-        if s == "core" {
-            return Some(Home::Core);
+        if let Some(n) = s.strip_prefix("core-") {
+            let shard: u8 = n.parse().ok()?;
+            let home = Home::Core { shard };
+            return (shard < CORE_SHARDS && home.doc_id() == s).then_some(home);
         }
         let (year, month) = s.strip_prefix("journal-")?.rsplit_once('-')?;
         let home = Home::Month {
@@ -99,7 +125,8 @@ pub trait Record:
     const PROSE: &'static [&'static str];
     fn id(&self) -> &str;
     fn validate(&self) -> Result<(), Invalid>;
-    /// Entry and MoodCheckIn: `Home::Month` of their date; everything else `Home::Core`.
+    /// Dated records (entries, moods, worries, outreach, time logs, events, wins, debriefs):
+    /// `Home::Month` of their date; undated ones: `Home::core_for(id)`.
     fn home(&self) -> Home;
     /// What screens sort by, oldest first; the caller breaks ties by id. Dated records
     /// start with "YYYY-MM-DD" (see each type for what follows, if anything).
@@ -329,7 +356,8 @@ mod tests {
     #[test]
     fn core_and_month_doc_ids_round_trip() {
         for home in [
-            Home::Core,
+            Home::Core { shard: 0 },
+            Home::Core { shard: 7 },
             Home::Month {
                 year: 2024,
                 month: 3,
@@ -350,7 +378,9 @@ mod tests {
             .doc_id(),
             "journal-2024-03"
         );
-        assert_eq!(Home::Core.doc_id(), "core");
+        assert_eq!(Home::Core { shard: 3 }.doc_id(), "core-3");
+        assert_eq!(Home::from_doc_id("core-8"), None);
+        assert_eq!(Home::from_doc_id("core-03"), None);
     }
 
     #[test]
@@ -425,6 +455,11 @@ mod tests {
 
     fn check_record<R: Record>(r: &R, home: Home) {
         assert_eq!(r.validate(), Ok(()), "{} sample should be valid", R::KIND);
+        let home = match home {
+            // `Home::Core { .. }` in these samples means "its id's core shard".
+            Home::Core { .. } => Home::core_for(r.id()),
+            month => month,
+        };
         assert_eq!(r.home(), home, "{}", R::KIND);
         assert!(KINDS.contains(&R::KIND));
         assert!(!r.title().is_empty(), "{} title", R::KIND);
@@ -461,7 +496,7 @@ mod tests {
                 announcement: text("I've moved on from Acme"),
                 ..Profile::new(SetbackKind::LetGo, day)
             },
-            Home::Core,
+            Home::Core { shard: 0 },
         );
         check_record(
             &Entry {
@@ -518,7 +553,7 @@ mod tests {
             kind_word: text("k"),
         };
         debrief.completed = true;
-        check_record(&debrief, Home::Core);
+        check_record(&debrief, month);
         check_record(
             &Worry {
                 id: text("w"),
@@ -526,7 +561,7 @@ mod tests {
                 text: text("rent"),
                 resolved: false,
             },
-            Home::Core,
+            month,
         );
         check_record(
             &Contact {
@@ -536,7 +571,7 @@ mod tests {
                 notes: text("n"),
                 ..Contact::default()
             },
-            Home::Core,
+            Home::Core { shard: 0 },
         );
         check_record(
             &Outreach {
@@ -547,7 +582,7 @@ mod tests {
                 reply: text("r"),
                 lead: text("l"),
             },
-            Home::Core,
+            month,
         );
         check_record(
             &Intro {
@@ -558,7 +593,7 @@ mod tests {
                 notes: text("n"),
                 ..Intro::default()
             },
-            Home::Core,
+            Home::Core { shard: 0 },
         );
         check_record(
             &Project {
@@ -568,7 +603,7 @@ mod tests {
                 started_on: day,
                 ..Project::default()
             },
-            Home::Core,
+            Home::Core { shard: 0 },
         );
         check_record(
             &TimeLog {
@@ -578,7 +613,7 @@ mod tests {
                 hours: 1.5,
                 note: text("n"),
             },
-            Home::Core,
+            month,
         );
         check_record(
             &Event {
@@ -590,7 +625,7 @@ mod tests {
                 outcome: text("o"),
                 ..Event::default()
             },
-            Home::Core,
+            month,
         );
         check_record(
             &Win {
@@ -600,7 +635,7 @@ mod tests {
                 text: text("t"),
                 ..Win::default()
             },
-            Home::Core,
+            month,
         );
         check_record(
             &PipelineItem {
@@ -611,7 +646,7 @@ mod tests {
                 premortem: text("p"),
                 ..PipelineItem::default()
             },
-            Home::Core,
+            Home::Core { shard: 0 },
         );
         check_record(
             &Story {
@@ -623,7 +658,7 @@ mod tests {
                 result: text("r"),
                 ..Story::default()
             },
-            Home::Core,
+            Home::Core { shard: 0 },
         );
     }
 

@@ -265,7 +265,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT s.kind, s.id, s.title, snippet(search, 3, '[', ']', '…', 12), r.sort_key
              FROM search s JOIN record r ON r.rowid = s.rowid
-             WHERE search MATCH ?1 ORDER BY bm25(search) LIMIT ?2",
+             WHERE search MATCH ?1 ORDER BY rank LIMIT ?2",
         )?;
         let rows = stmt.query_map(params![fts, limit as i64], |r| {
             Ok(Hit {

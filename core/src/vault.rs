@@ -484,8 +484,13 @@ impl Vault {
                 }
             };
             let before = doc.get_heads();
+            if doc.diff_cursor() != before {
+                doc.update_diff_cursor();
+            }
             if let Err(e) = edit(doc) {
-                doc.rollback();
+                // Drop the document rather than trust a rolled-back patch log.
+                self.docs.remove(&doc_id);
+                self.unsaved.remove(&doc_id);
                 failure = Some(e);
                 break;
             }
@@ -500,7 +505,7 @@ impl Vault {
             } else {
                 doc.save_after(&before)
             };
-            let touched = doc::touched(doc, &before, &after);
+            let touched = doc::touched_since_cursor(doc);
             staged.push(Staged {
                 doc_id,
                 after,
@@ -556,6 +561,9 @@ impl Vault {
             .get_mut(doc_id)
             .ok_or_else(|| Error::Io("document cache lost a document".into()))?;
         let before = doc.get_heads();
+        if doc.diff_cursor() != before {
+            doc.update_diff_cursor();
+        }
         if let Err(e) = doc.load_incremental(bytes) {
             self.docs.remove(doc_id);
             self.unsaved.remove(doc_id);
@@ -570,7 +578,7 @@ impl Vault {
         } else {
             doc.save_after(&before)
         };
-        let touched = doc::touched(doc, &before, &after);
+        let touched = doc::touched_since_cursor(doc);
         let staged = [Staged {
             doc_id: doc_id.to_string(),
             after,

@@ -179,6 +179,13 @@ fn main() {
         let heap = HEAP.peak_usage().saturating_sub(base);
         assert!(bad.is_empty());
         drop(loaded);
+        if id == "core" || id.ends_with("-06") && id.starts_with("journal-2020") {
+            println!(
+                "  document {id}: {:.1} ms, {:.1} MB transient",
+                ms(took),
+                heap as f64 / 1e6
+            );
+        }
         if took > worst_time.1 {
             worst_time = (id.clone(), took);
         }

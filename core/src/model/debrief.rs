@@ -485,7 +485,7 @@ impl Record for Debrief {
     }
 
     fn home(&self) -> Home {
-        Home::Core
+        Home::of(self.started_on)
     }
 
     fn sort_key(&self) -> String {

@@ -151,7 +151,7 @@ impl Record for Profile {
     }
 
     fn home(&self) -> Home {
-        Home::Core
+        Home::core_for(&self.id)
     }
 
     fn sort_key(&self) -> String {
@@ -348,7 +348,7 @@ impl Record for Worry {
     }
 
     fn home(&self) -> Home {
-        Home::Core
+        Home::of(self.date)
     }
 
     fn sort_key(&self) -> String {

@@ -61,7 +61,7 @@ impl Record for Project {
     }
 
     fn home(&self) -> Home {
-        Home::Core
+        Home::core_for(&self.id)
     }
 
     fn sort_key(&self) -> String {
@@ -111,7 +111,7 @@ impl Record for TimeLog {
     }
 
     fn home(&self) -> Home {
-        Home::Core
+        Home::of(self.date)
     }
 
     fn sort_key(&self) -> String {
@@ -223,7 +223,7 @@ impl Record for Win {
     }
 
     fn home(&self) -> Home {
-        Home::Core
+        Home::of(self.date)
     }
 
     fn sort_key(&self) -> String {

@@ -139,7 +139,7 @@ impl Record for Contact {
     }
 
     fn home(&self) -> Home {
-        Home::Core
+        Home::core_for(&self.id)
     }
 
     /// Lower-cased name: contacts have no date of their own and are listed alphabetically.
@@ -190,7 +190,7 @@ impl Record for Outreach {
     }
 
     fn home(&self) -> Home {
-        Home::Core
+        Home::of(self.date)
     }
 
     fn sort_key(&self) -> String {
@@ -312,7 +312,7 @@ impl Record for Intro {
     }
 
     fn home(&self) -> Home {
-        Home::Core
+        Home::core_for(&self.id)
     }
 
     fn sort_key(&self) -> String {
@@ -385,7 +385,7 @@ impl Record for Event {
     }
 
     fn home(&self) -> Home {
-        Home::Core
+        Home::of(self.date)
     }
 
     fn sort_key(&self) -> String {

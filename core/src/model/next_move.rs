@@ -143,7 +143,7 @@ impl Record for PipelineItem {
     }
 
     fn home(&self) -> Home {
-        Home::Core
+        Home::core_for(&self.id)
     }
 
     fn sort_key(&self) -> String {
@@ -213,7 +213,7 @@ impl Record for Story {
     }
 
     fn home(&self) -> Home {
-        Home::Core
+        Home::core_for(&self.id)
     }
 
     /// Lower-cased title: stories have no date and are listed alphabetically.
