@@ -18,7 +18,7 @@ use crate::keys::SecretKey;
 use crate::model;
 
 /// Bump when the mirror tables change shape: the mirror is then rebuilt from the documents.
-pub const MIRROR_VERSION: i64 = 1;
+pub const MIRROR_VERSION: i64 = 2;
 /// The truth tables never change shape silently; a new layout needs a new number and code
 /// that reads the old one.
 const TRUTH_VERSION: i64 = 1;
@@ -234,27 +234,31 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Search index rows of one document as `(kind, id, title, body)`, for the doctor.
-    pub fn search_rows_of_doc(
-        &self,
-        doc: &str,
-    ) -> Result<Vec<(String, String, String, String)>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT s.kind, s.id, s.title, s.body FROM search s
-             JOIN record r ON r.rowid = s.rowid WHERE r.doc = ?1 ORDER BY s.kind, s.id",
-        )?;
-        let rows = stmt.query_map([doc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+    /// Whether the search index agrees with the mirror rows it indexes (FTS5's own
+    /// integrity check against its content table).
+    pub fn search_index_consistent(&self) -> Result<bool, StoreError> {
+        match self.conn.execute(
+            "INSERT INTO search (search, rank) VALUES ('integrity-check', 1)",
+            [],
+        ) {
+            Ok(_) => Ok(true),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseCorrupt =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
-    pub fn count_rows(&self) -> Result<(i64, i64), StoreError> {
-        let records = self
+    pub fn sizes(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        sizes(&self.conn)
+    }
+
+    pub fn count_rows(&self) -> Result<i64, StoreError> {
+        Ok(self
             .conn
-            .query_row("SELECT count(*) FROM record", [], |r| r.get(0))?;
-        let search = self
-            .conn
-            .query_row("SELECT count(*) FROM search", [], |r| r.get(0))?;
-        Ok((records, search))
+            .query_row("SELECT count(*) FROM record", [], |r| r.get(0))?)
     }
 
     /// Full-text search over every record's text; words are matched as prefixes.
@@ -353,6 +357,7 @@ fn create_mirror(conn: &Connection) -> Result<(), StoreError> {
          CREATE INDEX record_by_doc ON record (doc);
          CREATE VIRTUAL TABLE search USING fts5 (
              kind UNINDEXED, id UNINDEXED, title, body,
+             content = 'record', content_rowid = 'rowid',
              tokenize = 'unicode61 remove_diacritics 2');
          CREATE TABLE heads (doc TEXT PRIMARY KEY, heads BLOB NOT NULL);",
     )?;
@@ -455,17 +460,45 @@ pub fn upsert_row(tx: &Transaction<'_>, row: &MirrorRow) -> Result<(), StoreErro
 }
 
 pub fn delete_row(tx: &Transaction<'_>, kind: &str, id: &str) -> Result<(), StoreError> {
-    let rowid: Option<i64> = tx
-        .prepare_cached("SELECT rowid FROM record WHERE kind = ?1 AND id = ?2")?
-        .query_row([kind, id], |r| r.get(0))
+    // The index reads its text from `record` (external content), so it must be told
+    // the old values before the row goes.
+    let old: Option<(i64, String, String)> = tx
+        .prepare_cached("SELECT rowid, title, body FROM record WHERE kind = ?1 AND id = ?2")?
+        .query_row([kind, id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
-    if let Some(rowid) = rowid {
-        tx.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
-            .execute([rowid])?;
+    if let Some((rowid, title, body)) = old {
+        tx.prepare_cached(
+            "INSERT INTO search (search, rowid, kind, id, title, body)
+             VALUES ('delete', ?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![rowid, kind, id, title, body])?;
         tx.prepare_cached("DELETE FROM record WHERE rowid = ?1")?
             .execute([rowid])?;
     }
     Ok(())
+}
+
+/// Bytes held by each part of the database: the documents' chunks and the mirror.
+pub fn sizes(conn: &Connection) -> Result<Vec<(String, i64)>, StoreError> {
+    let q = |sql: &str| -> Result<i64, StoreError> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
+    Ok(vec![
+        (
+            "document chunks".into(),
+            q("SELECT coalesce(sum(length(bytes)), 0) FROM chunk")?,
+        ),
+        (
+            "mirror JSON".into(),
+            q("SELECT coalesce(sum(length(json)), 0) FROM record")?,
+        ),
+        (
+            "mirror text".into(),
+            q("SELECT coalesce(sum(length(body)), 0) FROM record")?,
+        ),
+        (
+            "pages in file".into(),
+            q("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")?,
+        ),
+    ])
 }
 
 /// The mirror row for one record as the document holds it, or `None` for a kind this

@@ -149,6 +149,27 @@ fn the_doctor_finds_a_tampered_mirror_and_rebuild_repairs_it() {
 }
 
 #[test]
+fn the_doctor_notices_a_search_index_out_of_step_with_the_mirror() {
+    let (_fx, mut vault) = fixture();
+    let e = entry(&mut vault, "Indexed words", "2026-02-03");
+    vault
+        .store
+        .conn
+        .execute(
+            "UPDATE record SET body = 'other words' WHERE id = ?1",
+            [&e.id],
+        )
+        .unwrap();
+    let report = vault.doctor().unwrap();
+    assert!(
+        report.problems.iter().any(|p| p.contains("search index")),
+        "{report:?}"
+    );
+    vault.rebuild_mirror().unwrap();
+    assert!(vault.doctor().unwrap().healthy());
+}
+
+#[test]
 fn a_damaged_chunk_is_set_aside_and_the_rest_of_the_vault_opens() {
     let (fx, mut vault) = fixture();
     let kept = entry(&mut vault, "This one stays.", "2026-05-05");
