@@ -32,10 +32,12 @@ step "clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "tests"
-cargo test --workspace --locked
+TEST_LOG="$(mktemp)"
+cargo test --workspace --locked 2>&1 | tee "$TEST_LOG"
 
 step "the app binary builds"
 cargo build --workspace --bins --locked
 
-
-
+# One closing line that counts every test run above.
+awk '/^test result:/ { p += $4; f += $6 } END { printf "tests: %d passed, %d failed\n", p, f }' "$TEST_LOG"
+rm -f "$TEST_LOG"
