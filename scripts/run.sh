@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/env.sh
+npm --prefix ui ci --no-audit --no-fund --loglevel=error
+npm --prefix ui run build
 cargo build --release --workspace --bins
 echo "run: the CLI is at $CARGO_TARGET_DIR/release/comeback"
 exec "$CARGO_TARGET_DIR/release/comeback-app"

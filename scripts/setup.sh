@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential pkg-config perl make curl file
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
-  gnome-keyring dbus dbus-x11 libsecret-tools xvfb xauth
+  gnome-keyring dbus dbus-x11 libsecret-tools xvfb xauth webkit2gtk-driver
 )
 
 missing=()
@@ -23,8 +23,22 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+command -v node >/dev/null && command -v npm >/dev/null || {
+  echo "setup: Node.js 20 or newer (with npm) is needed for the UI; install it (for example from nodejs.org or NodeSource)" >&2
+  exit 1
+}
+
 command -v cargo >/dev/null || {
   echo "setup: cargo is missing; install Rust 1.95 or newer with rustup (https://rustup.rs)" >&2
   exit 1
 }
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt >/dev/null 2>&1 || true
+
+# tauri-driver (the WebDriver bridge for the end-to-end tests), built once into a cache
+# folder outside the clone.
+TOOLS="${XDG_CACHE_HOME:-$HOME/.cache}/comeback-tools"
+if [ ! -x "$TOOLS/bin/tauri-driver" ]; then
+  echo "setup: building tauri-driver (once)"
+  CARGO_TARGET_DIR="$TOOLS/build" cargo install --quiet --root "$TOOLS" tauri-driver --version '^2' --locked
+  rm -rf "$TOOLS/build"
+fi

@@ -15,7 +15,9 @@ if [ -z "${COMEBACK_IN_SESSION:-}" ]; then
   export XDG_DATA_HOME="$KEYRING_HOME/data" XDG_RUNTIME_DIR="$KEYRING_HOME/run"
   mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
   chmod 700 "$XDG_RUNTIME_DIR"
-  exec dbus-run-session -- bash "$0" "$@"
+  status=0
+  dbus-run-session -- bash "$0" "$@" || status=$?
+  exit "$status"
 fi
 
 # Inside the private D-Bus session: unlock a fresh login keyring (a non-empty password
@@ -24,6 +26,22 @@ eval "$(printf 'comeback-test' | gnome-keyring-daemon --unlock --components=secr
 export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK 2>/dev/null || true
 
 step() { echo; echo "== $*"; }
+
+# A display for the end-to-end tests of the real window.
+if [ -z "${DISPLAY:-}" ]; then
+  n=87
+  while [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ]; do n=$((n + 1)); done
+  Xvfb ":$n" -screen 0 1280x1024x24 -nolisten tcp >/dev/null 2>&1 &
+  XVFB_PID=$!
+  trap 'kill $XVFB_PID 2>/dev/null || true' EXIT
+  export DISPLAY=":$n"
+fi
+
+step "front end: install, type check, unit tests, build"
+npm --prefix ui ci --no-audit --no-fund --loglevel=error
+npm --prefix ui run check
+npm --prefix ui test
+npm --prefix ui run build
 
 step "formatting"
 cargo fmt --all -- --check
@@ -34,6 +52,15 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "tests"
 TEST_LOG="$(mktemp)"
 cargo test --workspace --locked 2>&1 | tee "$TEST_LOG"
+
+step "generated TypeScript types match the Rust ones (drift check)"
+# `cargo test` above re-exported them with ts-rs; they must equal what is committed.
+if [ -n "$(git status --porcelain -- ui/src/lib/bindings)" ]; then
+  git status --porcelain -- ui/src/lib/bindings
+  git --no-pager diff -- ui/src/lib/bindings | head -50
+  echo "the transfer types changed: commit ui/src/lib/bindings (cargo test regenerates them)" >&2
+  exit 1
+fi
 
 step "the app binary builds"
 cargo build --workspace --bins --locked

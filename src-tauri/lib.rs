@@ -1,10 +1,220 @@
 //! The desktop and phone shell of Comeback. It holds no product rules: each command is
-//! a few lines over `comeback_core::api`, the same functions the `comeback` CLI calls.
-//! In this first cut the window is a placeholder; the screens arrive with the UI issue.
+//! a few lines over `comeback_core::api` — the same functions the `comeback` CLI calls —
+//! taking the vault from the app state and mapping errors to `{code, message}` for the
+//! UI, which branches on `code` only. Changes are pushed to the UI as `vault-changed`
+//! events (with the kinds that changed), so every open screen refreshes without a reload.
+//!
+//! The vault folder is `COMEBACK_VAULT` when set, else the platform data folder; the key
+//! comes from the OS keychain, or from `COMEBACK_KEY_FILE` when set (headless tests).
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use comeback_core::{ChangeSink, KeySource, Vault, api, model};
+use serde_json::Value as Json;
+use tauri::{AppHandle, Emitter, Manager, State};
+
+/// What crosses to the UI when a command fails: `{code, message}`.
+type IpcError = api::ErrorReply;
+
+fn locked() -> IpcError {
+    IpcError {
+        code: "no_vault".into(),
+        message: "the vault is not open yet; create or open it first".into(),
+    }
+}
+
+type Reply<T> = Result<T, IpcError>;
+
+pub struct AppState {
+    dir: PathBuf,
+    vault: Mutex<Option<Vault>>,
+}
+
+impl AppState {
+    fn with<T>(&self, f: impl FnOnce(&mut Vault) -> comeback_core::Result<T>) -> Reply<T> {
+        let mut guard = self.vault.lock().map_err(|_| IpcError {
+            code: "internal".into(),
+            message: "the vault lock was poisoned; restart the app".into(),
+        })?;
+        let vault = guard.as_mut().ok_or_else(locked)?;
+        Ok(f(vault)?)
+    }
+}
+
+struct EventSink(AppHandle);
+
+impl ChangeSink for EventSink {
+    fn changed(&self, kinds: &[String]) {
+        let _ = self.0.emit("vault-changed", kinds.to_vec());
+    }
+}
+
+fn key_source() -> comeback_core::Result<KeySource> {
+    match std::env::var_os("COMEBACK_KEY_FILE") {
+        Some(path) => Ok(KeySource::KeyFile(PathBuf::from(path))),
+        None => KeySource::platform(),
+    }
+}
+
+fn attach(app: &AppHandle, mut vault: Vault) -> Vault {
+    vault.set_sink(Arc::new(EventSink(app.clone())));
+    vault
+}
+
+#[tauri::command(async)]
+fn vault_status(app: AppHandle, state: State<'_, AppState>) -> Reply<api::VaultStatus> {
+    let exists = comeback_core::vault::uses_key_file(&state.dir).is_ok();
+    let mut guard = state.vault.lock().map_err(|_| locked())?;
+    if exists && guard.is_none() {
+        let vault = api::open(&state.dir, &key_source()?)?;
+        *guard = Some(attach(&app, vault));
+    }
+    Ok(api::VaultStatus {
+        dir: state.dir.display().to_string(),
+        exists,
+        open: guard.is_some(),
+        today: api::today().to_string(),
+    })
+}
+
+/// Creates the vault; the recovery key is returned once.
+#[tauri::command(async)]
+fn create_vault(app: AppHandle, state: State<'_, AppState>) -> Reply<String> {
+    let mut guard = state.vault.lock().map_err(|_| locked())?;
+    let (vault, recovery) = api::init(&state.dir, &key_source()?)?;
+    *guard = Some(attach(&app, vault));
+    Ok(recovery.reveal().to_string())
+}
+
+#[tauri::command(async)]
+fn recovery_key(state: State<'_, AppState>) -> Reply<String> {
+    state.with(|v| Ok(api::recovery_key(v)?.reveal().to_string()))
+}
+
+#[tauri::command(async)]
+fn list_records(
+    state: State<'_, AppState>,
+    kind: String,
+    limit: usize,
+    offset: Option<usize>,
+) -> Reply<Vec<Json>> {
+    state.with(|v| api::list_json(v, &kind, limit, offset.unwrap_or(0)))
+}
+
+#[tauri::command(async)]
+fn get_record(state: State<'_, AppState>, kind: String, id: String) -> Reply<Json> {
+    state.with(|v| api::get_json(v, &kind, &id))
+}
+
+#[tauri::command(async)]
+fn save_record(state: State<'_, AppState>, kind: String, record: Json) -> Reply<Json> {
+    state.with(|v| api::save_json(v, &kind, record))
+}
+
+#[tauri::command(async)]
+fn delete_record(state: State<'_, AppState>, kind: String, id: String) -> Reply<()> {
+    state.with(|v| api::delete_json(v, &kind, &id))
+}
+
+#[tauri::command(async)]
+fn search(state: State<'_, AppState>, query: String, limit: usize) -> Reply<Vec<api::SearchHit>> {
+    state.with(|v| api::search(v, &query, limit))
+}
+
+#[tauri::command(async)]
+fn on_this_day(state: State<'_, AppState>) -> Reply<Vec<model::Entry>> {
+    state.with(|v| api::on_this_day(v, api::today()))
+}
+
+#[tauri::command(async)]
+fn due_contacts(state: State<'_, AppState>) -> Reply<Vec<model::Contact>> {
+    state.with(|v| api::due_contacts(v, api::today()))
+}
+
+#[tauri::command(async)]
+fn log_outreach(state: State<'_, AppState>, outreach: model::Outreach) -> Reply<model::Outreach> {
+    state.with(|v| {
+        let mut o = outreach;
+        if o.id.is_empty() {
+            o.id = model::new_id();
+        }
+        api::log_outreach(v, o)
+    })
+}
+
+#[tauri::command(async)]
+fn hours_per_week(
+    state: State<'_, AppState>,
+    project_id: String,
+) -> Reply<Vec<(model::Date, f64)>> {
+    state.with(|v| api::hours_per_week(v, &project_id))
+}
+
+#[tauri::command(async)]
+fn debrief_markdown(state: State<'_, AppState>, id: String) -> Reply<String> {
+    state.with(|v| Ok(api::get::<model::Debrief>(v, &id)?.to_markdown()))
+}
+
+#[tauri::command(async)]
+fn doctor(state: State<'_, AppState>) -> Reply<api::DoctorReport> {
+    state.with(|v| api::doctor(v, false))
+}
+
+fn vault_dir() -> PathBuf {
+    std::env::var_os("COMEBACK_VAULT")
+        .map(PathBuf::from)
+        .or_else(comeback_core::vault::default_dir)
+        .unwrap_or_else(|| PathBuf::from("comeback-vault"))
+}
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
-    if let Err(err) = tauri::Builder::default().run(tauri::generate_context!()) {
+    let result = tauri::Builder::default()
+        .setup(|app| {
+            app.manage(AppState {
+                dir: vault_dir(),
+                vault: Mutex::new(None),
+            });
+            // Open and warm the vault off the UI thread, so the first screen shows the
+            // mirror at once and the first save does not wait for a document load.
+            let handle = app.handle().clone();
+            std::thread::spawn(move || {
+                let state = handle.state::<AppState>();
+                let Ok(mut guard) = state.vault.lock() else {
+                    return;
+                };
+                if guard.is_none()
+                    && comeback_core::vault::uses_key_file(&state.dir).is_ok()
+                    && let Ok(source) = key_source()
+                    && let Ok(vault) = api::open(&state.dir, &source)
+                {
+                    *guard = Some(attach(&handle, vault));
+                }
+                if let Some(vault) = guard.as_mut() {
+                    let _ = vault.warm(api::today());
+                }
+            });
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            vault_status,
+            create_vault,
+            recovery_key,
+            list_records,
+            get_record,
+            save_record,
+            delete_record,
+            search,
+            on_this_day,
+            due_contacts,
+            log_outreach,
+            hours_per_week,
+            debrief_markdown,
+            doctor,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(err) = result {
         eprintln!("comeback-app: could not start the window: {err}");
         std::process::exit(1);
     }

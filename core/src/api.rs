@@ -7,6 +7,7 @@ use std::path::Path;
 
 use serde::Serialize;
 use serde_json::Value as Json;
+use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::keys::RecoveryKey;
@@ -90,7 +91,8 @@ pub fn delete_entry(vault: &mut Vault, id: &str) -> Result<()> {
 }
 
 /// One search result, as a front end shows it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[ts(export)]
 pub struct SearchHit {
     pub kind: String,
     pub id: String,
@@ -114,7 +116,8 @@ pub fn search(vault: &Vault, query: &str, limit: usize) -> Result<Vec<SearchHit>
 }
 
 /// The doctor's findings, as a front end shows them.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[ts(export)]
 pub struct DoctorReport {
     pub healthy: bool,
     pub documents: usize,
@@ -180,6 +183,149 @@ pub fn due_contacts(vault: &Vault, today: Date) -> Result<Vec<model::Contact>> {
 pub fn hours_per_week(vault: &Vault, project_id: &str) -> Result<Vec<(Date, f64)>> {
     let logs: Vec<model::TimeLog> = vault.list(usize::MAX >> 1, 0)?;
     Ok(model::hours_per_week(&logs, project_id))
+}
+
+/// Where the vault is and whether it is open, for the app's first screen.
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[ts(export)]
+pub struct VaultStatus {
+    pub dir: String,
+    pub exists: bool,
+    pub open: bool,
+    pub today: String,
+}
+
+/// How an error crosses to a front end: branch on `code`, show `message`.
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[ts(export)]
+pub struct ErrorReply {
+    pub code: String,
+    pub message: String,
+}
+
+impl From<Error> for ErrorReply {
+    fn from(e: Error) -> Self {
+        Self {
+            code: e.code().into(),
+            message: e.to_string(),
+        }
+    }
+}
+
+// ----- any kind by name: what the app's screens use -----
+
+/// Records of `kind`, newest first, in their serde (JSON) form, straight from the mirror.
+pub fn list_json(vault: &Vault, kind: &str, limit: usize, offset: usize) -> Result<Vec<Json>> {
+    known_kind(kind)?;
+    vault
+        .store()
+        .rows(kind, limit, offset)
+        .map_err(Error::from)?
+        .into_iter()
+        .map(|row| {
+            serde_json::from_str(&row.json).map_err(|e| {
+                Error::Io(format!(
+                    "a mirror row does not parse ({e}); run `comeback doctor --rebuild`"
+                ))
+            })
+        })
+        .collect()
+}
+
+pub fn get_json(vault: &Vault, kind: &str, id: &str) -> Result<Json> {
+    known_kind(kind)?;
+    let row = vault
+        .store()
+        .row(kind, id)?
+        .ok_or_else(|| Error::NotFound {
+            kind: kind.into(),
+            id: id.into(),
+        })?;
+    serde_json::from_str(&row.json).map_err(|e| Error::Io(e.to_string()))
+}
+
+/// Saves a record of `kind` given in its JSON form: a new one when its id is missing or
+/// empty (an id is made), else the existing one is replaced. Validated as a whole;
+/// returns the record as stored.
+pub fn save_json(vault: &mut Vault, kind: &str, mut json: Json) -> Result<Json> {
+    use model::*;
+    fn save<R: Record>(
+        vault: &mut Vault,
+        json: Json,
+        prepare: impl FnOnce(&mut R),
+    ) -> Result<Json> {
+        let mut record: R = serde_json::from_value(json).map_err(|e| {
+            Error::Invalid(Invalid::new(
+                R::KIND,
+                format!("that does not fit a {}: {e}", R::KIND),
+            ))
+        })?;
+        prepare(&mut record);
+        vault.put(&record)?;
+        serde_json::to_value(&record).map_err(|e| Error::Io(e.to_string()))
+    }
+    known_kind(kind)?;
+    let Json::Object(fields) = &mut json else {
+        return Err(Error::Invalid(Invalid::new(
+            kind,
+            "a record is a JSON object",
+        )));
+    };
+    let is_new = fields
+        .get("id")
+        .and_then(Json::as_str)
+        .is_none_or(str::is_empty);
+    if kind == Profile::KIND {
+        fields.insert("id".into(), Json::String(PROFILE_ID.into()));
+    } else if is_new {
+        fields.insert("id".into(), Json::String(new_id()));
+    }
+    match kind {
+        Profile::KIND => save::<Profile>(vault, json, |_| {}),
+        Entry::KIND => save::<Entry>(vault, json, |e| {
+            if is_new || e.created_ms == 0 {
+                e.created_ms = crate::vault::now_millis();
+            }
+            e.normalise();
+        }),
+        MoodCheckIn::KIND => save::<MoodCheckIn>(vault, json, |_| {}),
+        Debrief::KIND => save::<Debrief>(vault, json, |_| {}),
+        Worry::KIND => save::<Worry>(vault, json, |_| {}),
+        Contact::KIND => save::<Contact>(vault, json, |_| {}),
+        Outreach::KIND => save::<Outreach>(vault, json, |_| {}),
+        Intro::KIND => save::<Intro>(vault, json, |_| {}),
+        Project::KIND => save::<Project>(vault, json, |_| {}),
+        TimeLog::KIND => save::<TimeLog>(vault, json, |_| {}),
+        Event::KIND => save::<Event>(vault, json, |_| {}),
+        Win::KIND => save::<Win>(vault, json, |_| {}),
+        PipelineItem::KIND => save::<PipelineItem>(vault, json, |_| {}),
+        Story::KIND => save::<Story>(vault, json, |_| {}),
+        _ => known_kind(kind).map(|_| Json::Null),
+    }
+}
+
+pub fn delete_json(vault: &mut Vault, kind: &str, id: &str) -> Result<()> {
+    known_kind(kind)?;
+    vault.delete(kind, id)
+}
+
+fn known_kind(kind: &str) -> Result<()> {
+    if model::KINDS.contains(&kind) {
+        Ok(())
+    } else {
+        Err(Error::Invalid(model::Invalid::new(
+            "kind",
+            format!(
+                "'{kind}' is not a kind of record; use one of {}",
+                model::KINDS.join(", ")
+            ),
+        )))
+    }
+}
+
+/// The recovery key again, for a person who confirmed they want to see it.
+pub fn recovery_key(vault: &Vault) -> Result<RecoveryKey> {
+    vault.recovery_key()
 }
 
 // ----- every other kind, through the same few verbs -----

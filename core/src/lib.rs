@@ -17,4 +17,4 @@ pub mod store;
 pub mod vault;
 
 pub use error::{Error, Result};
-pub use vault::{KeySource, Vault};
+pub use vault::{ChangeSink, KeySource, Vault};

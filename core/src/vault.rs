@@ -87,7 +87,15 @@ pub struct Vault {
     unsaved: std::collections::HashSet<String>,
     actor: ActorId,
     compact_after: i64,
+    source: KeySource,
+    sink: Option<std::sync::Arc<dyn ChangeSink>>,
     _lock: File,
+}
+
+/// Hears which kinds of record changed after each stored action (local or received), so
+/// a front end can refresh what it shows. Core never names a UI toolkit.
+pub trait ChangeSink: Send + Sync {
+    fn changed(&self, kinds: &[String]);
 }
 
 impl std::fmt::Debug for Vault {
@@ -228,6 +236,8 @@ impl Vault {
             unsaved: Default::default(),
             actor: ActorId::random(),
             compact_after: COMPACT_AFTER,
+            source: source.clone(),
+            sink: None,
             _lock: lock,
         };
         vault.actor = vault.device_actor()?;
@@ -248,6 +258,8 @@ impl Vault {
             unsaved: Default::default(),
             actor: ActorId::random(),
             compact_after: COMPACT_AFTER,
+            source: source.clone(),
+            sink: None,
             _lock: lock,
         };
         vault.actor = vault.device_actor()?;
@@ -286,6 +298,17 @@ impl Vault {
 
     pub fn actor(&self) -> &ActorId {
         &self.actor
+    }
+
+    /// Who to tell when records change.
+    pub fn set_sink(&mut self, sink: std::sync::Arc<dyn ChangeSink>) {
+        self.sink = Some(sink);
+    }
+
+    /// The recovery key, read again from where the key lives.
+    pub fn recovery_key(&self) -> Result<RecoveryKey> {
+        let file = read_vault_file(&self.dir)?;
+        Ok(key_for(&file, &self.source)?.recovery_key())
     }
 
     /// For tests: how many incremental chunks trigger a compaction.
@@ -547,6 +570,23 @@ impl Vault {
         tx.commit()?;
         for s in staged {
             self.unsaved.remove(&s.doc_id);
+        }
+        if let Some(sink) = &self.sink {
+            let mut kinds: Vec<String> = staged
+                .iter()
+                .flat_map(|s| {
+                    s.touched
+                        .records
+                        .iter()
+                        .map(|(k, _)| k.clone())
+                        .chain(s.touched.kinds.iter().cloned())
+                })
+                .collect();
+            kinds.sort();
+            kinds.dedup();
+            if !kinds.is_empty() {
+                sink.changed(&kinds);
+            }
         }
         Ok(())
     }

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::{
     Date, Home, Invalid, Record, SetbackKind, check_date, check_id, check_item_ids, check_opt_date,
@@ -19,8 +20,9 @@ const BLOCK_FORMAT: &str = "%Y-%m-%dT%H:%M";
 
 /// The step the user is on, saved after every step so a debrief resumes where it stopped.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize, TS,
 )]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum DebriefStep {
     #[default]
@@ -72,7 +74,8 @@ impl DebriefStep {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Control {
     Within,
@@ -94,7 +97,8 @@ impl Control {
 }
 
 /// The 2–3 hour distraction-free block the debrief is scheduled into.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct Block {
     /// Local start as "YYYY-MM-DDTHH:MM".
@@ -121,7 +125,8 @@ impl Block {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct TimelineEvent {
     pub id: String,
@@ -134,7 +139,8 @@ pub struct TimelineEvent {
 }
 
 /// One probing question with the user's 1–5 rating and the evidence for it.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct Probe {
     pub id: String,
@@ -146,7 +152,8 @@ pub struct Probe {
 
 /// A cause in the why-tree. Several roots are normal: the tree is never forced down to
 /// a single root cause.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct WhyNode {
     pub id: String,
@@ -160,7 +167,8 @@ pub struct WhyNode {
 
 /// The harshest verdict, and how strongly it is believed (0–100) before and after
 /// looking at the evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct HotThought {
     pub thought: String,
@@ -170,7 +178,8 @@ pub struct HotThought {
     pub after: Option<u8>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct Lesson {
     pub id: String,
@@ -189,7 +198,8 @@ impl Lesson {
 }
 
 /// The self-compassion close: name the feeling, remember others, a kind word.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct Close {
     pub feeling: String,
@@ -197,7 +207,8 @@ pub struct Close {
     pub kind_word: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct Debrief {
     pub id: String,

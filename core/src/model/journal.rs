@@ -2,6 +2,7 @@
 //! check-ins and the worries parked for worry time.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::{
     Date, Home, Invalid, Record, TITLE_CHARS, check_date, check_id, check_mood, check_order,
@@ -13,7 +14,8 @@ pub const PROFILE_ID: &str = "profile";
 
 pub const MAX_TAG_CHARS: usize = 40;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum SetbackKind {
     #[default]
@@ -41,7 +43,8 @@ impl SetbackKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct Profile {
     pub id: String,
@@ -168,7 +171,8 @@ impl Record for Profile {
 }
 
 /// A journal entry; there may be several a day.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct Entry {
     pub id: String,
@@ -179,6 +183,7 @@ pub struct Entry {
     #[serde(default)]
     pub tags: Vec<String>,
     /// When it was written (unix millis); orders several entries on one day.
+    #[ts(type = "number")]
     pub created_ms: i64,
 }
 
@@ -274,7 +279,8 @@ impl Record for Entry {
 }
 
 /// A quick 1–5 mood rating, for the trend chart and the low-mood nudge.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct MoodCheckIn {
     pub id: String,
@@ -320,7 +326,8 @@ impl Record for MoodCheckIn {
 }
 
 /// A worry captured outside worry time, waiting in the inbox until then.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct Worry {
     pub id: String,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::Datelike;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::{
     Date, Home, Invalid, Record, TITLE_CHARS, check_date, check_id, check_ref, first_line,
@@ -14,7 +15,8 @@ use super::{
 /// The article's suggestion: a side project of about 20 hours a week.
 const DEFAULT_WEEKLY_HOURS: f64 = 20.0;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct Project {
     pub id: String,
@@ -78,7 +80,8 @@ impl Record for Project {
 }
 
 /// Hours spent on a project on one day.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct TimeLog {
     pub id: String,
@@ -165,7 +168,8 @@ pub fn hours_per_week(logs: &[TimeLog], project_id: &str) -> Vec<(Date, f64)> {
 }
 
 /// The brag-document sections.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum BragCategory {
     #[default]
@@ -194,7 +198,8 @@ impl BragCategory {
 }
 
 /// A win or a piece of praise, for the vault.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct Win {
     pub id: String,

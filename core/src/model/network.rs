@@ -2,6 +2,7 @@
 //! introductions, and events where people are met.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::{
     Date, Home, Invalid, Record, TITLE_CHARS, check_date, check_id, check_id_list, check_opt_date,
@@ -9,7 +10,8 @@ use super::{
 };
 
 /// How often the user sees someone, in Granovetter's three bands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Tie {
     /// Twice a week or more.
@@ -51,7 +53,8 @@ impl Tie {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct Contact {
     pub id: String,
@@ -157,7 +160,8 @@ impl Record for Contact {
 }
 
 /// A message sent to a contact, and what came back.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct Outreach {
     pub id: String,
@@ -212,8 +216,9 @@ impl Record for Outreach {
 }
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize, TS,
 )]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum IntroStatus {
     #[default]
@@ -236,7 +241,8 @@ impl IntroStatus {
 
 /// An introduction asked of one contact to someone else, followed from requested to met,
 /// so the chain of who introduced whom stays visible.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct Intro {
     pub id: String,
@@ -328,7 +334,8 @@ impl Record for Intro {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     Meetup,
@@ -352,7 +359,8 @@ impl EventKind {
 }
 
 /// A meetup, networking event or coffee chat, with the contacts met there.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct Event {
     pub id: String,

@@ -2,6 +2,7 @@
 //! ideas (with its premortem), and the story bank for interviews.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::{
     Date, Home, Invalid, Record, TITLE_CHARS, check_date, check_id, check_opt_date, first_line,
@@ -11,7 +12,8 @@ use super::{
 /// An open item whose stage has not moved for this many days asks for a follow-up.
 pub const STALE_AFTER_DAYS: i64 = 14;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     #[default]
@@ -34,8 +36,9 @@ impl ItemKind {
 
 /// Pipeline stages in board order.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize, TS,
 )]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     #[default]
@@ -69,7 +72,8 @@ impl Stage {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct PipelineItem {
     pub id: String,
@@ -172,7 +176,8 @@ impl Record for PipelineItem {
 }
 
 /// An interview story in situation, task, action, result form.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(default)]
 pub struct Story {
     pub id: String,

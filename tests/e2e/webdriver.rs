@@ -1,0 +1,212 @@
+//! A small synchronous WebDriver client: just the W3C commands our end-to-end tests use,
+//! spoken to `tauri-driver` (which forwards to WebKitWebDriver driving the real window).
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value as Json, json};
+
+const ELEMENT: &str = "element-6066-11e4-a5aa-4d9e1c4c1c4e";
+/// How long a test waits for something to appear before it fails.
+pub const PATIENCE: Duration = Duration::from_secs(15);
+
+pub struct Driver {
+    base: String,
+    session: String,
+    driver: Child,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+fn tauri_driver() -> String {
+    std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into())
+}
+
+impl Driver {
+    /// Starts `tauri-driver` and the app with `env` (the vault folder, …) at `size`.
+    pub fn launch(app: &Path, env: &[(&str, &Path)], size: (u32, u32)) -> Self {
+        let port = free_port();
+        let native = free_port();
+        let mut cmd = Command::new(tauri_driver());
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let driver = cmd
+            .spawn()
+            .expect("tauri-driver runs (scripts/setup.sh installs it)");
+        let base = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        while ureq::get(&format!("{base}/status")).call().is_err() {
+            assert!(started.elapsed() < PATIENCE, "tauri-driver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "tauri:options": {"application": app.display().to_string()}
+        }}});
+        let reply: Json = ureq::post(&format!("{base}/session"))
+            .send_json(caps)
+            .expect("a WebDriver session")
+            .into_json()
+            .expect("session JSON");
+        let session = reply["value"]["sessionId"]
+            .as_str()
+            .expect("a session id")
+            .to_string();
+        let d = Self {
+            base,
+            session,
+            driver,
+        };
+        d.resize(size);
+        d
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/session/{}{}", self.base, self.session, path)
+    }
+
+    fn post(&self, path: &str, body: Json) -> Result<Json, String> {
+        match ureq::post(&self.url(path)).send_json(body) {
+            Ok(r) => r.into_json::<Json>().map_err(|e| e.to_string()),
+            Err(ureq::Error::Status(code, r)) => {
+                Err(format!("{code}: {}", r.into_string().unwrap_or_default()))
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    fn get(&self, path: &str) -> Result<Json, String> {
+        match ureq::get(&self.url(path)).call() {
+            Ok(r) => r.into_json::<Json>().map_err(|e| e.to_string()),
+            Err(ureq::Error::Status(code, r)) => {
+                Err(format!("{code}: {}", r.into_string().unwrap_or_default()))
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    pub fn resize(&self, (width, height): (u32, u32)) {
+        let _ = self.post("/window/rect", json!({"width": width, "height": height}));
+    }
+
+    /// The element with `data-testid="{id}"`, waiting for it to appear.
+    pub fn find(&self, testid: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let found = self.post(
+                "/element",
+                json!({"using": "css selector", "value": format!("[data-testid=\"{testid}\"]")}),
+            );
+            if let Ok(v) = &found
+                && let Some(id) = v["value"][ELEMENT].as_str()
+            {
+                return id.to_string();
+            }
+            assert!(
+                started.elapsed() < PATIENCE,
+                "no element with data-testid={testid}: {found:?}"
+            );
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    /// Whether an element with this test id is on the page now (no waiting).
+    pub fn exists(&self, testid: &str) -> bool {
+        self.post(
+            "/elements",
+            json!({"using": "css selector", "value": format!("[data-testid=\"{testid}\"]")}),
+        )
+        .map(|v| v["value"].as_array().is_some_and(|a| !a.is_empty()))
+        .unwrap_or(false)
+    }
+
+    pub fn click(&self, testid: &str) {
+        let started = Instant::now();
+        loop {
+            let el = self.find(testid);
+            match self.post(&format!("/element/{el}/click"), json!({})) {
+                Ok(_) => return,
+                Err(e) => {
+                    assert!(started.elapsed() < PATIENCE, "cannot click {testid}: {e}");
+                    std::thread::sleep(Duration::from_millis(150));
+                }
+            }
+        }
+    }
+
+    pub fn type_into(&self, testid: &str, text: &str) {
+        let el = self.find(testid);
+        self.post(&format!("/element/{el}/value"), json!({"text": text}))
+            .unwrap_or_else(|e| panic!("cannot type into {testid}: {e}"));
+    }
+
+    pub fn clear(&self, testid: &str) {
+        let el = self.find(testid);
+        let _ = self.post(&format!("/element/{el}/clear"), json!({}));
+    }
+
+    pub fn text(&self, testid: &str) -> String {
+        let el = self.find(testid);
+        self.get(&format!("/element/{el}/text"))
+            .map(|v| v["value"].as_str().unwrap_or_default().to_string())
+            .unwrap_or_default()
+    }
+
+    /// Waits until the element's text contains `want`.
+    pub fn wait_for_text(&self, testid: &str, want: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let text = self.text(testid);
+            if text.contains(want) {
+                return text;
+            }
+            assert!(
+                started.elapsed() < PATIENCE,
+                "{testid} never showed {want:?}; it shows {text:?}"
+            );
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    /// Runs a script in the page and returns its value.
+    pub fn script(&self, body: &str) -> Json {
+        self.post("/execute/sync", json!({"script": body, "args": []}))
+            .map(|v| v["value"].clone())
+            .unwrap_or(Json::Null)
+    }
+
+    pub fn screenshot(&self, path: &Path) {
+        use data_encoding::BASE64;
+        if let Ok(v) = self.get("/screenshot")
+            && let Some(b64) = v["value"].as_str()
+            && let Ok(png) = BASE64.decode(b64.as_bytes())
+        {
+            if let Some(dir) = path.parent() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            let _ = std::fs::write(path, png);
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = ureq::delete(&format!("{}/session/{}", self.base, self.session)).call();
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
