@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value as Json, json};
 
-const ELEMENT: &str = "element-6066-11e4-a5aa-4d9e1c4c1c4e";
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 /// How long a test waits for something to appear before it fails.
 pub const PATIENCE: Duration = Duration::from_secs(15);
 

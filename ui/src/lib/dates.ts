@@ -1,0 +1,75 @@
+// Calendar arithmetic on "YYYY-MM-DD" strings. Dates are whole days with no time zone,
+// so everything here works in UTC to keep a day from slipping across midnight.
+
+import type { IsoDate } from './types';
+
+const DAY_MS = 86_400_000;
+
+export function parseIso(d: IsoDate): Date {
+  const [y, m, day] = d.split('-').map(Number);
+  return new Date(Date.UTC(y, (m || 1) - 1, day || 1));
+}
+
+export function toIso(d: Date): IsoDate {
+  return d.toISOString().slice(0, 10);
+}
+
+export function isIso(s: string | undefined | null): s is IsoDate {
+  return !!s && /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(parseIso(s).getTime());
+}
+
+export function addDays(d: IsoDate, n: number): IsoDate {
+  return toIso(new Date(parseIso(d).getTime() + n * DAY_MS));
+}
+
+/** Whole days from `a` to `b` (positive when `b` is later). */
+export function daysBetween(a: IsoDate, b: IsoDate): number {
+  return Math.round((parseIso(b).getTime() - parseIso(a).getTime()) / DAY_MS);
+}
+
+/** The Monday of the week `d` falls in. */
+export function mondayOf(d: IsoDate): IsoDate {
+  const wd = (parseIso(d).getUTCDay() + 6) % 7;
+  return addDays(d, -wd);
+}
+
+/** "Tue 5 Mar 2024" */
+export function formatDay(d: IsoDate): string {
+  if (!isIso(d)) return d;
+  return parseIso(d).toLocaleDateString(undefined, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+}
+
+/** "5 Mar" */
+export function formatShort(d: IsoDate): string {
+  if (!isIso(d)) return d;
+  return parseIso(d).toLocaleDateString(undefined, {
+    day: 'numeric',
+    month: 'short',
+    timeZone: 'UTC',
+  });
+}
+
+/** "MM-DD" of a date, for anniversaries. */
+export function monthDay(d: IsoDate): string {
+  return d.slice(5, 10);
+}
+
+/** An optional date field from a form: "" becomes absent. */
+export function optDate(s: string | undefined | null): IsoDate | undefined {
+  return isIso(s ?? '') ? (s as IsoDate) : undefined;
+}
+
+/** "in 3 days", "today", "2 days ago" */
+export function relative(from: IsoDate, to: IsoDate): string {
+  const n = daysBetween(from, to);
+  if (n === 0) return 'today';
+  if (n === 1) return 'tomorrow';
+  if (n === -1) return 'yesterday';
+  return n > 0 ? `in ${n} days` : `${-n} days ago`;
+}

@@ -1,0 +1,161 @@
+// The one file that talks to the Rust backend (src-tauri/lib.rs). Components call these
+// typed wrappers, never `invoke` or `listen` directly. Every failure arrives as an
+// `IpcError` with a stable `code` to branch on and a `message` to show.
+
+import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
+import type {
+  Contact,
+  Draft,
+  DoctorReport,
+  Entry,
+  IsoDate,
+  Kind,
+  Outreach,
+  RecordKinds,
+  SearchHit,
+  VaultStatus,
+} from './types';
+
+export class IpcError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'IpcError';
+    this.code = code;
+  }
+}
+
+/** Turns whatever a command rejected with into an `IpcError`. */
+export function toIpcError(err: unknown): IpcError {
+  if (err instanceof IpcError) return err;
+  if (err && typeof err === 'object') {
+    const o = err as { code?: unknown; message?: unknown };
+    if (typeof o.code === 'string' && typeof o.message === 'string') {
+      return new IpcError(o.code, o.message);
+    }
+    if (typeof o.message === 'string') return new IpcError('internal', o.message);
+  }
+  if (typeof err === 'string') return new IpcError('internal', err);
+  return new IpcError('internal', 'something went wrong talking to the app; try again');
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (err) {
+    throw toIpcError(err);
+  }
+}
+
+export function vaultStatus(): Promise<VaultStatus> {
+  return call('vault_status');
+}
+
+/** Creates the vault; resolves to the recovery key, which is shown once. */
+export function createVault(): Promise<string> {
+  return call('create_vault');
+}
+
+export function recoveryKey(): Promise<string> {
+  return call('recovery_key');
+}
+
+/** Records of `kind`, newest first. */
+export function listRecords<K extends Kind>(
+  kind: K,
+  limit: number,
+  offset?: number,
+): Promise<RecordKinds[K][]> {
+  return call('list_records', { kind, limit, offset: offset ?? null });
+}
+
+export function getRecord<K extends Kind>(kind: K, id: string): Promise<RecordKinds[K]> {
+  return call('get_record', { kind, id });
+}
+
+/** Creates (no id, or id "") or replaces a record; resolves to the record as stored. */
+export function saveRecord<K extends Kind>(
+  kind: K,
+  record: Draft<RecordKinds[K]> | RecordKinds[K],
+): Promise<RecordKinds[K]> {
+  return call('save_record', { kind, record });
+}
+
+export function deleteRecord(kind: Kind, id: string): Promise<void> {
+  return call('delete_record', { kind, id });
+}
+
+export function search(query: string, limit: number): Promise<SearchHit[]> {
+  return call('search', { query, limit });
+}
+
+/** Entries written on today's month and day in earlier years. */
+export function onThisDay(): Promise<Entry[]> {
+  return call('on_this_day');
+}
+
+/** Contacts due a message, weak ties first. */
+export function dueContacts(): Promise<Contact[]> {
+  return call('due_contacts');
+}
+
+/** Logs a message and marks the contact as reached that day (one action). */
+export function logOutreach(
+  outreach: Pick<Outreach, 'contact_id' | 'date'> & Partial<Outreach>,
+): Promise<Outreach> {
+  return call('log_outreach', {
+    outreach: { id: '', message: '', reply: '', lead: '', ...outreach },
+  });
+}
+
+/** Hours logged per week (keyed by the week's Monday), oldest first. */
+export function hoursPerWeek(projectId: string): Promise<[IsoDate, number][]> {
+  return call('hours_per_week', { projectId });
+}
+
+export function debriefMarkdown(id: string): Promise<string> {
+  return call('debrief_markdown', { id });
+}
+
+export function doctor(): Promise<DoctorReport> {
+  return call('doctor');
+}
+
+/**
+ * Calls `cb` with the kinds that changed whenever the vault changes (on this device or
+ * by sync). Returns a function that stops listening.
+ */
+export function onVaultChanged(cb: (kinds: string[]) => void): () => void {
+  let stopped = false;
+  let unlisten: (() => void) | undefined;
+  try {
+    listen<string[]>('vault-changed', (event) => {
+      if (!stopped) cb(Array.isArray(event.payload) ? event.payload : []);
+    })
+      .then((fn) => {
+        if (stopped) quietly(fn);
+        else unlisten = fn;
+      })
+      .catch(() => {
+        // No event channel (a plain browser or a test without event mocks): nothing to hear.
+      });
+  } catch {
+    // As above.
+  }
+  return () => {
+    stopped = true;
+    if (unlisten) quietly(unlisten);
+  };
+}
+
+/** Stops a listener; a channel that is already gone has nothing left to stop. */
+function quietly(unlisten: () => unknown): void {
+  try {
+    const r = unlisten();
+    if (r instanceof Promise) r.catch(() => {});
+  } catch {
+    // Nothing to stop.
+  }
+}
