@@ -98,7 +98,7 @@ impl Control {
 
 /// The 2–3 hour distraction-free block the debrief is scheduled into.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, optional_fields)]
 #[serde(default)]
 pub struct Block {
     /// Local start as "YYYY-MM-DDTHH:MM".
@@ -126,7 +126,7 @@ impl Block {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, optional_fields)]
 #[serde(default)]
 pub struct TimelineEvent {
     pub id: String,
@@ -140,7 +140,7 @@ pub struct TimelineEvent {
 
 /// One probing question with the user's 1–5 rating and the evidence for it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, optional_fields)]
 #[serde(default)]
 pub struct Probe {
     pub id: String,
@@ -153,7 +153,7 @@ pub struct Probe {
 /// A cause in the why-tree. Several roots are normal: the tree is never forced down to
 /// a single root cause.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, optional_fields)]
 #[serde(default)]
 pub struct WhyNode {
     pub id: String,
@@ -168,7 +168,7 @@ pub struct WhyNode {
 /// The harshest verdict, and how strongly it is believed (0–100) before and after
 /// looking at the evidence.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, optional_fields)]
 #[serde(default)]
 pub struct HotThought {
     pub thought: String,
@@ -179,7 +179,7 @@ pub struct HotThought {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, optional_fields)]
 #[serde(default)]
 pub struct Lesson {
     pub id: String,
@@ -199,7 +199,7 @@ impl Lesson {
 
 /// The self-compassion close: name the feeling, remember others, a kind word.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, optional_fields)]
 #[serde(default)]
 pub struct Close {
     pub feeling: String,
@@ -208,7 +208,7 @@ pub struct Close {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, optional_fields)]
 #[serde(default)]
 pub struct Debrief {
     pub id: String,

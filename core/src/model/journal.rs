@@ -44,7 +44,7 @@ impl SetbackKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, optional_fields)]
 #[serde(default)]
 pub struct Profile {
     pub id: String,
@@ -172,7 +172,7 @@ impl Record for Profile {
 
 /// A journal entry; there may be several a day.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, optional_fields)]
 #[serde(default)]
 pub struct Entry {
     pub id: String,
@@ -280,7 +280,7 @@ impl Record for Entry {
 
 /// A quick 1–5 mood rating, for the trend chart and the low-mood nudge.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, optional_fields)]
 #[serde(default)]
 pub struct MoodCheckIn {
     pub id: String,
@@ -327,7 +327,7 @@ impl Record for MoodCheckIn {
 
 /// A worry captured outside worry time, waiting in the inbox until then.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, optional_fields)]
 #[serde(default)]
 pub struct Worry {
     pub id: String,

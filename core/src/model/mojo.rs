@@ -16,7 +16,7 @@ use super::{
 const DEFAULT_WEEKLY_HOURS: f64 = 20.0;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, optional_fields)]
 #[serde(default)]
 pub struct Project {
     pub id: String,
@@ -81,7 +81,7 @@ impl Record for Project {
 
 /// Hours spent on a project on one day.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, optional_fields)]
 #[serde(default)]
 pub struct TimeLog {
     pub id: String,
@@ -199,7 +199,7 @@ impl BragCategory {
 
 /// A win or a piece of praise, for the vault.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, optional_fields)]
 #[serde(default)]
 pub struct Win {
     pub id: String,

@@ -54,7 +54,7 @@ impl Tie {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, optional_fields)]
 #[serde(default)]
 pub struct Contact {
     pub id: String,
@@ -161,7 +161,7 @@ impl Record for Contact {
 
 /// A message sent to a contact, and what came back.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, optional_fields)]
 #[serde(default)]
 pub struct Outreach {
     pub id: String,
@@ -242,7 +242,7 @@ impl IntroStatus {
 /// An introduction asked of one contact to someone else, followed from requested to met,
 /// so the chain of who introduced whom stays visible.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, optional_fields)]
 #[serde(default)]
 pub struct Intro {
     pub id: String,
@@ -360,7 +360,7 @@ impl EventKind {
 
 /// A meetup, networking event or coffee chat, with the contacts met there.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, optional_fields)]
 #[serde(default)]
 pub struct Event {
     pub id: String,

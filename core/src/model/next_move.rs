@@ -73,7 +73,7 @@ impl Stage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, optional_fields)]
 #[serde(default)]
 pub struct PipelineItem {
     pub id: String,
@@ -177,7 +177,7 @@ impl Record for PipelineItem {
 
 /// An interview story in situation, task, action, result form.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, optional_fields)]
 #[serde(default)]
 pub struct Story {
     pub id: String,

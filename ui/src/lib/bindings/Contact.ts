@@ -5,4 +5,4 @@ export type Contact = { id: string, name: string, how_known: string, tie: Tie,
 /**
  * Days between reaching out; `None` uses the tie's default.
  */
-cadence_days?: number | null, last_contact?: string | null, notes: string, };
+cadence_days?: number, last_contact?: string, notes: string, };

@@ -13,4 +13,4 @@ export type Debrief = { id: string, title: string, setback: SetbackKind,
 /**
  * The day the debrief was begun; what lists sort by.
  */
-started_on: string, scheduled?: Block | null, step: DebriefStep, unload: string, intent: string, success_measure: string, timeline: Array<TimelineEvent>, questions: Array<Probe>, why_tree: Array<WhyNode>, hot_thought: HotThought, keep: string, change: string, lessons: Array<Lesson>, close: Close, completed: boolean, };
+started_on: string, scheduled?: Block, step: DebriefStep, unload: string, intent: string, success_measure: string, timeline: Array<TimelineEvent>, questions: Array<Probe>, why_tree: Array<WhyNode>, hot_thought: HotThought, keep: string, change: string, lessons: Array<Lesson>, close: Close, completed: boolean, };

@@ -3,7 +3,7 @@
 /**
  * A journal entry; there may be several a day.
  */
-export type Entry = { id: string, date: string, text: string, mood?: number | null, tags: Array<string>, 
+export type Entry = { id: string, date: string, text: string, mood?: number, tags: Array<string>, 
 /**
  * When it was written (unix millis); orders several entries on one day.
  */

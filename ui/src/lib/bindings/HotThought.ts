@@ -4,4 +4,4 @@
  * The harshest verdict, and how strongly it is believed (0–100) before and after
  * looking at the evidence.
  */
-export type HotThought = { thought: string, before?: number | null, after?: number | null, };
+export type HotThought = { thought: string, before?: number, after?: number, };

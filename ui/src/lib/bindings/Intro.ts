@@ -13,4 +13,4 @@ via_contact_id: string, to_name: string,
 /**
  * Set once the person introduced to is a contact too.
  */
-to_contact_id?: string | null, status: IntroStatus, requested_on: string, made_on?: string | null, met_on?: string | null, notes: string, };
+to_contact_id?: string, status: IntroStatus, requested_on: string, made_on?: string, met_on?: string, notes: string, };

@@ -6,7 +6,7 @@ export type PipelineItem = { id: string, kind: ItemKind, title: string,
 /**
  * The company, client or market.
  */
-org: string, stage: Stage, closed_reason?: string | null, stage_changed_on: string, follow_up_on?: string | null, notes: string, 
+org: string, stage: Stage, closed_reason?: string, stage_changed_on: string, follow_up_on?: string, notes: string, 
 /**
  * "A year from now this failed: why?"
  */

@@ -3,4 +3,4 @@
 /**
  * One probing question with the user's 1–5 rating and the evidence for it.
  */
-export type Probe = { id: string, question: string, rating?: number | null, evidence: string, };
+export type Probe = { id: string, question: string, rating?: number, evidence: string, };

@@ -5,15 +5,15 @@ export type Profile = { id: string, setback: SetbackKind, happened_on: string,
 /**
  * The date the user wants to be "back on their feet" by.
  */
-back_by?: string | null, what_happened: string, 
+back_by?: string, what_happened: string, 
 /**
  * End of the grief window; after it the app moves the user on to reaching out.
  */
-grief_ends_on?: string | null, 
+grief_ends_on?: string, 
 /**
  * Daily worry time as "HH:MM" (24-hour, local).
  */
-worry_time?: string | null, worry_minutes: number, 
+worry_time?: string, worry_minutes: number, 
 /**
  * The "I've moved on from X and I'm looking at Y" draft.
  */

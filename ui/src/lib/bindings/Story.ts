@@ -7,7 +7,7 @@ export type Story = { id: string, title: string, situation: string, task: string
 /**
  * Id of the debrief (for a lesson) or the win the story was suggested from.
  */
-source?: string | null, 
+source?: string, 
 /**
  * Marks the "what I learned" answer to "why did you leave?".
  */

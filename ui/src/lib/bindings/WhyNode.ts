@@ -9,4 +9,4 @@ export type WhyNode = { id: string,
 /**
  * Id of the cause this one explains; `None` for a top-level cause.
  */
-parent?: string | null, cause: string, control: Control, evidence: string, };
+parent?: string, cause: string, control: Control, evidence: string, };
