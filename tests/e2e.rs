@@ -77,6 +77,58 @@ fn first_run(d: &Driver) {
     d.find("nav-home");
 }
 
+/// Waits until `js`, a script body returning a boolean, returns `true`.
+fn wait_until(d: &Driver, what: &str, js: &str) {
+    let started = std::time::Instant::now();
+    while d.script(js).as_bool() != Some(true) {
+        assert!(
+            started.elapsed() < webdriver::PATIENCE,
+            "{what} never happened; the window shows:\n{}",
+            page_text(d)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(150));
+    }
+}
+
+/// Waits until the element's text no longer contains `gone`.
+fn wait_for_text_gone(d: &Driver, testid: &str, gone: &str) -> String {
+    let started = std::time::Instant::now();
+    loop {
+        let text = d.text(testid);
+        if !text.contains(gone) {
+            return text;
+        }
+        assert!(
+            started.elapsed() < webdriver::PATIENCE,
+            "{testid} still shows {gone:?}: {text:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(150));
+    }
+}
+
+/// How many elements with test id `inner` sit inside the element with test id `outer`.
+fn count_inside(d: &Driver, outer: &str, inner: &str) -> u64 {
+    d.script(&format!(
+        "const o = document.querySelector('[data-testid=\"{outer}\"]');\
+         return o ? o.querySelectorAll('[data-testid=\"{inner}\"]').length : 0;"
+    ))
+    .as_u64()
+    .unwrap_or(0)
+}
+
+/// Clicks "Next" in the guided debrief and waits for the step it leads to.
+fn debrief_next(d: &Driver, step: &str) {
+    d.click("debrief-next");
+    wait_until(
+        d,
+        &format!("the debrief reaching the {step} step"),
+        &format!(
+            "const s = document.querySelector('[data-testid=\"debrief-step\"]');\
+             return !!s && s.dataset.step === '{step}';"
+        ),
+    );
+}
+
 fn write_entry(d: &Driver, text: &str) {
     go(d, "journal");
     d.click("entry-new");
@@ -147,4 +199,281 @@ fn every_screen_renders_at_phone_and_desktop_size() {
             d.screenshot(&shots().join(format!("{label}-{screen}.png")));
         }
     }
+}
+
+#[test]
+fn a_whole_debrief_can_be_walked_to_completion() {
+    let _one = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    let d = launch(&vault, DESKTOP);
+    first_run(&d);
+
+    go(&d, "debrief");
+    d.click("debrief-new");
+    d.type_into("debrief-title", "Leaving Acme");
+    d.click("debrief-create");
+    d.wait_for_text("debrief-next", "Skip");
+    assert_eq!(
+        d.script("return document.querySelector('[data-testid=\"debrief-step\"]').dataset.step;")
+            .as_str(),
+        Some("unload"),
+        "a new debrief starts at the unload step"
+    );
+    assert!(
+        !d.exists("debrief-complete"),
+        "a debrief cannot be marked complete from its first step"
+    );
+
+    d.type_into(
+        "debrief-unload",
+        "Angry and tired; the reorganisation came out of nowhere.",
+    );
+    d.wait_for_text("debrief-next", "Next: Intent");
+    debrief_next(&d, "intent");
+
+    d.type_into("debrief-intent", "Ship the billing rewrite by spring.");
+    d.type_into(
+        "debrief-success-measure",
+        "Invoices out on the new system by March.",
+    );
+    debrief_next(&d, "timeline");
+
+    d.click("timeline-add");
+    d.type_into(
+        "timeline-fact",
+        "The budget for my team was cut in January.",
+    );
+    debrief_next(&d, "questions");
+
+    d.click("probe-rating-1-4");
+    d.type_into(
+        "probe-evidence-1",
+        "We promised three releases and shipped one.",
+    );
+    debrief_next(&d, "why_tree");
+
+    d.click("why-add");
+    d.type_into("why-cause", "The company lost its biggest client");
+    d.select("why-control", "Outside my control");
+    d.type_into("why-evidence", "Announced at the all-hands in December.");
+    d.wait_for_text("why-counts", "1 outside");
+    debrief_next(&d, "hot_thought");
+
+    d.type_into("hot-thought", "I'm unemployable.");
+    d.set_value("hot-before", "90");
+    d.set_value("hot-after", "40");
+    wait_for_page_text(&d, "Down 50 points");
+    debrief_next(&d, "lessons");
+
+    d.type_into("debrief-keep", "Writing things down for the team.");
+    d.type_into("debrief-change", "Raise the alarm on scope sooner.");
+    // No lesson yet: marking the debrief complete is refused, and says why.
+    d.click("debrief-complete");
+    d.wait_for_text("debrief-complete-error", "at least one lesson");
+    assert!(
+        !d.exists("debrief-completed"),
+        "the refusal did not complete it"
+    );
+
+    d.click("lesson-add");
+    d.type_into("lesson-text", "I stayed on a sinking project too long");
+    d.type_into("lesson-action", "Ask for a quarterly project review");
+    d.set_value("lesson-due", "2031-03-31");
+    d.type_into("lesson-test", "One review booked with my next manager");
+    debrief_next(&d, "close");
+
+    d.type_into("close-feeling", "Disappointed, and a little relieved");
+    d.type_into("close-others", "Good people get let go every year.");
+    d.type_into("close-kind", "You did the honest work; rest this weekend.");
+    debrief_next(&d, "done");
+    wait_for_page_text(&d, "Ask for a quarterly project review");
+
+    d.click("debrief-complete");
+    d.find("debrief-completed");
+    wait_for_page_text(&d, "Debrief complete");
+    assert!(
+        !d.exists("debrief-complete-error"),
+        "the earlier refusal is gone once it completes"
+    );
+
+    d.click("debrief-markdown");
+    let md = d.wait_for_text("debrief-markdown-text", "Status: complete");
+    for want in [
+        "# Leaving Acme",
+        "Ship the billing rewrite by spring.",
+        "The budget for my team was cut in January.",
+        "(4/5)",
+        "We promised three releases and shipped one.",
+        "The company lost its biggest client (outside my control)",
+        "> I'm unemployable.",
+        "Belief before looking at the evidence: 90/100",
+        "Belief after: 40/100",
+        "I stayed on a sinking project too long",
+        "- Action: Ask for a quarterly project review",
+        "- Due: 2031-03-31",
+        "Disappointed, and a little relieved",
+    ] {
+        assert!(md.contains(want), "the Markdown has {want:?}:\n{md}");
+    }
+
+    d.click("debrief-back-to-list");
+    d.wait_for_text("debrief-item", "Complete");
+}
+
+#[test]
+fn a_contact_and_an_outreach_update_the_due_list() {
+    let _one = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    let d = launch(&vault, DESKTOP);
+    first_run(&d);
+    go(&d, "network");
+    d.find("due-list");
+
+    for (name, how) in [
+        ("Priya Raman", "Old team at Acme"),
+        ("Tomás Ortega", "Met at a meetup"),
+    ] {
+        d.type_into("contact-name", name);
+        d.type_into("contact-how", how);
+        d.select("contact-tie", "Rarely (once a year or less)");
+        d.click("contact-add");
+        d.wait_for_text("due-list", name);
+        // The form empties once the contact is saved, ready for the next one.
+        wait_until(
+            &d,
+            "the contact form emptying",
+            "return document.querySelector('[data-testid=\"contact-name\"]').value === '';",
+        );
+    }
+    let due = d.text("due-list");
+    assert!(
+        due.contains("Rarely"),
+        "the due contact shows its tie: {due:?}"
+    );
+    assert!(due.contains("never contacted"), "{due:?}");
+    assert_eq!(count_inside(&d, "due-list", "due-contact"), 2);
+
+    d.select("outreach-contact", "Priya Raman");
+    d.type_into(
+        "outreach-message",
+        "Hi Priya, I've left Acme and I'm looking at data roles. Coffee?",
+    );
+    d.click("outreach-add");
+
+    let due = wait_for_text_gone(&d, "due-list", "Priya Raman");
+    assert!(
+        due.contains("Tomás Ortega"),
+        "the contact not reached stays due: {due:?}"
+    );
+    assert_eq!(count_inside(&d, "due-list", "due-contact"), 1);
+    let log = d.wait_for_text("outreach-list", "Priya Raman");
+    assert!(
+        log.contains("Coffee?"),
+        "the log shows the message: {log:?}"
+    );
+    d.wait_for_text("contact-list", "last contact");
+}
+
+#[test]
+fn logged_hours_show_in_the_chart() {
+    let _one = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    let d = launch(&vault, DESKTOP);
+    first_run(&d);
+    go(&d, "mojo");
+
+    d.type_into("project-name", "Open-source invoice parser");
+    d.clear("project-target");
+    d.type_into("project-target", "15");
+    d.click("project-add");
+    d.wait_for_text("project-item", "Open-source invoice parser");
+    d.wait_for_text("projects", "0 / 15 h this week");
+    d.find("hours-chart-empty");
+    assert!(!d.exists("hours-chart"), "no chart before any hours");
+
+    d.type_into("hours-input", "3.5");
+    d.type_into("hours-note", "Parsed the first real PDF");
+    d.click("log-hours");
+    d.find("hours-chart");
+    d.wait_for_text("projects", "3.5 / 15 h this week");
+
+    assert!(
+        count_inside(&d, "hours-chart", "chart-bar") >= 1,
+        "the chart has a bar for this week"
+    );
+    assert_eq!(
+        count_inside(&d, "hours-chart", "chart-target"),
+        1,
+        "the chart draws the weekly target"
+    );
+    let chart = d
+        .script("return document.querySelector('[data-testid=\"hours-chart\"]').textContent;")
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        chart.contains(": 3.5 h"),
+        "a bar is labelled 3.5 h: {chart:?}"
+    );
+    assert!(chart.contains("target 15 h"), "{chart:?}");
+}
+
+#[test]
+fn a_pipeline_item_moves_to_offer() {
+    let _one = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    let d = launch(&vault, DESKTOP);
+    first_run(&d);
+    go(&d, "next");
+
+    d.type_into("item-title", "Data engineer");
+    d.type_into("item-org", "Northwind");
+    d.select("item-kind", "Job");
+    d.click("item-add");
+    d.wait_for_text("column-saved", "Data engineer");
+
+    d.click("pipeline-item");
+    d.wait_for_text("item-detail", "Data engineer, Northwind");
+    d.wait_for_text("item-detail", "Job · Saved since");
+    for (stage, label) in [
+        ("applied", "Applied"),
+        ("screen", "Screen"),
+        ("interview", "Interview"),
+        ("offer", "Offer"),
+    ] {
+        d.click(&format!("move-{stage}"));
+        d.wait_for_text("item-detail", &format!("Job · {label} since"));
+        d.wait_for_text(&format!("column-{stage}"), "Data engineer");
+    }
+    assert!(!d.exists("move-offer"), "no move to the stage it is at");
+    assert_eq!(count_inside(&d, "column-offer", "pipeline-item"), 1);
+    assert_eq!(count_inside(&d, "column-saved", "pipeline-item"), 0);
+
+    // Closing asks why; without a reason it is refused and the item stays at offer.
+    d.click("move-closed");
+    d.find("close-dialog");
+    d.click("close-confirm");
+    d.wait_for_text("close-error", "say why this closed");
+    assert!(
+        d.exists("close-dialog"),
+        "the dialog stays open to take a reason"
+    );
+    d.wait_for_text("item-detail", "Job · Offer since");
+    assert_eq!(count_inside(&d, "column-offer", "pipeline-item"), 1);
+    assert_eq!(count_inside(&d, "column-closed", "pipeline-item"), 0);
+
+    // With a reason it closes.
+    d.type_into("close-reason", "took another offer");
+    d.click("close-confirm");
+    d.wait_for_text("column-closed", "Data engineer");
+    d.wait_for_text("item-detail", "took another offer");
+    assert!(
+        !d.exists("close-dialog"),
+        "the dialog closes once it is saved"
+    );
+    assert_eq!(count_inside(&d, "column-offer", "pipeline-item"), 0);
 }

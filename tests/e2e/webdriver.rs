@@ -159,6 +159,63 @@ impl Driver {
         let _ = self.post(&format!("/element/{el}/clear"), json!({}));
     }
 
+    /// Chooses the `<option>` whose visible text is `label` in the `<select>` with this
+    /// test id, by clicking it as a person would.
+    pub fn select(&self, testid: &str, label: &str) {
+        let xpath =
+            format!("//select[@data-testid=\"{testid}\"]/option[normalize-space(.)=\"{label}\"]");
+        let started = Instant::now();
+        let option = loop {
+            let found = self.post("/element", json!({"using": "xpath", "value": xpath}));
+            if let Ok(v) = &found
+                && let Some(id) = v["value"][ELEMENT].as_str()
+            {
+                break id.to_string();
+            }
+            assert!(
+                started.elapsed() < PATIENCE,
+                "no option {label:?} in {testid}: {found:?}"
+            );
+            std::thread::sleep(Duration::from_millis(150));
+        };
+        self.post(&format!("/element/{option}/click"), json!({}))
+            .unwrap_or_else(|e| panic!("cannot choose {label:?} in {testid}: {e}"));
+        let chosen = self
+            .post(
+                "/execute/sync",
+                json!({"script": "return arguments[0].selected;", "args": [{ELEMENT: option}]}),
+            )
+            .map(|v| v["value"].as_bool() == Some(true))
+            .unwrap_or(false);
+        assert!(
+            chosen,
+            "{label:?} is not chosen in {testid} after clicking it"
+        );
+    }
+
+    /// Sets an input's value the way the browser does when a person uses its own picker
+    /// (date and range inputs), firing `input` and `change`.
+    pub fn set_value(&self, testid: &str, value: &str) {
+        let el = self.find(testid);
+        let script = "const [el, v] = arguments;\
+            const setter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(el), 'value').set;\
+            setter.call(el, v);\
+            el.dispatchEvent(new Event('input', {bubbles: true}));\
+            el.dispatchEvent(new Event('change', {bubbles: true}));\
+            return el.value;";
+        let set = self
+            .post(
+                "/execute/sync",
+                json!({"script": script, "args": [{ELEMENT: el}, value]}),
+            )
+            .unwrap_or_else(|e| panic!("cannot set {testid} to {value:?}: {e}"));
+        assert_eq!(
+            set["value"].as_str(),
+            Some(value),
+            "{testid} did not take the value {value:?}"
+        );
+    }
+
     pub fn text(&self, testid: &str) -> String {
         let el = self.find(testid);
         self.get(&format!("/element/{el}/text"))
