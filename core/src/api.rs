@@ -289,7 +289,13 @@ pub fn save_json(vault: &mut Vault, kind: &str, mut json: Json) -> Result<Json> 
             e.normalise();
         }),
         MoodCheckIn::KIND => save::<MoodCheckIn>(vault, json, |_| {}),
-        Debrief::KIND => save::<Debrief>(vault, json, |_| {}),
+        Debrief::KIND => save::<Debrief>(vault, json, |d| {
+            // A new debrief starts with the article's probing questions for its kind of
+            // setback; the rule lives here, not in any front end.
+            if is_new && d.questions.is_empty() {
+                d.questions = Debrief::new(d.title.clone(), d.setback, d.id.clone()).questions;
+            }
+        }),
         Worry::KIND => save::<Worry>(vault, json, |_| {}),
         Contact::KIND => save::<Contact>(vault, json, |_| {}),
         Outreach::KIND => save::<Outreach>(vault, json, |_| {}),
@@ -404,6 +410,38 @@ fn merge_patch(target: &mut Json, patch: &Json) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_new_debrief_saved_without_questions_gets_the_probing_questions_of_its_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = KeySource::KeyFile(dir.path().join("key"));
+        let (mut vault, _) = init(&dir.path().join("v"), &source).unwrap();
+        let saved = save_json(
+            &mut vault,
+            "debrief",
+            json!({"title": "Leaving Acme", "setback": "business_folded", "started_on": "2026-11-01"}),
+        )
+        .unwrap();
+        let questions = saved["questions"].as_array().unwrap();
+        let want = model::probing_questions(model::SetbackKind::BusinessFolded);
+        assert_eq!(questions.len(), want.len());
+        assert_eq!(questions[0]["question"], want[0]);
+        // Saving it again with the questions cleared keeps them cleared: only new ones are seeded.
+        let mut again = saved.clone();
+        again["questions"] = json!([]);
+        let resaved = save_json(&mut vault, "debrief", again).unwrap();
+        assert!(resaved["questions"].as_array().unwrap().is_empty());
+    }
+
+    #[test]
+    fn an_unknown_kind_is_refused_with_the_list_of_kinds() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = KeySource::KeyFile(dir.path().join("key"));
+        let (mut vault, _) = init(&dir.path().join("v"), &source).unwrap();
+        let err = save_json(&mut vault, "diary", json!({})).unwrap_err();
+        assert_eq!(err.code(), "invalid");
+        assert!(err.to_string().contains("entry"), "{err}");
+    }
 
     #[test]
     fn a_merge_patch_replaces_fields_and_null_removes_them() {

@@ -65,8 +65,17 @@ export function fakeBackend(init: Partial<Pick<FakeBackend, 'exists' | 'today'>>
         case 'save_record': {
           const kind = args.kind as string;
           const rec = { ...(args.record as Rec) };
+          const isNew = !rec.id;
           if (kind === 'profile') rec.id = 'profile';
           else if (!rec.id) rec.id = `id${++counter}`;
+          // Like the real backend, a new debrief gets its probing questions seeded.
+          if (kind === 'debrief' && isNew && !((rec.questions as unknown[]) ?? []).length) {
+            rec.questions = Array.from({ length: 7 }, (_, i) => ({
+              id: `q${i + 1}`,
+              question: `Probing question ${i + 1}?`,
+              evidence: '',
+            }));
+          }
           if (kind === 'item' && rec.stage === 'closed' && !String(rec.closed_reason ?? '').trim()) {
             refuse(
               'invalid',

@@ -4,7 +4,6 @@ import { mount } from 'svelte';
 import '../app.css';
 import App from '../App.svelte';
 import { applyTheme, savedTheme } from '../lib/theme';
-import { seedQuestions } from '../lib/debrief/questions';
 import { fakeBackend, seed } from './backend';
 
 const params = new URLSearchParams(location.search);
@@ -66,7 +65,10 @@ seed(be, 'debrief', [
       { id: 't1', date: '2023-06-01', fact: 'Reorg announced' },
       { id: 't2', fact: 'Project paused', entry_id: 'e1' },
     ],
-    questions: seedQuestions('let_go'),
+    questions: [
+      { id: 'q1', question: 'Were the goals too high?', rating: 3, evidence: '' },
+      { id: 'q2', question: 'Was the time used well?', evidence: '' },
+    ],
     why_tree: [
       { id: 'a', cause: 'Budget cut across the division', control: 'outside', evidence: 'All-hands slides' },
       { id: 'b', parent: 'a', cause: 'My project was seen as optional', control: 'partly', evidence: '' },
