@@ -138,8 +138,11 @@ export function onVaultChanged(cb: (kinds: string[]) => void): () => void {
         if (stopped) quietly(fn);
         else unlisten = fn;
       })
-      .catch(() => {
-        // No event channel (a plain browser or a test without event mocks): nothing to hear.
+      .catch((e: unknown) => {
+        // No event channel (a plain browser, a test without event mocks, or a missing
+        // capability): screens still work but will not refresh by themselves. Say so,
+        // so a misconfigured build is noticed rather than silently stale.
+        console.warn('comeback: not listening for vault changes:', e);
       });
   } catch {
     // As above.
