@@ -175,15 +175,161 @@ fn a_vault_written_by_the_cli_shows_in_the_window() {
     wait_for_page_text(&d, "Written from the terminal");
 }
 
+/// A few weeks of a plausible comeback, written through the core API (as the CLI would),
+/// so the screenshots show screens with data in them.
+fn lived_in_vault(vault: &Path) {
+    use comeback_core::api::{self, NewEntry};
+    use comeback_core::model::*;
+    let today = api::today();
+    let days_ago = |n: u64| today.checked_sub_days(chrono::Days::new(n)).unwrap();
+    let source = comeback_core::KeySource::platform().unwrap();
+    let (mut v, _) = api::init(vault, &source).unwrap();
+    let mut profile = Profile::new(SetbackKind::LetGo, days_ago(20));
+    profile.what_happened = "My team was cut in the autumn reorganisation.".into();
+    profile.grief_ends_on = today.checked_add_days(chrono::Days::new(9));
+    profile.back_by = today.checked_add_days(chrono::Days::new(90));
+    v.put(&profile).unwrap();
+    for (n, mood, text) in [
+        (
+            0,
+            4,
+            "A calm morning; sent two messages before the news. Priya answered within the hour.",
+        ),
+        (
+            1,
+            2,
+            "Hard day. Reread the layoff letter and had to walk it off by the river.",
+        ),
+        (
+            2,
+            3,
+            "Finished the first draft of the debrief timeline. It was less one-sided than I feared.",
+        ),
+    ] {
+        api::add_entry(
+            &mut v,
+            NewEntry {
+                text: text.into(),
+                mood: Some(mood),
+                tags: vec!["comeback".into()],
+                date: Some(days_ago(n)),
+            },
+        )
+        .unwrap();
+    }
+    let mut debrief = Debrief::new("Leaving Acme", SetbackKind::LetGo, new_id());
+    debrief.started_on = days_ago(6);
+    debrief.step = DebriefStep::Lessons;
+    debrief.intent = "Ship the data platform and grow into a lead role.".into();
+    debrief.lessons.push(Lesson {
+        id: new_id(),
+        lesson: "I waited too long to ask for feedback.".into(),
+        action: "Ask for a quarterly review in the next job".into(),
+        due: today.checked_add_days(chrono::Days::new(5)),
+        success_test: "A review is in the calendar".into(),
+    });
+    v.put(&debrief).unwrap();
+    let mut contacts = Vec::new();
+    for (name, tie) in [
+        ("Priya Raman", Tie::Rarely),
+        ("Tomás Silva", Tie::Occasionally),
+        ("Jo Berg", Tie::Often),
+    ] {
+        let c = Contact {
+            id: new_id(),
+            name: name.into(),
+            tie,
+            how_known: "worked together at Acme".into(),
+            ..Default::default()
+        };
+        v.put(&c).unwrap();
+        contacts.push(c.id);
+    }
+    api::log_outreach(
+        &mut v,
+        Outreach {
+            id: new_id(),
+            contact_id: contacts[2].clone(),
+            date: days_ago(1),
+            message: "Coffee next week?".into(),
+            reply: "Yes! Thursday?".into(),
+            lead: String::new(),
+        },
+    )
+    .unwrap();
+    let project = Project {
+        id: new_id(),
+        name: "Open-source CLI".into(),
+        started_on: days_ago(20),
+        ..Default::default()
+    };
+    v.put(&project).unwrap();
+    for (n, hours) in [(0, 3.5), (1, 4.0), (3, 2.5), (8, 6.0), (10, 5.0), (15, 7.5)] {
+        v.put(&TimeLog {
+            id: new_id(),
+            project_id: project.id.clone(),
+            date: days_ago(n),
+            hours,
+            note: String::new(),
+        })
+        .unwrap();
+    }
+    for (n, mood) in [(0, 4), (1, 2), (2, 3), (3, 3), (5, 2), (6, 4)] {
+        v.put(&MoodCheckIn {
+            id: new_id(),
+            date: days_ago(n),
+            mood,
+            note: String::new(),
+        })
+        .unwrap();
+    }
+    v.put(&Win {
+        id: new_id(),
+        date: days_ago(4),
+        title: "Talk accepted at the Rust meetup".into(),
+        category: BragCategory::DesignWriting,
+        text: String::new(),
+    })
+    .unwrap();
+    v.put(&Event {
+        id: new_id(),
+        date: days_ago(2),
+        title: "Rust meetup".into(),
+        kind: EventKind::Meetup,
+        ..Default::default()
+    })
+    .unwrap();
+    for (title, org, stage) in [
+        ("Data engineer", "Northwind", Stage::Interview),
+        ("Platform lead", "Blue Harbor", Stage::Applied),
+        ("Freelance pipeline audit", "Quanta", Stage::Saved),
+    ] {
+        v.put(&PipelineItem {
+            id: new_id(),
+            kind: ItemKind::Job,
+            title: title.into(),
+            org: org.into(),
+            stage,
+            stage_changed_on: days_ago(3),
+            ..Default::default()
+        })
+        .unwrap();
+    }
+}
+
 #[test]
 fn every_screen_renders_at_phone_and_desktop_size() {
     let _one = serial();
     let dir = tempfile::tempdir().unwrap();
     let vault = dir.path().join("vault");
+    {
+        let d = launch(&vault, DESKTOP);
+        d.find("create-vault");
+        d.screenshot(&shots().join("desktop-first-run.png"));
+    }
+    lived_in_vault(&vault);
     let d = launch(&vault, DESKTOP);
-    d.screenshot(&shots().join("desktop-first-run.png"));
-    first_run(&d);
-    write_entry(&d, "A calm morning; sent two messages before the news.");
+    d.find("nav-home");
     for (label, size) in [("desktop", DESKTOP), ("phone", PHONE)] {
         d.resize(size);
         for screen in [
@@ -199,6 +345,9 @@ fn every_screen_renders_at_phone_and_desktop_size() {
             d.screenshot(&shots().join(format!("{label}-{screen}.png")));
         }
     }
+    // The data written outside the window is what the screens show.
+    go(&d, "journal");
+    wait_for_page_text(&d, "Priya answered within the hour");
 }
 
 #[test]

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Time from launching comeback-app to the first screen with data, on a given vault.
+
+Usage (a display, and the vault's key in a key file):
+  DISPLAY=:94 python3 scripts/measure-launch.py VAULT_DIR KEY_FILE APP_BINARY [RUNS]
+
+It starts tauri-driver, opens a WebDriver session (which launches the app), and polls
+until the Home screen shows content; then clicks Journal and polls until entries show.
+Figures for the ten-year journal are in docs/BENCHMARKS.md.
+"""
+import json, os, socket, subprocess, sys, time, urllib.error, urllib.request
+
+vault, key, app = sys.argv[1:4]
+runs = int(sys.argv[4]) if len(sys.argv) > 4 else 5
+driver_bin = os.environ.get("TAURI_DRIVER", os.path.expanduser("~/.cache/comeback-tools/bin/tauri-driver"))
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+port, native = free_port(), free_port()
+env = dict(os.environ, COMEBACK_VAULT=vault, COMEBACK_KEY_FILE=key)
+driver = subprocess.Popen([driver_bin, "--port", str(port), "--native-port", str(native)],
+                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+base = f"http://127.0.0.1:{port}"
+
+def req(method, path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    r = urllib.request.Request(base + path, method=method, data=data, headers={"Content-Type": "application/json"})
+    try:
+        return json.load(urllib.request.urlopen(r, timeout=60))
+    except urllib.error.HTTPError as e:
+        return {"error": e.read().decode()[:300]}
+
+def poll(sid, script, until, limit=30):
+    start = time.time()
+    while time.time() - start < limit:
+        v = req("POST", f"/session/{sid}/execute/sync", {"script": script, "args": []}).get("value")
+        if until(v):
+            return
+        time.sleep(0.02)
+    raise SystemExit("timed out")
+
+try:
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/status", timeout=1)
+            break
+        except Exception:
+            time.sleep(0.1)
+    for run in range(runs):
+        t0 = time.time()
+        sid = req("POST", "/session", {"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}})["value"]["sessionId"]
+        window = time.time() - t0
+        poll(sid, "const e=document.querySelector('[data-testid=view-home]'); return e ? e.innerText.length : 0", lambda v: (v or 0) > 50)
+        home = time.time() - t0
+        el = req("POST", f"/session/{sid}/element", {"using": "css selector", "value": "[data-testid=nav-journal]"})
+        req("POST", f"/session/{sid}/element/{list(el['value'].values())[0]}/click", {})
+        t1 = time.time()
+        poll(sid, "return document.querySelectorAll('[data-testid=entry-item]').length", lambda v: (v or 0) > 0)
+        journal = time.time() - t1
+        print(f"run {run}: window {window:.2f} s, home with data {home:.2f} s, journal list {journal * 1000:.0f} ms")
+        req("DELETE", f"/session/{sid}")
+        time.sleep(0.5)
+finally:
+    driver.kill()
