@@ -14,6 +14,7 @@ pub mod keys;
 pub mod model;
 pub mod sample;
 pub mod store;
+pub mod sync;
 pub mod vault;
 
 pub use error::{Error, Result};

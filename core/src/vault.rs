@@ -594,6 +594,58 @@ impl Vault {
     /// Merges changes that arrived from elsewhere (another device, an import) into a
     /// document, storing them with their mirror update in one transaction.
     pub fn apply_changes(&mut self, doc_id: &str, bytes: &[u8]) -> Result<()> {
+        self.absorb(doc_id, |doc| {
+            doc.load_incremental(bytes)
+                .map(|_| ())
+                .map_err(|e| Error::Doc(e.into()))
+        })
+    }
+
+    /// Takes in one message of Automerge's sync protocol for a document: the changes it
+    /// carries are stored with their mirror update in one transaction, like local edits.
+    pub fn sync_receive(
+        &mut self,
+        doc_id: &str,
+        state: &mut automerge::sync::State,
+        message: automerge::sync::Message,
+    ) -> Result<()> {
+        use automerge::sync::SyncDoc;
+        self.absorb(doc_id, |doc| {
+            doc.sync()
+                .receive_sync_message(state, message)
+                .map_err(|e| Error::Doc(e.into()))
+        })
+    }
+
+    /// The next message of Automerge's sync protocol for a document, if there is one.
+    pub fn sync_generate(
+        &mut self,
+        doc_id: &str,
+        state: &mut automerge::sync::State,
+    ) -> Result<Option<automerge::sync::Message>> {
+        use automerge::sync::SyncDoc;
+        Ok(self.document(doc_id)?.sync().generate_sync_message(state))
+    }
+
+    /// Each stored document with the heads its mirror reflects, read without loading
+    /// any document: what a sync manifest offers.
+    pub fn manifest(&self) -> Result<Vec<(String, Vec<ChangeHash>)>> {
+        let mut out = Vec::new();
+        for doc_id in self.store.doc_ids()? {
+            let mut heads = self.store.heads(&doc_id)?;
+            heads.sort();
+            out.push((doc_id, heads));
+        }
+        Ok(out)
+    }
+
+    /// Applies something received to a document and stores what changed, as one
+    /// transaction; on any failure the in-memory document is dropped.
+    fn absorb(
+        &mut self,
+        doc_id: &str,
+        f: impl FnOnce(&mut AutoCommit) -> Result<()>,
+    ) -> Result<()> {
         self.document(doc_id)?;
         let unsaved = self.unsaved.contains(doc_id);
         let doc = self
@@ -604,10 +656,10 @@ impl Vault {
         if doc.diff_cursor() != before {
             doc.update_diff_cursor();
         }
-        if let Err(e) = doc.load_incremental(bytes) {
+        if let Err(e) = f(doc) {
             self.docs.remove(doc_id);
             self.unsaved.remove(doc_id);
-            return Err(Error::Doc(e.into()));
+            return Err(e);
         }
         let after = doc.get_heads();
         if after == before {
