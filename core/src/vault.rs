@@ -768,6 +768,20 @@ impl Vault {
         Ok(())
     }
 
+    /// Every mirror row as `(kind, id, json)`, for tests that compare two devices.
+    #[cfg(test)]
+    pub(crate) fn mirror_rows(&self) -> Vec<(String, String, String)> {
+        let mut stmt = self
+            .store
+            .conn
+            .prepare("SELECT kind, id, json FROM record ORDER BY kind, id")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    }
+
     /// Drops documents held in memory (they reload from disk on next use).
     pub fn forget_documents(&mut self) {
         self.docs.clear();

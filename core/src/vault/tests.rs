@@ -277,15 +277,7 @@ fn sync(a: &mut Vault, b: &mut Vault) {
 }
 
 fn mirror(v: &Vault) -> Vec<(String, String, String)> {
-    let mut stmt = v
-        .store
-        .conn
-        .prepare("SELECT kind, id, json FROM record ORDER BY kind, id")
-        .unwrap();
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect()
+    v.mirror_rows()
 }
 
 #[derive(Debug, Clone)]
