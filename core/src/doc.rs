@@ -52,33 +52,13 @@ impl From<automerge::error::UpdateObjectError> for DocError {
     }
 }
 
-/// The record kinds every document carries a map for. Adding a kind adds it here; older
-/// documents gain the map on their next write.
-pub fn kinds() -> &'static [&'static str] {
-    use crate::model::*;
-    &[
-        Profile::KIND,
-        Entry::KIND,
-        MoodCheckIn::KIND,
-        Debrief::KIND,
-        Worry::KIND,
-        Contact::KIND,
-        Outreach::KIND,
-        Intro::KIND,
-        Project::KIND,
-        TimeLog::KIND,
-        Event::KIND,
-        Win::KIND,
-        PipelineItem::KIND,
-        Story::KIND,
-    ]
-}
-
 /// A new document: the shared genesis change, then `actor` for everything after it.
 pub fn new_document(actor: ActorId) -> Result<AutoCommit, DocError> {
     let mut doc = AutoCommit::new().with_actor(ActorId::from(GENESIS_ACTOR));
-    for kind in kinds() {
-        doc.put_object(ROOT, *kind, ObjType::Map)?;
+    // Every document carries a map per kind. Their order is part of the genesis change,
+    // so `model::KINDS` may only ever grow at its end.
+    for kind in crate::model::KINDS {
+        doc.put_object(ROOT, kind, ObjType::Map)?;
     }
     doc.commit_with(automerge::transaction::CommitOptions::default().with_time(0));
     doc.set_actor(actor);

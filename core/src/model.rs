@@ -138,6 +138,7 @@ pub trait Record:
 }
 
 /// Every `Record::KIND`, so storage can enumerate collections without a list of its own.
+/// The order is part of every document's genesis change (`doc::new_document`): append only.
 pub const KINDS: [&str; 14] = [
     Profile::KIND,
     Entry::KIND,

@@ -640,49 +640,14 @@ impl Vault {
     }
 
     /// Applies something received to a document and stores what changed, as one
-    /// transaction; on any failure the in-memory document is dropped.
+    /// transaction: the same path as a local edit (receiving opens no transaction, so the
+    /// commit there is a no-op).
     fn absorb(
         &mut self,
         doc_id: &str,
         f: impl FnOnce(&mut AutoCommit) -> Result<()>,
     ) -> Result<()> {
-        self.document(doc_id)?;
-        let unsaved = self.unsaved.contains(doc_id);
-        let doc = self
-            .docs
-            .get_mut(doc_id)
-            .ok_or_else(|| Error::Io("document cache lost a document".into()))?;
-        let before = doc.get_heads();
-        if doc.diff_cursor() != before {
-            doc.update_diff_cursor();
-        }
-        if let Err(e) = f(doc) {
-            self.docs.remove(doc_id);
-            self.unsaved.remove(doc_id);
-            return Err(e);
-        }
-        let after = doc.get_heads();
-        if after == before {
-            return Ok(());
-        }
-        let saved = if unsaved {
-            doc.save_after(&[])
-        } else {
-            doc.save_after(&before)
-        };
-        let touched = doc::touched_since_cursor(doc);
-        let staged = [Staged {
-            doc_id: doc_id.to_string(),
-            after,
-            bytes: saved,
-            touched,
-        }];
-        let result = self.store_staged(&staged);
-        if result.is_err() {
-            self.docs.remove(doc_id);
-            self.unsaved.remove(doc_id);
-        }
-        result
+        self.change(vec![(doc_id.to_string(), Box::new(f))])
     }
 
     /// Loads the documents the next writes will most likely touch — the core shards and
