@@ -7,7 +7,7 @@
 //! The vault folder is `COMEBACK_VAULT` when set, else the platform data folder; the key
 //! comes from the OS keychain, or from `COMEBACK_KEY_FILE` when set (headless tests).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use comeback_core::{ChangeSink, KeySource, Vault, api, model};
@@ -32,11 +32,15 @@ pub struct AppState {
 }
 
 impl AppState {
-    fn with<T>(&self, f: impl FnOnce(&mut Vault) -> comeback_core::Result<T>) -> Reply<T> {
-        let mut guard = self.vault.lock().map_err(|_| IpcError {
+    fn slot(&self) -> Reply<std::sync::MutexGuard<'_, Option<Vault>>> {
+        self.vault.lock().map_err(|_| IpcError {
             code: "internal".into(),
             message: "the vault lock was poisoned; restart the app".into(),
-        })?;
+        })
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut Vault) -> comeback_core::Result<T>) -> Reply<T> {
+        let mut guard = self.slot()?;
         let vault = guard.as_mut().ok_or_else(locked)?;
         Ok(f(vault)?)
     }
@@ -62,14 +66,23 @@ fn attach(app: &AppHandle, mut vault: Vault) -> Vault {
     vault
 }
 
+/// Opens the vault in `dir` into `slot`, if there is one and none is open yet.
+fn open_existing(
+    app: &AppHandle,
+    dir: &Path,
+    slot: &mut Option<Vault>,
+) -> comeback_core::Result<()> {
+    if slot.is_none() && comeback_core::vault::uses_key_file(dir).is_ok() {
+        *slot = Some(attach(app, api::open(dir, &key_source()?)?));
+    }
+    Ok(())
+}
+
 #[tauri::command(async)]
 fn vault_status(app: AppHandle, state: State<'_, AppState>) -> Reply<api::VaultStatus> {
     let exists = comeback_core::vault::uses_key_file(&state.dir).is_ok();
-    let mut guard = state.vault.lock().map_err(|_| locked())?;
-    if exists && guard.is_none() {
-        let vault = api::open(&state.dir, &key_source()?)?;
-        *guard = Some(attach(&app, vault));
-    }
+    let mut guard = state.slot()?;
+    open_existing(&app, &state.dir, &mut guard)?;
     Ok(api::VaultStatus {
         dir: state.dir.display().to_string(),
         exists,
@@ -81,7 +94,7 @@ fn vault_status(app: AppHandle, state: State<'_, AppState>) -> Reply<api::VaultS
 /// Creates the vault; the recovery key is returned once.
 #[tauri::command(async)]
 fn create_vault(app: AppHandle, state: State<'_, AppState>) -> Reply<String> {
-    let mut guard = state.vault.lock().map_err(|_| locked())?;
+    let mut guard = state.slot()?;
     let (vault, recovery) = api::init(&state.dir, &key_source()?)?;
     *guard = Some(attach(&app, vault));
     Ok(recovery.reveal().to_string())
@@ -181,16 +194,11 @@ pub fn run() {
             let handle = app.handle().clone();
             std::thread::spawn(move || {
                 let state = handle.state::<AppState>();
-                let Ok(mut guard) = state.vault.lock() else {
+                let Ok(mut guard) = state.slot() else {
                     return;
                 };
-                if guard.is_none()
-                    && comeback_core::vault::uses_key_file(&state.dir).is_ok()
-                    && let Ok(source) = key_source()
-                    && let Ok(vault) = api::open(&state.dir, &source)
-                {
-                    *guard = Some(attach(&handle, vault));
-                }
+                // A failure here is shown by the first screen, which asks again.
+                let _ = open_existing(&handle, &state.dir, &mut guard);
                 if let Some(vault) = guard.as_mut() {
                     let _ = vault.warm(api::today());
                 }
