@@ -53,12 +53,18 @@ impl From<automerge::error::UpdateObjectError> for DocError {
 }
 
 /// A new document: the shared genesis change, then `actor` for everything after it.
-pub fn new_document(actor: ActorId) -> Result<AutoCommit, DocError> {
+/// The device list (`model::DEVICES_DOC`) has a genesis of its own with its one kind map,
+/// so adding it changed no other document's genesis.
+pub fn new_document(doc_id: &str, actor: ActorId) -> Result<AutoCommit, DocError> {
     let mut doc = AutoCommit::new().with_actor(ActorId::from(GENESIS_ACTOR));
-    // Every document carries a map per kind. Their order is part of the genesis change,
-    // so `model::KINDS` may only ever grow at its end.
-    for kind in crate::model::KINDS {
-        doc.put_object(ROOT, kind, ObjType::Map)?;
+    if doc_id == crate::model::DEVICES_DOC {
+        doc.put_object(ROOT, crate::model::Device::KIND, ObjType::Map)?;
+    } else {
+        // Every other document carries a map per kind. Their order is part of the
+        // genesis change, so `model::KINDS` may only ever grow at its end.
+        for kind in crate::model::KINDS {
+            doc.put_object(ROOT, kind, ObjType::Map)?;
+        }
     }
     doc.commit_with(automerge::transaction::CommitOptions::default().with_time(0));
     doc.set_actor(actor);

@@ -28,6 +28,13 @@ pub enum Error {
     Doc(#[from] DocError),
     #[error("{0}")]
     Io(String),
+    /// Another device, or this one, said no: an unknown or removed device, a used or
+    /// expired ticket, a declined pairing.
+    #[error("{0}")]
+    Refused(String),
+    /// The network let us down: no route, a timeout, a dropped connection.
+    #[error("{0}")]
+    Network(String),
 }
 
 impl Error {
@@ -48,6 +55,8 @@ impl Error {
             Error::Store(_) => "storage",
             Error::Doc(_) => "document",
             Error::Io(_) => "io",
+            Error::Refused(_) => "refused",
+            Error::Network(_) => "network",
         }
     }
 

@@ -10,6 +10,7 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 mod debrief;
+mod device;
 mod journal;
 mod mojo;
 mod network;
@@ -19,6 +20,7 @@ pub use debrief::{
     Block, Close, Control, Debrief, DebriefStep, HotThought, Lesson, MAX_LESSONS, Probe,
     TimelineEvent, WhyNode, probing_questions,
 };
+pub use device::{Device, MAX_DEVICE_NAME_CHARS, is_device_id};
 pub use journal::{
     Entry, MAX_TAG_CHARS, MoodCheckIn, PROFILE_ID, Profile, SetbackKind, Worry, normalise_tag,
 };
@@ -56,12 +58,17 @@ pub enum Home {
         year: i32,
         month: u32,
     },
+    /// The small document holding the vault's device list (who may sync).
+    Devices,
 }
 
 /// Undated records (profile, contacts, introductions, projects, pipeline, stories) are
 /// spread over this many documents by a hash of their id, so that no single document
 /// grows past what loads in well under 200 ms on a phone.
 pub const CORE_SHARDS: u8 = 8;
+
+/// The id of the device-list document.
+pub const DEVICES_DOC: &str = "devices";
 
 impl Home {
     /// The core shard an undated record lives in: FNV-1a of its id, so every device
@@ -92,12 +99,16 @@ impl Home {
         match self {
             Home::Core { shard } => format!("core-{shard}"),
             Home::Month { year, month } => format!("journal-{year:04}-{month:02}"),
+            Home::Devices => DEVICES_DOC.to_string(),
         }
     }
 
     /// The inverse of `doc_id`. Only the exact spelling `doc_id` produces is accepted, so
     /// two spellings can never name two documents for the same month.
     pub fn from_doc_id(s: &str) -> Option<Home> {
+        if s == DEVICES_DOC {
+            return Some(Home::Devices);
+        }
         if let Some(n) = s.strip_prefix("core-") {
             let shard: u8 = n.parse().ok()?;
             let home = Home::Core { shard };

@@ -73,6 +73,14 @@ pub struct Quarantined {
     pub reason: String,
 }
 
+/// This device's memory of a peer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Peer {
+    /// Socket addresses, as text, where it was last reached.
+    pub addrs: Vec<String>,
+    pub last_seen: Option<i64>,
+}
+
 pub struct Store {
     pub(crate) conn: Connection,
 }
@@ -126,7 +134,17 @@ impl Store {
                  seq INTEGER PRIMARY KEY,
                  doc TEXT NOT NULL,
                  bytes BLOB NOT NULL,
-                 reason TEXT NOT NULL);",
+                 reason TEXT NOT NULL);
+             -- This device's own view of its peers: never synced, never in a document.
+             CREATE TABLE IF NOT EXISTS peer (
+                 id TEXT PRIMARY KEY,
+                 addrs TEXT NOT NULL DEFAULT '[]',
+                 last_seen INTEGER);
+             CREATE TABLE IF NOT EXISTS sync_state (
+                 peer TEXT NOT NULL,
+                 doc TEXT NOT NULL,
+                 state BLOB NOT NULL,
+                 PRIMARY KEY (peer, doc));",
         )?;
         let truth: Option<i64> = meta_get(&tx, "truth_version")?.and_then(|v| v.parse().ok());
         match truth {
@@ -177,6 +195,101 @@ impl Store {
 
     pub fn heads(&self, doc: &str) -> Result<Vec<ChangeHash>, StoreError> {
         heads_of(&self.conn, doc)
+    }
+
+    /// Every stored document with the heads its mirror reflects, in one query.
+    pub fn all_heads(&self) -> Result<Vec<(String, Vec<ChangeHash>)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.doc, h.heads FROM (SELECT DISTINCT doc FROM chunk) c
+             LEFT JOIN heads h ON h.doc = c.doc ORDER BY c.doc",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let bytes: Option<Vec<u8>> = r.get(1)?;
+            Ok((
+                r.get::<_, String>(0)?,
+                bytes.map(|b| decode_heads(&b)).unwrap_or_default(),
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// What this device remembers of a peer: where it last reached it, and when.
+    pub fn peer(&self, id: &str) -> Result<Option<Peer>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT addrs, last_seen FROM peer WHERE id = ?1")?;
+        Ok(stmt
+            .query_row([id], |r| {
+                let addrs: String = r.get(0)?;
+                Ok(Peer {
+                    addrs: serde_json::from_str(&addrs).unwrap_or_default(),
+                    last_seen: r.get(1)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Remembers that a peer was reached at `addrs` at `when` (ms since the epoch).
+    pub fn remember_peer(&self, id: &str, addrs: &[String], when: i64) -> Result<(), StoreError> {
+        let addrs = serde_json::to_string(addrs).unwrap_or_else(|_| "[]".into());
+        self.conn
+            .prepare_cached(
+                "INSERT INTO peer (id, addrs, last_seen) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET addrs = excluded.addrs, last_seen = excluded.last_seen",
+            )?
+            .execute(params![id, addrs, when])?;
+        Ok(())
+    }
+
+    /// The sync states kept from the last session with `peer`, per document.
+    pub fn sync_states(&self, peer: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT doc, state FROM sync_state WHERE peer = ?1")?;
+        let rows = stmt.query_map([peer], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Keeps the sync states of a session with `peer` for the next one.
+    pub fn save_sync_states(
+        &mut self,
+        peer: &str,
+        states: &[(String, Vec<u8>)],
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        for (doc, state) in states {
+            tx.prepare_cached(
+                "INSERT INTO sync_state (peer, doc, state) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (peer, doc) DO UPDATE SET state = excluded.state",
+            )?
+            .execute(params![peer, doc, state])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Forgets everything kept about a peer (after it was removed).
+    pub fn forget_peer(&self, peer: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute("DELETE FROM sync_state WHERE peer = ?1", [peer])?;
+        self.conn.execute("DELETE FROM peer WHERE id = ?1", [peer])?;
+        Ok(())
+    }
+
+    /// A local setting of this device (never synced), such as its listening port.
+    pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        meta_get(&self.conn, &format!("setting.{key}"))
+    }
+
+    pub fn set_setting(&self, key: &str, value: Option<&str>) -> Result<(), StoreError> {
+        let key = format!("setting.{key}");
+        match value {
+            Some(v) => meta_set(&self.conn, &key, v),
+            None => {
+                self.conn.execute("DELETE FROM meta WHERE key = ?1", [key])?;
+                Ok(())
+            }
+        }
     }
 
     pub fn quarantined(&self) -> Result<Vec<Quarantined>, StoreError> {
@@ -534,6 +647,7 @@ pub fn project(doc: &str, kind: &str, id: &str, json: &Json) -> Option<MirrorRow
         Win::KIND => row::<Win>(doc, id, json),
         PipelineItem::KIND => row::<PipelineItem>(doc, id, json),
         Story::KIND => row::<Story>(doc, id, json),
+        Device::KIND => row::<Device>(doc, id, json),
         _ => None,
     }
 }

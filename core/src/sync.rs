@@ -29,17 +29,31 @@ pub enum FrameError {
     Malformed(&'static str),
 }
 
+/// A digest of a whole manifest: equal digests mean both devices hold the same heads
+/// for every document, so there is nothing to do.
+pub type Digest = [u8; 32];
+
 /// What travels between two devices.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Frame {
-    /// Every document the sender has, with its heads.
-    Manifest(Vec<(String, Vec<ChangeHash>)>),
+    /// The sender's documents with their heads: all of them (`full`), or only those
+    /// changed since the last session with this peer (what its kept sync states say the
+    /// peer already has). `digest` covers the sender's whole manifest either way.
+    Manifest {
+        digest: Digest,
+        full: bool,
+        docs: Vec<(String, Vec<ChangeHash>)>,
+    },
     /// One Automerge sync message for one document.
     Sync { doc: String, message: Vec<u8> },
+    /// "I have processed `received` of your frames and have nothing to send"; with the
+    /// sender's manifest digest, so a peer can tell whether both really agree.
+    Quiet { received: u64, digest: Digest },
 }
 
 const TAG_MANIFEST: u8 = 1;
 const TAG_SYNC: u8 = 2;
+const TAG_QUIET: u8 = 3;
 
 fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
@@ -50,8 +64,10 @@ fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
 pub fn encode(frame: &Frame) -> Vec<u8> {
     let mut body = Vec::new();
     match frame {
-        Frame::Manifest(docs) => {
+        Frame::Manifest { digest, full, docs } => {
             body.push(TAG_MANIFEST);
+            body.extend_from_slice(digest);
+            body.push(u8::from(*full));
             body.extend_from_slice(&(docs.len() as u32).to_be_bytes());
             for (doc, heads) in docs {
                 put_bytes(&mut body, doc.as_bytes());
@@ -65,6 +81,11 @@ pub fn encode(frame: &Frame) -> Vec<u8> {
             body.push(TAG_SYNC);
             put_bytes(&mut body, doc.as_bytes());
             put_bytes(&mut body, message);
+        }
+        Frame::Quiet { received, digest } => {
+            body.push(TAG_QUIET);
+            body.extend_from_slice(&received.to_be_bytes());
+            body.extend_from_slice(digest);
         }
     }
     let mut out = Vec::with_capacity(body.len() + 4);
@@ -90,6 +111,12 @@ impl<'a> Reader<'a> {
         Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
     }
 
+    fn digest(&mut self) -> Result<Digest, FrameError> {
+        let mut d = [0u8; 32];
+        d.copy_from_slice(self.take(32)?);
+        Ok(d)
+    }
+
     fn bytes(&mut self) -> Result<&'a [u8], FrameError> {
         let n = self.u32()?;
         self.take(n)
@@ -113,6 +140,12 @@ pub fn decode(buf: &mut Vec<u8>) -> Result<Option<Frame>, FrameError> {
     let mut r = Reader(&body);
     let frame = match r.take(1)?[0] {
         TAG_MANIFEST => {
+            let digest = r.digest()?;
+            let full = match r.take(1)?[0] {
+                0 => false,
+                1 => true,
+                _ => return Err(FrameError::Malformed("a bad flag")),
+            };
             let count = r.u32()?;
             let mut docs = Vec::new();
             for _ in 0..count {
@@ -128,13 +161,22 @@ pub fn decode(buf: &mut Vec<u8>) -> Result<Option<Frame>, FrameError> {
                 }
                 docs.push((doc, heads));
             }
-            Frame::Manifest(docs)
+            Frame::Manifest { digest, full, docs }
         }
         TAG_SYNC => {
             let doc = String::from_utf8(r.bytes()?.to_vec())
                 .map_err(|_| FrameError::Malformed("a document id is not text"))?;
             let message = r.bytes()?.to_vec();
             Frame::Sync { doc, message }
+        }
+        TAG_QUIET => {
+            let b = r.take(8)?;
+            let mut n = [0u8; 8];
+            n.copy_from_slice(b);
+            Frame::Quiet {
+                received: u64::from_be_bytes(n),
+                digest: r.digest()?,
+            }
         }
         _ => return Err(FrameError::Malformed("an unknown kind of frame")),
     };
@@ -145,11 +187,39 @@ pub fn decode(buf: &mut Vec<u8>) -> Result<Option<Frame>, FrameError> {
 }
 
 /// One side of a sync session with one peer.
+///
+/// Both sides open with a manifest, then answer every frame. A side that received a
+/// data frame (manifest or sync message) and has nothing to say answers `Quiet`, so
+/// both can tell when the session is done ([`Session::is_done`]) without a timer.
 #[derive(Default)]
 pub struct Session {
     states: HashMap<String, State>,
-    /// Documents that differ from the peer's and are being synced.
-    active: BTreeSet<String>,
+    /// Our heads as last offered, to notice local edits while connected.
+    offered: BTreeMap<String, Vec<ChangeHash>>,
+    /// Data frames sent and received.
+    sent: u64,
+    received: u64,
+    /// `received` as told in our last `Quiet`.
+    reported: Option<u64>,
+    /// The peer's last frame, if it was `Quiet`: (frames of ours it had, its digest).
+    peer_quiet: Option<(u64, Digest)>,
+    /// Whether we sent a full manifest in this session.
+    full_sent: bool,
+}
+
+/// The digest of a manifest (sorted by document, heads sorted).
+pub fn digest(manifest: &[(String, Vec<ChangeHash>)]) -> Digest {
+    use sha2::{Digest as _, Sha256};
+    let mut h = Sha256::new();
+    for (doc, heads) in manifest {
+        h.update((doc.len() as u32).to_be_bytes());
+        h.update(doc.as_bytes());
+        h.update((heads.len() as u32).to_be_bytes());
+        for head in heads {
+            h.update(head.as_ref());
+        }
+    }
+    h.finalize().into()
 }
 
 impl Session {
@@ -162,51 +232,124 @@ impl Session {
             .collect();
         Self {
             states,
-            active: BTreeSet::new(),
+            ..Self::default()
         }
     }
 
     /// The sync states to keep for next time.
-    pub fn into_states(self) -> Vec<(String, Vec<u8>)> {
+    pub fn states(&self) -> Vec<(String, Vec<u8>)> {
         self.states
-            .into_iter()
-            .map(|(doc, s)| (doc, s.encode()))
+            .iter()
+            .map(|(doc, s)| (doc.clone(), s.encode()))
             .collect()
     }
 
-    /// The first frame: our manifest.
+    pub fn into_states(self) -> Vec<(String, Vec<u8>)> {
+        self.states()
+    }
+
+    /// Data frames sent so far.
+    pub fn frames_sent(&self) -> u64 {
+        self.sent
+    }
+
+    /// The first frame: our manifest, only the documents the peer may lack.
     pub fn open(&mut self, vault: &Vault) -> Result<Vec<Frame>> {
-        Ok(vec![Frame::Manifest(vault.manifest()?)])
+        let manifest = vault.manifest()?;
+        let full = self.states.is_empty();
+        let docs: Vec<(String, Vec<ChangeHash>)> = manifest
+            .iter()
+            .filter(|(doc, heads)| {
+                full || self.states.get(doc).is_none_or(|s| {
+                    let mut shared = s.shared_heads.clone();
+                    shared.sort();
+                    shared != *heads
+                })
+            })
+            .cloned()
+            .collect();
+        self.offered = manifest.iter().cloned().collect();
+        self.full_sent = full;
+        self.sent += 1;
+        Ok(vec![Frame::Manifest {
+            digest: digest(&manifest),
+            full,
+            docs,
+        }])
+    }
+
+    /// Whether both sides have said all they had: the peer's last frame was `Quiet`
+    /// after all of ours, and our last `Quiet` came after all of theirs.
+    pub fn is_done(&self) -> bool {
+        self.peer_quiet.is_some_and(|(n, _)| n == self.sent) && self.reported == Some(self.received)
     }
 
     /// Handles one frame from the peer and returns what to send back.
     pub fn handle(&mut self, vault: &mut Vault, frame: Frame) -> Result<Vec<Frame>> {
+        let mut out = Vec::new();
         match frame {
-            Frame::Manifest(theirs) => {
-                let theirs: BTreeMap<String, Vec<ChangeHash>> = theirs.into_iter().collect();
-                let ours: BTreeMap<String, Vec<ChangeHash>> =
-                    vault.manifest()?.into_iter().collect();
-                let mut out = Vec::new();
-                let docs: BTreeSet<&String> = theirs.keys().chain(ours.keys()).collect();
-                for doc in docs {
-                    let mut a = theirs.get(doc).cloned().unwrap_or_default();
-                    let mut b = ours.get(doc).cloned().unwrap_or_default();
-                    a.sort();
-                    b.sort();
-                    if a == b {
-                        continue;
-                    }
-                    check_doc_id(doc)?;
-                    self.active.insert(doc.clone());
-                    // Only the side that has something the other lacks needs to speak
-                    // first, but both speaking is harmless and saves a round trip.
-                    if let Some(frame) = self.next_for(vault, doc)? {
-                        out.push(frame);
+            Frame::Quiet { received, digest: theirs } => {
+                self.peer_quiet = Some((received, theirs));
+                if received == self.sent {
+                    let manifest = vault.manifest()?;
+                    let ours = digest(&manifest);
+                    if ours != theirs && !self.full_sent {
+                        // Our kept states promised more than the peer has (a restored
+                        // backup, a lost state): compare everything once.
+                        self.full_sent = true;
+                        self.offered = manifest.iter().cloned().collect();
+                        out.push(Frame::Manifest {
+                            digest: ours,
+                            full: true,
+                            docs: manifest,
+                        });
+                    } else if self.reported != Some(self.received) {
+                        self.reported = Some(self.received);
+                        out.push(Frame::Quiet {
+                            received: self.received,
+                            digest: ours,
+                        });
                     }
                 }
-                Ok(out)
+                self.sent += out
+                    .iter()
+                    .filter(|f| !matches!(f, Frame::Quiet { .. }))
+                    .count() as u64;
+                return Ok(out);
+            }
+            Frame::Manifest {
+                digest: their_digest,
+                full,
+                docs: theirs,
+            } => {
+                self.received += 1;
+                self.peer_quiet = None;
+                let manifest = vault.manifest()?;
+                if digest(&manifest) != their_digest {
+                    let theirs: BTreeMap<String, Vec<ChangeHash>> = theirs.into_iter().collect();
+                    let ours: BTreeMap<String, Vec<ChangeHash>> = manifest.into_iter().collect();
+                    let mut docs: BTreeSet<&String> = theirs.keys().collect();
+                    if full {
+                        // What they do not list, they do not have.
+                        docs.extend(ours.keys().filter(|d| !theirs.contains_key(*d)));
+                    }
+                    for doc in docs {
+                        let mut a = theirs.get(doc).cloned().unwrap_or_default();
+                        let b = ours.get(doc).cloned().unwrap_or_default();
+                        a.sort();
+                        if a == b {
+                            continue;
+                        }
+                        check_doc_id(doc)?;
+                        if let Some(frame) = self.next_for(vault, doc)? {
+                            out.push(frame);
+                        }
+                    }
+                }
             }
             Frame::Sync { doc, message } => {
+                self.received += 1;
+                self.peer_quiet = None;
                 check_doc_id(&doc)?;
                 let message = Message::decode(&message).map_err(|e| {
                     Error::Io(format!(
@@ -215,10 +358,36 @@ impl Session {
                 })?;
                 let state = self.states.entry(doc.clone()).or_default();
                 vault.sync_receive(&doc, state, message)?;
-                self.active.insert(doc.clone());
-                Ok(self.next_for(vault, &doc)?.into_iter().collect())
+                out.extend(self.next_for(vault, &doc)?);
             }
         }
+        if out.is_empty() {
+            self.reported = Some(self.received);
+            out.push(Frame::Quiet {
+                received: self.received,
+                digest: digest(&vault.manifest()?),
+            });
+        } else {
+            self.sent += out.len() as u64;
+        }
+        Ok(out)
+    }
+
+    /// After local edits while connected: the sync messages for documents whose heads
+    /// moved since we last offered them.
+    pub fn local_changes(&mut self, vault: &mut Vault) -> Result<Vec<Frame>> {
+        let manifest = vault.manifest()?;
+        let mut out = Vec::new();
+        for (doc, heads) in &manifest {
+            if self.offered.get(doc) != Some(heads) {
+                if let Some(frame) = self.next_for(vault, doc)? {
+                    out.push(frame);
+                }
+            }
+        }
+        self.offered = manifest.into_iter().collect();
+        self.sent += out.len() as u64;
+        Ok(out)
     }
 
     fn next_for(&mut self, vault: &mut Vault, doc: &str) -> Result<Option<Frame>> {

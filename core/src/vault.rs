@@ -89,6 +89,10 @@ pub struct Vault {
     compact_after: i64,
     source: KeySource,
     sink: Option<std::sync::Arc<dyn ChangeSink>>,
+    /// This device's identity key (its iroh secret key): kept where the database key is.
+    device_key: SecretKey,
+    /// The public half, hex: this device's id in the device list and on the network.
+    device_id: String,
     _lock: File,
 }
 
@@ -166,6 +170,52 @@ fn key_for(file: &VaultFile, source: &KeySource) -> Result<SecretKey> {
     }
 }
 
+/// The device identity key of the vault `vault_id` on this machine: in the keychain
+/// beside the database key (user `ID:device`), or beside the key file (`PATH.device`).
+/// Made on first use, so a vault restored onto new hardware gets a new identity and is
+/// paired again rather than impersonating the old device.
+fn device_key(vault_id: &str, source: &KeySource) -> Result<SecretKey> {
+    match source {
+        KeySource::Keychain(chain) => {
+            let user = format!("{vault_id}:device");
+            match chain.get(&user) {
+                Ok(k) => Ok(k),
+                Err(keys::KeyError::Missing) => {
+                    let k = SecretKey::generate()?;
+                    chain.set(&user, &k)?;
+                    Ok(k)
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+        KeySource::KeyFile(path) => {
+            let mut name = path.as_os_str().to_owned();
+            name.push(".device");
+            let path = PathBuf::from(name);
+            if path.exists() {
+                Ok(keys::read_key_file(&path)?)
+            } else {
+                let k = SecretKey::generate()?;
+                keys::write_key_file(&path, &k)?;
+                Ok(k)
+            }
+        }
+    }
+}
+
+/// The public key of a device key, as lowercase hex (iroh's spelling of an endpoint id).
+pub fn public_id(key: &SecretKey) -> String {
+    let public = ed25519_dalek::SigningKey::from_bytes(key.as_bytes()).verifying_key();
+    data_encoding::HEXLOWER.encode(public.as_bytes())
+}
+
+/// The Automerge actor of a device: the first 16 bytes of its public key, so every change
+/// says which device made it and no two devices can share an actor.
+fn actor_of(key: &SecretKey) -> ActorId {
+    let public = ed25519_dalek::SigningKey::from_bytes(key.as_bytes()).verifying_key();
+    ActorId::from(&public.as_bytes()[..16])
+}
+
 fn new_vault_id() -> Result<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| Error::Io(format!("no randomness: {e}")))?;
@@ -228,19 +278,21 @@ impl Vault {
         std::fs::write(&tmp, text)
             .and_then(|_| std::fs::rename(&tmp, dir.join(VAULT_FILE)))
             .map_err(|e| Error::io("writing vault.json", e))?;
-        let mut vault = Self {
+        let device_key = device_key(&id, source)?;
+        let vault = Self {
             dir: dir.to_path_buf(),
             id,
             store,
             docs: HashMap::new(),
             unsaved: Default::default(),
-            actor: ActorId::random(),
+            actor: actor_of(&device_key),
             compact_after: COMPACT_AFTER,
             source: source.clone(),
             sink: None,
+            device_id: public_id(&device_key),
+            device_key,
             _lock: lock,
         };
-        vault.actor = vault.device_actor()?;
         Ok((vault, key.recovery_key()))
     }
 
@@ -250,19 +302,21 @@ impl Vault {
         let lock = lock(dir)?;
         let key = key_for(&file, source)?;
         let (store, rebuild) = Store::open(&dir.join(DB_FILE), &key)?;
+        let device_key = device_key(&file.id, source)?;
         let mut vault = Self {
             dir: dir.to_path_buf(),
             id: file.id,
             store,
             docs: HashMap::new(),
             unsaved: Default::default(),
-            actor: ActorId::random(),
+            actor: actor_of(&device_key),
             compact_after: COMPACT_AFTER,
             source: source.clone(),
             sink: None,
+            device_id: public_id(&device_key),
+            device_key,
             _lock: lock,
         };
-        vault.actor = vault.device_actor()?;
         if rebuild {
             vault.rebuild_mirror()?;
         }
@@ -316,18 +370,15 @@ impl Vault {
         self.compact_after = n.max(1);
     }
 
-    /// This device's actor id: made once per vault copy, never shared with another device.
-    fn device_actor(&mut self) -> Result<ActorId> {
-        if let Some(hex) = self.store.meta("actor")?
-            && let Ok(bytes) = data_encoding::HEXLOWER.decode(hex.as_bytes())
-        {
-            return Ok(ActorId::from(bytes));
-        }
-        let actor = ActorId::random();
-        let tx = self.store.transaction()?;
-        store::meta_set(&tx, "actor", &actor.to_hex_string())?;
-        tx.commit()?;
-        Ok(actor)
+    /// This device's identity key (an Ed25519 secret key; the network layer turns it
+    /// into its iroh endpoint key). Never leaves the device.
+    pub fn device_key(&self) -> &SecretKey {
+        &self.device_key
+    }
+
+    /// This device's id: the public half of its identity key, 64 hex characters.
+    pub fn device_id(&self) -> &str {
+        &self.device_id
     }
 
     // ----- the screen path: the mirror only -----
@@ -464,7 +515,7 @@ impl Vault {
         let chunks = self.store.chunks(doc_id)?;
         if chunks.is_empty() {
             self.unsaved.insert(doc_id.to_string());
-            return Ok(doc::new_document(self.actor.clone())?);
+            return Ok(doc::new_document(doc_id, self.actor.clone())?);
         }
         let (mut doc, bad) = doc::load_chunks(
             chunks
@@ -630,11 +681,9 @@ impl Vault {
     /// Each stored document with the heads its mirror reflects, read without loading
     /// any document: what a sync manifest offers.
     pub fn manifest(&self) -> Result<Vec<(String, Vec<ChangeHash>)>> {
-        let mut out = Vec::new();
-        for doc_id in self.store.doc_ids()? {
-            let mut heads = self.store.heads(&doc_id)?;
+        let mut out = self.store.all_heads()?;
+        for (_, heads) in &mut out {
             heads.sort();
-            out.push((doc_id, heads));
         }
         Ok(out)
     }
@@ -850,6 +899,8 @@ fn describe_difference(doc_id: &str, expected: &[MirrorRow], actual: &[MirrorRow
 pub fn now_millis() -> i64 {
     now_ms()
 }
+
+mod devices;
 
 #[cfg(test)]
 mod tests;

@@ -47,6 +47,9 @@ fn session(
     let mut turn = seed;
     for _ in 0..10_000 {
         if to_a.is_empty() && to_b.is_empty() {
+            if drop_every.is_none() {
+                assert!(sa.is_done() && sb.is_done(), "both sides know the session is over");
+            }
             return bytes;
         }
         turn = turn
@@ -92,10 +95,18 @@ fn assert_same(a: &mut Vault, b: &mut Vault) {
 #[test]
 fn frames_round_trip_and_arrive_in_pieces() {
     let frames = vec![
-        Frame::Manifest(vec![("core-1".into(), vec![ChangeHash([7; 32])])]),
+        Frame::Manifest {
+            digest: [3; 32],
+            full: true,
+            docs: vec![("core-1".into(), vec![ChangeHash([7; 32])])],
+        },
         Frame::Sync {
             doc: "journal-2026-03".into(),
             message: vec![1, 2, 3],
+        },
+        Frame::Quiet {
+            received: 9,
+            digest: [4; 32],
         },
     ];
     let mut wire: Vec<u8> = frames.iter().flat_map(encode).collect();
@@ -129,7 +140,11 @@ fn a_peer_naming_a_strange_document_is_refused() {
     let err = s
         .handle(
             &mut d.vault,
-            Frame::Manifest(vec![("../../etc".into(), vec![ChangeHash([1; 32])])]),
+            Frame::Manifest {
+                digest: [0; 32],
+                full: false,
+                docs: vec![("../../etc".into(), vec![ChangeHash([1; 32])])],
+            },
         )
         .unwrap_err();
     assert!(err.to_string().contains("does not know"), "{err}");
@@ -218,6 +233,47 @@ fn an_edit_after_a_first_sync_costs_about_a_kilobyte_not_the_document() {
     let (mut sa, mut sb) = (Session::resume(keep_a), Session::resume(keep_b));
     let idle = session(&mut a.vault, &mut sa, &mut b.vault, &mut sb, None, 3);
     assert!(idle < 500, "an idle reconnect cost {idle} bytes");
+}
+
+#[test]
+fn kept_states_that_promise_too_much_fall_back_to_a_full_comparison() {
+    let mut a = device();
+    let mut b = device();
+    write(&mut a.vault, "first", "2026-05-01");
+    let (mut sa, mut sb) = (Session::default(), Session::default());
+    session(&mut a.vault, &mut sa, &mut b.vault, &mut sb, None, 5);
+    let keep_a = sa.into_states();
+    // The other device is replaced by one restored from an empty backup, under the
+    // same identity: A's states say it has everything, it has nothing.
+    let mut b2 = device();
+    let (mut sa, mut sb) = (Session::resume(keep_a), Session::default());
+    session(&mut a.vault, &mut sa, &mut b2.vault, &mut sb, None, 5);
+    assert_same(&mut a.vault, &mut b2.vault);
+    assert_eq!(b2.vault.list::<Entry>(10, 0).unwrap().len(), 1);
+}
+
+#[test]
+fn edits_made_while_connected_are_offered_without_a_new_manifest() {
+    let mut a = device();
+    let mut b = device();
+    let (mut sa, mut sb) = (Session::default(), Session::default());
+    session(&mut a.vault, &mut sa, &mut b.vault, &mut sb, None, 9);
+    let e = write(&mut a.vault, "written while connected", "2026-06-01");
+    let mut to_b: VecDeque<Frame> = sa.local_changes(&mut a.vault).unwrap().into();
+    assert!(matches!(to_b.front(), Some(Frame::Sync { .. })));
+    assert!(!sa.is_done());
+    let mut to_a: VecDeque<Frame> = VecDeque::new();
+    for _ in 0..100 {
+        if let Some(f) = to_b.pop_front() {
+            to_a.extend(sb.handle(&mut b.vault, f).unwrap());
+        } else if let Some(f) = to_a.pop_front() {
+            to_b.extend(sa.handle(&mut a.vault, f).unwrap());
+        } else {
+            break;
+        }
+    }
+    assert!(sa.is_done() && sb.is_done());
+    assert!(b.vault.get::<Entry>(&e.id).unwrap().is_some());
 }
 
 proptest! {
