@@ -272,7 +272,8 @@ impl Store {
     pub fn forget_peer(&self, peer: &str) -> Result<(), StoreError> {
         self.conn
             .execute("DELETE FROM sync_state WHERE peer = ?1", [peer])?;
-        self.conn.execute("DELETE FROM peer WHERE id = ?1", [peer])?;
+        self.conn
+            .execute("DELETE FROM peer WHERE id = ?1", [peer])?;
         Ok(())
     }
 
@@ -286,7 +287,8 @@ impl Store {
         match value {
             Some(v) => meta_set(&self.conn, &key, v),
             None => {
-                self.conn.execute("DELETE FROM meta WHERE key = ?1", [key])?;
+                self.conn
+                    .execute("DELETE FROM meta WHERE key = ?1", [key])?;
                 Ok(())
             }
         }

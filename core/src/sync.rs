@@ -288,7 +288,10 @@ impl Session {
     pub fn handle(&mut self, vault: &mut Vault, frame: Frame) -> Result<Vec<Frame>> {
         let mut out = Vec::new();
         match frame {
-            Frame::Quiet { received, digest: theirs } => {
+            Frame::Quiet {
+                received,
+                digest: theirs,
+            } => {
                 self.peer_quiet = Some((received, theirs));
                 if received == self.sent {
                     let manifest = vault.manifest()?;

@@ -782,18 +782,14 @@ impl Vault {
         Ok(())
     }
 
-    /// Every mirror row as `(kind, id, json)`, for tests that compare two devices.
-    #[cfg(test)]
-    pub(crate) fn mirror_rows(&self) -> Vec<(String, String, String)> {
+    /// Every mirror row as `(kind, id, json)`, to compare two devices.
+    pub fn mirror_rows(&self) -> Result<Vec<(String, String, String)>> {
         let mut stmt = self
             .store
             .conn
-            .prepare("SELECT kind, id, json FROM record ORDER BY kind, id")
-            .unwrap();
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .unwrap()
-            .map(|r| r.unwrap())
-            .collect()
+            .prepare("SELECT kind, id, json FROM record ORDER BY kind, id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
     /// Drops documents held in memory (they reload from disk on next use).
@@ -901,6 +897,7 @@ pub fn now_millis() -> i64 {
 }
 
 mod devices;
+pub use devices::{DeviceInfo, default_device_name, short};
 
 #[cfg(test)]
 mod tests;

@@ -38,7 +38,10 @@ impl Device {
 
 /// Whether `id` looks like a device id: 64 lowercase hex characters.
 pub fn is_device_id(id: &str) -> bool {
-    id.len() == 64 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    id.len() == 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 impl Record for Device {

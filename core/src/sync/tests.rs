@@ -48,7 +48,10 @@ fn session(
     for _ in 0..10_000 {
         if to_a.is_empty() && to_b.is_empty() {
             if drop_every.is_none() {
-                assert!(sa.is_done() && sb.is_done(), "both sides know the session is over");
+                assert!(
+                    sa.is_done() && sb.is_done(),
+                    "both sides know the session is over"
+                );
             }
             return bytes;
         }
@@ -82,7 +85,7 @@ fn session(
 }
 
 fn mirror(v: &Vault) -> Vec<(String, String, String)> {
-    v.mirror_rows()
+    v.mirror_rows().unwrap()
 }
 
 fn assert_same(a: &mut Vault, b: &mut Vault) {

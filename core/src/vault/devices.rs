@@ -191,7 +191,11 @@ pub fn default_device_name() -> String {
                 .map(|s| s.trim().to_string())
         })
         .filter(|s| !s.is_empty())
-        .map(|s| s.chars().take(crate::model::MAX_DEVICE_NAME_CHARS).collect())
+        .map(|s| {
+            s.chars()
+                .take(crate::model::MAX_DEVICE_NAME_CHARS)
+                .collect()
+        })
         .unwrap_or_else(|| "This device".to_string())
 }
 
@@ -239,11 +243,18 @@ mod tests {
         v.add_device(&phone, "Phone", &me).unwrap();
         assert!(v.trusts(&phone).unwrap());
         assert!(!v.trusts(&"cd".repeat(32)).unwrap(), "a stranger");
-        assert!(!v.trusts(&me).unwrap(), "a device does not sync with itself");
+        assert!(
+            !v.trusts(&me).unwrap(),
+            "a device does not sync with itself"
+        );
         v.remember_peer(&phone, &["127.0.0.1:1".into()]).unwrap();
         v.revoke_device(&phone).unwrap();
         assert!(!v.trusts(&phone).unwrap());
-        assert_eq!(v.peer(&phone).unwrap(), None, "what we knew of it is forgotten");
+        assert_eq!(
+            v.peer(&phone).unwrap(),
+            None,
+            "what we knew of it is forgotten"
+        );
         let again = v.add_device(&phone, "Phone", &me).unwrap_err();
         assert_eq!(again.code(), "refused");
         assert!(v.revoke_device(&me).is_err());

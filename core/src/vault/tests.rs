@@ -277,7 +277,7 @@ fn sync(a: &mut Vault, b: &mut Vault) {
 }
 
 fn mirror(v: &Vault) -> Vec<(String, String, String)> {
-    v.mirror_rows()
+    v.mirror_rows().unwrap()
 }
 
 #[derive(Debug, Clone)]
