@@ -382,10 +382,10 @@ impl Session {
         let manifest = vault.manifest()?;
         let mut out = Vec::new();
         for (doc, heads) in &manifest {
-            if self.offered.get(doc) != Some(heads) {
-                if let Some(frame) = self.next_for(vault, doc)? {
-                    out.push(frame);
-                }
+            if self.offered.get(doc) != Some(heads)
+                && let Some(frame) = self.next_for(vault, doc)?
+            {
+                out.push(frame);
             }
         }
         self.offered = manifest.into_iter().collect();

@@ -406,7 +406,7 @@ impl Node {
 
     async fn answer_pairing(&self, conn: Connection) -> NetResult<()> {
         let joiner = *conn.remote_id().as_bytes();
-        let (mut send, mut recv) = conn.accept_bi().await.map_err(|e| NetError::from_read(e))?;
+        let (mut send, mut recv) = conn.accept_bi().await.map_err(NetError::from_read)?;
         let hello: JoinHello = wire::recv_json(&mut recv).await?;
         let proof = key_bytes(&hello.proof).unwrap_or([0; 32]);
         // Find the invite this proof answers; a ticket works once, and not after expiry.
@@ -437,18 +437,7 @@ impl Node {
         };
         let (secret, requests) = match found {
             Ok(f) => f,
-            Err(reason) => {
-                wire::send_json(
-                    &mut send,
-                    &PairReply::Refused {
-                        reason: reason.into(),
-                    },
-                )
-                .await?;
-                let _ = send.finish();
-                let _ = tokio::time::timeout(Duration::from_secs(2), conn.closed()).await;
-                return Err(NetError::Refused(reason.into()));
-            }
+            Err(reason) => return refuse(&conn, &mut send, reason).await,
         };
         let joiner_id = hex(&joiner);
         let already_removed = {
@@ -460,15 +449,7 @@ impl Node {
         };
         if already_removed {
             let reason = "this device was removed from the vault; reset the app on it to make a new identity, then pair again";
-            wire::send_json(
-                &mut send,
-                &PairReply::Refused {
-                    reason: reason.into(),
-                },
-            )
-            .await?;
-            let _ = send.finish();
-            return Err(NetError::Refused(reason.into()));
+            return refuse(&conn, &mut send, reason).await;
         }
         let code = ticket::check_code(&secret, &self.inner.device, &joiner);
         let (reply_tx, reply_rx) = oneshot::channel();
@@ -485,30 +466,16 @@ impl Node {
         };
         let name = request.name.clone();
         if requests.send(request).await.is_err() {
-            wire::send_json(
-                &mut send,
-                &PairReply::Refused {
-                    reason: "the other device stopped waiting; make a new ticket".into(),
-                },
-            )
-            .await?;
-            return Err(NetError::Lost("nobody was waiting for this ticket".into()));
+            let reason = "the other device stopped waiting; make a new ticket";
+            return refuse(&conn, &mut send, reason).await;
         }
         let Ok((accept, done)) = reply_rx.await else {
-            return Err(NetError::Lost("the pairing was abandoned".into()));
+            let reason = "the pairing was abandoned on the other device; make a new ticket";
+            return refuse(&conn, &mut send, reason).await;
         };
         if !accept {
             let reason = "the other device declined; check that both show the same code, then try again with a new ticket";
-            wire::send_json(
-                &mut send,
-                &PairReply::Refused {
-                    reason: reason.into(),
-                },
-            )
-            .await?;
-            let _ = send.finish();
-            let _ = tokio::time::timeout(Duration::from_secs(2), conn.closed()).await;
-            return Err(NetError::Refused(reason.into()));
+            return refuse(&conn, &mut send, reason).await;
         }
         let me = self.device_id();
         let my_name = self.inner.name.clone();
@@ -522,15 +489,9 @@ impl Node {
             .await
         };
         if let Err(e) = added {
-            wire::send_json(
-                &mut send,
-                &PairReply::Refused {
-                    reason: e.to_string(),
-                },
-            )
-            .await?;
-            let _ = done.send(Err(NetError::Refused(e.to_string())));
-            return Ok(());
+            let reason = e.to_string();
+            let _ = done.send(Err(NetError::Refused(reason.clone())));
+            return refuse(&conn, &mut send, &reason).await;
         }
         wire::send_json(
             &mut send,
@@ -607,9 +568,15 @@ impl Node {
             },
         )
         .await?;
-        let reply: PairReply = wire::recv_json(&mut recv).await?;
+        let reply: PairReply = match wire::recv_json(&mut recv).await {
+            Ok(r) => r,
+            Err(e) => return Err(closed_error(&conn, e).await),
+        };
         let inviter_name = match reply {
-            PairReply::Refused { reason } => return Err(NetError::Refused(reason)),
+            PairReply::Refused { reason } => {
+                conn.close(CLOSE_DONE.into(), b"refused");
+                return Err(NetError::Refused(reason));
+            }
             PairReply::Welcome { name } => name,
         };
         let inviter_id = hex(&ticket.device);
@@ -715,7 +682,10 @@ impl Node {
     /// One session with one device, dialed from here.
     pub async fn sync_with(&self, id: &str, name: &str) -> NetResult<PeerReport> {
         let conn = self.dial(id).await?;
-        let (send, recv) = conn.open_bi().await.map_err(NetError::from_read)?;
+        let (send, recv) = match conn.open_bi().await {
+            Ok(s) => s,
+            Err(e) => return Err(closed_error(&conn, e).await),
+        };
         let live = self.inner.live.load(std::sync::atomic::Ordering::Relaxed);
         let result = self
             .run_session(&conn, id.to_string(), name.to_string(), send, recv, live)
@@ -896,6 +866,14 @@ impl Node {
         if let Ok(mut a) = self.inner.active.lock() {
             a.remove(&peer);
         }
+        let result = match result {
+            // A lost connection may really be a refusal whose reason arrived late.
+            Err(NetError::Lost(text)) => match closed_error(conn, &text).await {
+                refused @ NetError::Refused(_) => Err(refused),
+                _ => Err(NetError::Lost(text)),
+            },
+            other => other,
+        };
         if let Err(NetError::Frame(e)) = &result {
             conn.close(CLOSE_PROTOCOL.into(), e.to_string().as_bytes());
         }
@@ -930,6 +908,36 @@ impl Node {
             None => Ok(report),
         }
     }
+}
+
+/// Says no to a joining device, and waits (briefly) until it has read why.
+async fn refuse(
+    conn: &Connection,
+    send: &mut iroh::endpoint::SendStream,
+    reason: &str,
+) -> NetResult<()> {
+    wire::send_json(
+        send,
+        &PairReply::Refused {
+            reason: reason.into(),
+        },
+    )
+    .await?;
+    let _ = send.finish();
+    let _ = tokio::time::timeout(Duration::from_secs(3), conn.closed()).await;
+    Err(NetError::Refused(reason.into()))
+}
+
+/// Why a connection failed: the peer's close reason (a refusal says why) if it sent one.
+async fn closed_error(conn: &Connection, e: impl std::fmt::Display) -> NetError {
+    let reason = match conn.close_reason() {
+        Some(r) => r,
+        None => match tokio::time::timeout(Duration::from_secs(2), conn.closed()).await {
+            Ok(r) => r,
+            Err(_) => return NetError::from_read(e),
+        },
+    };
+    NetError::from_text(&reason.to_string())
 }
 
 fn failed(id: &str, name: &str, e: &NetError, started: Instant) -> PeerReport {

@@ -107,3 +107,204 @@ async fn two_devices_pair_by_ticket_and_sync_over_loopback() {
     assert!(has(&laptop, &later.id));
     assert!(reports[0].sent < 4_000, "{reports:?}");
 }
+
+fn vault_of<R>(d: &Dev, f: impl FnOnce(&mut Vault) -> R) -> R {
+    let mut g = d.vault.lock().unwrap();
+    f(g.as_mut().unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ticket_works_once() {
+    let laptop = device("Laptop").await;
+    let phone = device("Phone").await;
+    let tablet = device("Tablet").await;
+    let (invite, mut requests) = laptop.node.invite(TICKET_TTL).unwrap();
+    tokio::spawn(async move {
+        while let Some(req) = requests.recv().await {
+            let _ = req.answer(true).await;
+        }
+    });
+    phone.node.join(&invite.ticket, |_| true).await.unwrap();
+    let err = tablet
+        .node
+        .join(&invite.ticket, |_| true)
+        .await
+        .unwrap_err();
+    assert!(err.refused(), "{err}");
+    assert!(err.to_string().contains("already used"), "{err}");
+    assert!(!vault_of(&laptop, |v| v
+        .trusts(&tablet.node.device_id())
+        .unwrap()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_ticket_is_refused() {
+    let laptop = device("Laptop").await;
+    let phone = device("Phone").await;
+    let (invite, _requests) = laptop.node.invite(Duration::from_secs(1)).unwrap();
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let err = phone.node.join(&invite.ticket, |_| true).await.unwrap_err();
+    assert!(err.to_string().contains("expired"), "{err}");
+    assert!(!vault_of(&laptop, |v| v
+        .trusts(&phone.node.device_id())
+        .unwrap()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn declining_the_check_code_pairs_nothing() {
+    let laptop = device("Laptop").await;
+    let phone = device("Phone").await;
+    let (invite, mut requests) = laptop.node.invite(TICKET_TTL).unwrap();
+    tokio::spawn(async move {
+        let req = requests.recv().await.unwrap();
+        req.answer(false).await.unwrap();
+    });
+    let err = phone.node.join(&invite.ticket, |_| true).await.unwrap_err();
+    assert!(err.to_string().contains("declined"), "{err}");
+    assert!(!vault_of(&laptop, |v| v
+        .trusts(&phone.node.device_id())
+        .unwrap()));
+    assert!(!vault_of(&phone, |v| v
+        .trusts(&laptop.node.device_id())
+        .unwrap()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stranger_is_refused_and_learns_nothing() {
+    let laptop = device("Laptop").await;
+    let stranger = device("Stranger").await;
+    let secret = write(&laptop, "not for strangers");
+    let laptop_id = laptop.node.device_id();
+    let addrs: Vec<String> = laptop.node.addrs().iter().map(|a| a.to_string()).collect();
+    vault_of(&stranger, |v| {
+        // The stranger knows where the laptop is and even lists it as its own device.
+        v.add_device(&laptop_id, "Laptop", v.device_id().to_string().as_str())
+            .unwrap();
+        v.remember_peer(&laptop_id, &addrs).unwrap();
+    });
+    let err = stranger
+        .node
+        .sync_with(&laptop_id, "Laptop")
+        .await
+        .unwrap_err();
+    assert!(err.refused(), "{err}");
+    assert!(err.to_string().contains("not paired"), "{err}");
+    assert!(!has(&stranger, &secret.id));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_removed_device_is_refused_by_every_device_of_the_vault() {
+    let laptop = device("Laptop").await;
+    let phone = device("Phone").await;
+    let tablet = device("Tablet").await;
+    pair(&laptop, &phone).await;
+    pair(&laptop, &tablet).await;
+    // The phone learns of the tablet through the laptop.
+    let r = phone.node.sync_once(Duration::from_secs(20)).await.unwrap();
+    assert!(r.iter().any(|r| r.ok), "{r:?}");
+    assert!(vault_of(&phone, |v| v
+        .trusts(&tablet.node.device_id())
+        .unwrap()));
+    // The phone is lost: the laptop removes it and tells the tablet.
+    let phone_id = phone.node.device_id();
+    vault_of(&laptop, |v| v.revoke_device(&phone_id).unwrap());
+    let r = laptop
+        .node
+        .sync_once(Duration::from_secs(20))
+        .await
+        .unwrap();
+    assert!(
+        r.iter().any(|r| r.ok && r.id == tablet.node.device_id()),
+        "{r:?}"
+    );
+    let after = write(&laptop, "written after the phone was lost");
+    laptop
+        .node
+        .sync_once(Duration::from_secs(20))
+        .await
+        .unwrap();
+    // The phone still knows both addresses, but both refuse it.
+    vault_of(&phone, |v| {
+        let tablet_addrs: Vec<String> = tablet.node.addrs().iter().map(|a| a.to_string()).collect();
+        v.remember_peer(&tablet.node.device_id(), &tablet_addrs)
+            .unwrap();
+    });
+    let reports = phone.node.sync_once(Duration::from_secs(20)).await.unwrap();
+    assert_eq!(reports.len(), 2, "{reports:?}");
+    for r in &reports {
+        assert!(!r.ok && r.refused, "{r:?}");
+    }
+    assert!(!has(&phone, &after.id));
+    // Pairing the same hardware again is refused too.
+    let (invite, mut requests) = laptop.node.invite(TICKET_TTL).unwrap();
+    tokio::spawn(async move {
+        if let Some(req) = requests.recv().await {
+            let _ = req.answer(true).await;
+        }
+    });
+    let err = phone.node.join(&invite.ticket, |_| true).await.unwrap_err();
+    assert!(err.refused(), "{err}");
+    assert!(vault_of(&laptop, |v| !v.trusts(&phone_id).unwrap()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_frame_ends_the_session_with_a_clear_error() {
+    let laptop = device("Laptop").await;
+    let phone = device("Phone").await;
+    pair(&laptop, &phone).await;
+    // Speak for the phone with its own key, but send a frame claiming 4 GiB.
+    let key = vault_of(&phone, |v| *v.device_key().as_bytes());
+    phone.node.shutdown().await;
+    let rogue = Endpoint::builder(presets::Minimal)
+        .secret_key(iroh::SecretKey::from_bytes(&key))
+        .clear_ip_transports()
+        .bind_addr("127.0.0.1:0")
+        .unwrap()
+        .bind()
+        .await
+        .unwrap();
+    let target = EndpointAddr::from_parts(
+        iroh::PublicKey::from_bytes(&key_bytes(&laptop.node.device_id()).unwrap()).unwrap(),
+        laptop.node.addrs().into_iter().map(TransportAddr::Ip),
+    );
+    let conn = rogue.connect(target, SYNC_ALPN).await.unwrap();
+    let (mut send, _recv) = conn.open_bi().await.unwrap();
+    send.write_all(&[0xff, 0xff, 0xff, 0xff, 1, 2, 3])
+        .await
+        .unwrap();
+    let closed = tokio::time::timeout(Duration::from_secs(10), conn.closed())
+        .await
+        .unwrap();
+    let text = closed.to_string();
+    assert!(text.contains("over the"), "{text}");
+    assert!(text.contains("code 400"), "{text}");
+    rogue.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn while_connected_an_edit_reaches_the_other_device_by_itself() {
+    let laptop = device("Laptop").await;
+    let phone = device("Phone").await;
+    pair(&laptop, &phone).await;
+    for d in [&laptop, &phone] {
+        let node = d.node.clone();
+        tokio::spawn(async move { node.run_live().await });
+    }
+    // Let the live session come up, then write on the phone.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let e = write(&phone, "typed on the phone while both are on");
+    phone.node.local_changed();
+    while !has(&laptop, &e.id) {
+        assert!(Instant::now() < deadline, "the edit never arrived");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        phone.node.local_changed();
+    }
+    let back = write(&laptop, "and an answer from the laptop");
+    laptop.node.local_changed();
+    while !has(&phone, &back.id) {
+        assert!(Instant::now() < deadline, "the answer never arrived");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    laptop.node.shutdown().await;
+    phone.node.shutdown().await;
+}

@@ -226,7 +226,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(again.device_id(), id);
-        assert_eq!(&again.actor().to_bytes()[..], &hex(&id)[..16]);
+        assert_eq!(again.actor().to_bytes(), &hex(&id)[..16]);
     }
 
     fn hex(s: &str) -> Vec<u8> {
