@@ -843,6 +843,12 @@ impl Node {
                         })?;
                         session = s;
                         wire::write_frames(&mut send, &out, &mut sent).await?;
+                        if live && session.is_done() {
+                            // A quiet point of a long session: keep the states, so an
+                            // app killed later still reconnects cheaply.
+                            let (p, states) = (peer.clone(), session.states());
+                            vault_call(&vault, move |v| v.save_sync_states(&p, &states)).await?;
+                        }
                         if reader.bytes > last_progress + 256 * 1024 {
                             last_progress = reader.bytes;
                             let _ = self.inner.events.send(Event::Progress { id: peer.clone(), received: reader.bytes });
