@@ -1,0 +1,657 @@
+//! `cargo bench -p comeback-cli --bench sync`: device-to-device sync (comeback-net over
+//! loopback) measured on the seeded ten-year journal. It prints one line per figure; the
+//! figures and the command are kept in docs/BENCHMARKS.md ("Sync").
+//!
+//! The journal is the one `--bench vault` generates into `$CARGO_TARGET_DIR/bench-vault`
+//! (generated here too if it is missing). Device A is a copy of it; device B is a fresh,
+//! empty vault. `COMEBACK_BENCH_FRACTION=0.1` runs on a tenth for a quick look.
+//!
+//! Measured:
+//! 1. the first sync of the whole vault to an empty paired device (the join): time,
+//!    bytes of sync frames and UDP bytes on the wire, against the compacted size of the
+//!    documents (the sum of `AutoCommit::save()`);
+//! 2. one edit reaching a connected device in live mode (`run_live` on both), 20 times:
+//!    latency until the entry is readable on B; bytes per edit from `sync_once` reports
+//!    (live sessions report their bytes only when they end) and the live sessions' total;
+//! 3. a reconnect with nothing new (`sync_once` after a completed sync);
+//! 4. the peak RSS of a `comeback` process during a first sync of the whole journal to
+//!    an in-process device: `devices invite` (the pairing's first sync), then `serve`.
+//!    `COMEBACK_BENCH_SERVE_ONLY=1` runs only this part.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use comeback_core::api::{self, NewEntry};
+use comeback_core::model::Entry;
+use comeback_core::sample::{self, Plan};
+use comeback_core::{KeySource, Vault};
+use comeback_net::{Event, Node, Options, PeerReport, Shared, TICKET_TTL};
+
+const TARGETS: &str = "targets: first sync <= 1.2x the compacted documents; an edit arrives < 1 s and costs < 2 KB; a reconnect with nothing new <= 2 KB; serve peak RSS < 64 MB";
+
+const TIMEOUT: Duration = Duration::from_secs(300);
+
+fn fraction() -> f64 {
+    std::env::var("COMEBACK_BENCH_FRACTION")
+        .ok()
+        .and_then(|f| f.parse().ok())
+        .unwrap_or(1.0)
+}
+
+fn bench_root() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let fraction = fraction();
+    target.join(if fraction < 1.0 {
+        format!("bench-vault-{fraction}")
+    } else {
+        "bench-vault".into()
+    })
+}
+
+/// The generated journal, made once (the same folder and seed as `--bench vault`).
+fn pristine() -> (PathBuf, PathBuf) {
+    let root = bench_root();
+    let vault_dir = root.join("vault");
+    let key = root.join("key");
+    let ready = root.join("ready");
+    if !ready.exists() {
+        let plan = if fraction() < 1.0 {
+            Plan::scaled(fraction())
+        } else {
+            Plan::ten_years()
+        };
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).unwrap();
+        let (mut vault, _) = Vault::create(&vault_dir, &KeySource::KeyFile(key.clone())).unwrap();
+        let started = Instant::now();
+        let summary = sample::fill(&mut vault, &plan, 7, |phase, n| {
+            eprintln!(
+                "  generating: {phase} {n} ({:.0} s)",
+                started.elapsed().as_secs_f64()
+            );
+        })
+        .unwrap();
+        vault.store().checkpoint().unwrap();
+        std::fs::write(&ready, format!("{}\n", summary.text_bytes)).unwrap();
+    }
+    (vault_dir, key)
+}
+
+/// A working copy of the journal for device A, with its own database key file and
+/// device key (`KEY.device`), so A has an identity of its own.
+fn copy_vault(from: &Path, key: &Path, to: &Path) -> PathBuf {
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::create_dir_all(to).unwrap();
+    let vault = to.join("vault");
+    std::fs::create_dir_all(&vault).unwrap();
+    for f in std::fs::read_dir(from).unwrap() {
+        let f = f.unwrap();
+        if f.file_name() != "lock" {
+            std::fs::copy(f.path(), vault.join(f.file_name())).unwrap();
+        }
+    }
+    let key_copy = to.join("key");
+    std::fs::copy(key, &key_copy).unwrap();
+    let mut device = key.as_os_str().to_owned();
+    device.push(".device");
+    if Path::new(&device).exists() {
+        let mut dest = key_copy.as_os_str().to_owned();
+        dest.push(".device");
+        std::fs::copy(&device, &dest).unwrap();
+    }
+    key_copy
+}
+
+fn mb(b: u64) -> f64 {
+    b as f64 / 1e6
+}
+
+fn percentile<T: Copy + Ord>(sorted: &[T], p: f64) -> T {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn show(report: &PeerReport) -> String {
+    format!(
+        "frames {} B sent / {} B received, wire {} B sent / {} B received, {} ms{}",
+        report.sent,
+        report.received,
+        report.wire_sent,
+        report.wire_received,
+        report.millis,
+        report
+            .error
+            .as_ref()
+            .map(|e| format!(" ERROR {e}"))
+            .unwrap_or_default()
+    )
+}
+
+struct Device {
+    vault: Shared,
+    node: Node,
+}
+
+async fn start(vault: Vault, name: &str) -> Device {
+    let vault: Shared = Arc::new(Mutex::new(Some(vault)));
+    let node = Node::start(
+        vault.clone(),
+        Options {
+            port: None,
+            loopback: true,
+            mdns: false,
+            name: Some(name.into()),
+        },
+    )
+    .await
+    .unwrap();
+    Device { vault, node }
+}
+
+fn with<R>(d: &Device, f: impl FnOnce(&mut Vault) -> R) -> R {
+    let mut g = d.vault.lock().unwrap();
+    f(g.as_mut().unwrap())
+}
+
+fn add_entry(d: &Device, text: String) -> Entry {
+    with(d, |v| {
+        api::add_entry(
+            v,
+            NewEntry {
+                text,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    })
+}
+
+fn has(d: &Device, id: &str) -> bool {
+    with(d, |v| v.get::<Entry>(id).unwrap().is_some())
+}
+
+/// Pairs `joiner` with `inviter` (saying yes on both); returns the joiner's report of
+/// the first sync, the inviter's, and the time the join took.
+async fn pair(inviter: &Device, joiner: &Device) -> (PeerReport, PeerReport, Duration) {
+    let (invite, mut requests) = inviter.node.invite(TICKET_TTL).unwrap();
+    let answering = tokio::spawn(async move {
+        let req = requests.recv().await.unwrap();
+        req.answer(true).await.unwrap().unwrap()
+    });
+    let t = Instant::now();
+    let joined = tokio::time::timeout(TIMEOUT, joiner.node.join(&invite.ticket, |_| true))
+        .await
+        .expect("the first sync took over 300 s")
+        .unwrap();
+    let took = t.elapsed();
+    let answered = answering.await.unwrap();
+    (joined, answered, took)
+}
+
+/// The compacted size of every document of the vault: what a first sync must move, at
+/// the least, if it sends whole documents.
+fn compacted(dir: &Path, key: &Path) -> (u64, usize) {
+    let mut vault = Vault::open(dir, &KeySource::KeyFile(key.to_path_buf())).unwrap();
+    let ids = vault.document_ids().unwrap();
+    let mut total = 0u64;
+    for id in &ids {
+        total += vault.document(id).unwrap().save().len() as u64;
+    }
+    (total, ids.len())
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` would too: only run when
+    // benchmarking, so the test suite stays fast.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(run());
+}
+
+async fn run() {
+    let (pristine_dir, pristine_key) = pristine();
+    let root = bench_root();
+    println!("{TARGETS}");
+    if std::env::var_os("COMEBACK_BENCH_SERVE_ONLY").is_some() {
+        serve_rss(&pristine_dir, &pristine_key, &root).await;
+        return;
+    }
+
+    // ----- 1. First sync of the whole journal to an empty paired device -----
+    let a_key = copy_vault(&pristine_dir, &pristine_key, &root.join("sync-a"));
+    let a_dir = root.join("sync-a/vault");
+    let (docs_bytes, docs) = compacted(&a_dir, &a_key);
+    println!(
+        "compacted documents: {docs} documents, {:.2} MB (sum of AutoCommit::save)",
+        mb(docs_bytes)
+    );
+    let b_root = root.join("sync-b");
+    let _ = std::fs::remove_dir_all(&b_root);
+    std::fs::create_dir_all(&b_root).unwrap();
+    let a_vault = Vault::open(&a_dir, &KeySource::KeyFile(a_key.clone())).unwrap();
+    let (b_vault, _) = Vault::create(
+        &b_root.join("vault"),
+        &KeySource::KeyFile(b_root.join("key")),
+    )
+    .unwrap();
+    let a = start(a_vault, "Bench A").await;
+    let b = start(b_vault, "Bench B").await;
+    let (joined, answered, took) = pair(&a, &b).await;
+    assert!(joined.ok && answered.ok, "{joined:?} {answered:?}");
+    let frames = joined.sent + joined.received;
+    let wire = joined.wire_sent + joined.wire_received;
+    println!(
+        "first sync (join, empty B): {:.2} s; B: {}",
+        took.as_secs_f64(),
+        show(&joined)
+    );
+    println!("first sync: A: {}", show(&answered));
+    println!(
+        "first sync: frames {:.2} MB ({:.2}x compacted), wire {:.2} MB ({:.2}x compacted) [goal <= 1.2x]",
+        mb(frames),
+        frames as f64 / docs_bytes as f64,
+        mb(wire),
+        wire as f64 / docs_bytes as f64
+    );
+    let (rows_a, rows_b) = (
+        with(&a, |v| v.mirror_rows().unwrap()),
+        with(&b, |v| v.mirror_rows().unwrap()),
+    );
+    assert_eq!(
+        rows_a.len(),
+        rows_b.len(),
+        "B holds every record after the first sync"
+    );
+    assert!(rows_a == rows_b, "B's mirror equals A's");
+    let doctor = with(&b, |v| v.doctor().unwrap());
+    assert!(doctor.healthy(), "{:?}", doctor.problems);
+    println!(
+        "  B after the first sync: {} records in {} documents, doctor healthy",
+        doctor.records, doctor.documents
+    );
+
+    // ----- 3. Reconnect with nothing new -----
+    for (who, d) in [("B", &b), ("A", &a), ("B", &b)] {
+        let reports = d.node.sync_once(Duration::from_secs(30)).await.unwrap();
+        assert_eq!(reports.len(), 1, "{reports:?}");
+        let r = &reports[0];
+        assert!(r.ok, "{r:?}");
+        println!(
+            "reconnect, nothing new, dialed by {who}: frames {} B, wire {} B, {} ms [goal <= 2 KB]",
+            r.sent + r.received,
+            r.wire_sent + r.wire_received,
+            r.millis
+        );
+    }
+
+    // ----- 2a. One edit, bytes per edit from sync_once -----
+    // Three kinds of edit: a whole new entry of ~250 words saved at once, a new entry of
+    // ~80 words (one debounced save, as the generator types entries), and a debounced
+    // save that appends ~80 words to an existing entry.
+    let mut prose = sample::Prose::new(42);
+    let mut last: Option<Entry> = None;
+    for kind in [
+        "new entry, ~250 words",
+        "new entry, ~80 words",
+        "append ~80 words to an entry",
+    ] {
+        let mut frame_bytes = Vec::new();
+        let mut wire_bytes = Vec::new();
+        let mut text_bytes = 0;
+        for _ in 0..20 {
+            let e = match kind {
+                "new entry, ~250 words" => add_entry(&a, prose.text(250)),
+                "new entry, ~80 words" => add_entry(&a, prose.text(80)),
+                _ => {
+                    let base = last.clone().unwrap();
+                    let more = format!("{}\n\n{}", base.text, prose.text(80));
+                    with(&a, |v| {
+                        api::edit_entry(
+                            v,
+                            &base.id,
+                            api::EntryEdit {
+                                text: Some(more),
+                                ..Default::default()
+                            },
+                        )
+                        .unwrap()
+                    })
+                }
+            };
+            text_bytes = e.text.len()
+                - last
+                    .as_ref()
+                    .filter(|l| l.id == e.id)
+                    .map(|l| l.text.len())
+                    .unwrap_or(0);
+            let reports = a.node.sync_once(Duration::from_secs(30)).await.unwrap();
+            let r = &reports[0];
+            assert!(r.ok, "{r:?}");
+            let arrived = with(&b, |v| v.get::<Entry>(&e.id).unwrap());
+            assert_eq!(arrived.map(|x| x.text), Some(e.text.clone()));
+            frame_bytes.push(r.sent + r.received);
+            wire_bytes.push(r.wire_sent + r.wire_received);
+            last = Some(e);
+        }
+        frame_bytes.sort();
+        wire_bytes.sort();
+        println!(
+            "one edit by sync_once ({kind}, {text_bytes} B of new text): frames p50 {} B p99 {} B, wire p50 {} B p99 {} B [goal < 2 KB]",
+            percentile(&frame_bytes, 0.5),
+            percentile(&frame_bytes, 0.99),
+            percentile(&wire_bytes, 0.5),
+            percentile(&wire_bytes, 0.99)
+        );
+    }
+
+    // ----- 2b. One edit in live mode: latency -----
+    let mut a_events = a.node.subscribe();
+    let mut b_events = b.node.subscribe();
+    let (la, lb) = (a.node.clone(), b.node.clone());
+    let live_a = tokio::spawn(async move { la.run_live().await });
+    let live_b = tokio::spawn(async move { lb.run_live().await });
+    // Wait until a live session is up.
+    let up = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            if let Ok(Event::Connected { .. }) = b_events.recv().await {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(up.is_ok(), "no live session within 10 s");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let mut latencies = Vec::new();
+    let edits = 20;
+    let mut missed = 0;
+    for _ in 0..edits {
+        let e = add_entry(&a, prose.text(250));
+        let t = Instant::now();
+        a.node.local_changed();
+        loop {
+            if has(&b, &e.id) {
+                latencies.push(t.elapsed());
+                break;
+            }
+            if t.elapsed() > Duration::from_secs(10) {
+                missed += 1;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    latencies.sort();
+    if latencies.is_empty() {
+        println!("live edit: NONE of {edits} edits arrived within 10 s");
+    } else {
+        println!(
+            "live edit, A to B: n={} p50 {:.1} ms p99 {:.1} ms max {:.1} ms{} [goal < 1 s]",
+            latencies.len(),
+            percentile(&latencies, 0.5).as_secs_f64() * 1000.0,
+            percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
+            latencies.last().unwrap().as_secs_f64() * 1000.0,
+            if missed > 0 {
+                format!("; {missed} did not arrive within 10 s")
+            } else {
+                String::new()
+            }
+        );
+    }
+    // Live sessions report their bytes when they end.
+    a.node.shutdown().await;
+    b.node.shutdown().await;
+    let _ = tokio::time::timeout(Duration::from_secs(5), live_a).await;
+    let _ = tokio::time::timeout(Duration::from_secs(5), live_b).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (mut sessions, mut frames_total, mut wire_total) = (0, 0, 0);
+    while let Ok(ev) = a_events.try_recv() {
+        if let Event::Synced(r) = ev {
+            sessions += 1;
+            frames_total += r.sent + r.received;
+            wire_total += r.wire_sent + r.wire_received;
+            println!(
+                "  live session seen by A: {}; per edit {:.0} B frames, {:.0} B wire (session total / {edits})",
+                show(&r),
+                (r.sent + r.received) as f64 / edits as f64,
+                (r.wire_sent + r.wire_received) as f64 / edits as f64
+            );
+        }
+    }
+    println!(
+        "live edit, bytes: {sessions} live session(s) between A and B; all of them together per edit {:.0} B frames, {:.0} B wire (totals / {edits}, idle keep-alives included) [goal < 2 KB]",
+        frames_total as f64 / edits as f64,
+        wire_total as f64 / edits as f64
+    );
+
+    // ----- 4. Peak RSS of `comeback serve` during a first sync -----
+    serve_rss(&pristine_dir, &pristine_key, &root).await;
+}
+
+/// Peak and sampled RSS (kB) of a process, from /proc.
+fn rss_kb(pid: u32) -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|n| n.parse::<u64>().ok())
+    };
+    Some((field("VmHWM:")?, field("VmRSS:")?))
+}
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Samples a process's VmHWM / VmRSS every 20 ms until stopped.
+struct Sampler {
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<(u64, u64, usize)>,
+}
+
+impl Sampler {
+    fn start(pid: u32) -> Sampler {
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let s = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let (mut hwm, mut rss, mut n) = (0, 0, 0);
+            while !s.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Some((h, r)) = rss_kb(pid) {
+                    hwm = h.max(hwm);
+                    rss = r.max(rss);
+                    n += 1;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            (hwm, rss, n)
+        });
+        Sampler { stop, thread }
+    }
+
+    /// (VmHWM, largest VmRSS, samples), in kB.
+    fn finish(self) -> (u64, u64, usize) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.thread.join().unwrap()
+    }
+}
+
+fn show_rss(what: &str, before: Option<(u64, u64)>, (hwm, rss, n): (u64, u64, usize)) {
+    println!(
+        "{what}: RSS before {:.1} MiB; during the first sync peak VmHWM {:.1} MiB, largest sampled VmRSS {:.1} MiB ({n} samples every 20 ms) [goal < 64 MB]",
+        before.map(|b| b.1).unwrap_or(0) as f64 / 1024.0,
+        hwm as f64 / 1024.0,
+        rss as f64 / 1024.0
+    );
+}
+
+/// The first line of a child's stdout; the rest is read and dropped, so the child never
+/// writes into a closed pipe.
+fn first_line(child: &mut Child) -> String {
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    first
+}
+
+/// Waits for a child with a deadline.
+fn wait_for(child: &mut Child, deadline: Duration) -> Option<std::process::ExitStatus> {
+    let t = Instant::now();
+    while t.elapsed() < deadline {
+        if let Some(s) = child.try_wait().unwrap() {
+            return Some(s);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    None
+}
+
+/// The memory of the `comeback` process during a first sync of the whole journal to an
+/// empty in-process device: first `comeback devices invite` (which runs the pairing's
+/// first sync itself), then `comeback serve` answering a first sync from an empty vault
+/// of the same paired device (its kept sync states forgotten on the serve side, as for a
+/// device that was reset).
+async fn serve_rss(pristine_dir: &Path, pristine_key: &Path, root: &Path) {
+    let bin = env!("CARGO_BIN_EXE_comeback");
+    let serve_root = root.join("sync-serve");
+    let key = copy_vault(pristine_dir, pristine_key, &serve_root);
+    let dir = serve_root.join("vault");
+    let help = Command::new(bin)
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    if !help.status.success() {
+        println!("serve peak RSS: NOT MEASURED, this `comeback` has no `serve` yet");
+        return;
+    }
+    let comeback = |args: &[&str]| {
+        let mut c = Command::new(bin);
+        c.args(args)
+            .env("COMEBACK_VAULT", &dir)
+            .env("COMEBACK_KEY_FILE", &key)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        c
+    };
+
+    // (a) `comeback devices invite` serving the pairing's first sync.
+    let mut invite = comeback(&[
+        "devices",
+        "invite",
+        "--json",
+        "--yes",
+        "--loopback",
+        "--no-mdns",
+    ])
+    .spawn()
+    .unwrap();
+    let pid = invite.id();
+    let first = first_line(&mut invite);
+    let mut invite = Killed(invite);
+    let before = rss_kb(pid);
+    let ticket = serde_json::from_str::<serde_json::Value>(&first)
+        .unwrap_or_else(|_| panic!("`devices invite --json` printed {first:?}"))["ticket"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let b_root = root.join("sync-serve-b");
+    let _ = std::fs::remove_dir_all(&b_root);
+    std::fs::create_dir_all(&b_root).unwrap();
+    let (b_vault, _) = Vault::create(
+        &b_root.join("vault"),
+        &KeySource::KeyFile(b_root.join("key")),
+    )
+    .unwrap();
+    let b = start(b_vault, "Bench B").await;
+    let sampler = Sampler::start(pid);
+    let t = Instant::now();
+    let joined = tokio::time::timeout(TIMEOUT, b.node.join(&ticket, |_| true))
+        .await
+        .unwrap()
+        .unwrap();
+    let took = t.elapsed();
+    let status = wait_for(&mut invite.0, Duration::from_secs(30));
+    let sampled = sampler.finish();
+    assert!(joined.ok, "{joined:?}");
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "`devices invite` ended with {status:?}"
+    );
+    println!(
+        "first sync from `comeback devices invite`: {:.2} s; {}",
+        took.as_secs_f64(),
+        show(&joined)
+    );
+    show_rss("`comeback devices invite` process", before, sampled);
+    let a_id = joined.id.clone();
+    let a_addrs = with(&b, |v| v.peer(&a_id).unwrap().unwrap().addrs);
+    b.node.shutdown().await;
+    drop(b);
+
+    // (b) `comeback serve` answering a first sync from a new, empty device C. C is
+    // listed on A out of band (A's vault opened here while nothing runs on it), as a
+    // pairing would list it, so no ticket is needed and serve alone does the work. (C
+    // cannot reuse B's device key on an empty vault: its own edits to the device list
+    // would restart B's Automerge actor at seq 1, which A rightly refuses as duplicate.)
+    let c_root = root.join("sync-serve-c");
+    let _ = std::fs::remove_dir_all(&c_root);
+    std::fs::create_dir_all(&c_root).unwrap();
+    let (mut c_vault, _) = Vault::create(
+        &c_root.join("vault"),
+        &KeySource::KeyFile(c_root.join("key")),
+    )
+    .unwrap();
+    let c_id = c_vault.device_id().to_string();
+    {
+        let mut v = Vault::open(&dir, &KeySource::KeyFile(key.clone())).unwrap();
+        v.add_device(&c_id, "Bench C", &a_id).unwrap();
+    }
+    let mut serve = comeback(&["serve", "--loopback", "--no-mdns"])
+        .spawn()
+        .unwrap();
+    let pid = serve.id();
+    let first = first_line(&mut serve);
+    let _serve = Killed(serve);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = rss_kb(pid);
+    c_vault.ensure_this_device(Some("Bench C")).unwrap();
+    c_vault.add_device(&a_id, "Bench A", &c_id).unwrap();
+    c_vault.remember_peer(&a_id, &a_addrs).unwrap();
+    let c = start(c_vault, "Bench C").await;
+    let sampler = Sampler::start(pid);
+    let t = Instant::now();
+    let reports = c.node.sync_once(TIMEOUT).await.unwrap();
+    let took = t.elapsed();
+    let sampled = sampler.finish();
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    println!(
+        "first sync from `comeback serve` (serve printed {:?}): {:.2} s; {}",
+        first.trim(),
+        took.as_secs_f64(),
+        show(&reports[0])
+    );
+    let records = with(&c, |v| v.doctor().unwrap().records);
+    println!("  C after it: {records} records");
+    show_rss("`comeback serve` process", before, sampled);
+    c.node.shutdown().await;
+}
