@@ -7,6 +7,8 @@
 //! The vault folder is `COMEBACK_VAULT` when set, else the platform data folder; the key
 //! comes from the OS keychain, or from `COMEBACK_KEY_FILE` when set (headless tests).
 
+mod devices;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -17,26 +19,32 @@ use tauri::{AppHandle, Emitter, Manager, State};
 /// What crosses to the UI when a command fails: `{code, message}`.
 type IpcError = api::ErrorReply;
 
-fn locked() -> IpcError {
+pub(crate) fn locked() -> IpcError {
     IpcError {
         code: "no_vault".into(),
         message: "the vault is not open yet; create or open it first".into(),
     }
 }
 
-type Reply<T> = Result<T, IpcError>;
+pub(crate) fn poisoned() -> IpcError {
+    IpcError {
+        code: "internal".into(),
+        message: "the vault lock was poisoned; restart the app".into(),
+    }
+}
+
+pub(crate) type Reply<T> = Result<T, IpcError>;
 
 pub struct AppState {
     dir: PathBuf,
-    vault: Mutex<Option<Vault>>,
+    /// Shared with the network node, which syncs into the same vault.
+    vault: comeback_net::Shared,
+    net: Arc<devices::Net>,
 }
 
 impl AppState {
     fn slot(&self) -> Reply<std::sync::MutexGuard<'_, Option<Vault>>> {
-        self.vault.lock().map_err(|_| IpcError {
-            code: "internal".into(),
-            message: "the vault lock was poisoned; restart the app".into(),
-        })
+        self.vault.lock().map_err(|_| poisoned())
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut Vault) -> comeback_core::Result<T>) -> Reply<T> {
@@ -46,11 +54,14 @@ impl AppState {
     }
 }
 
-struct EventSink(AppHandle);
+/// Tells the screens what changed, and the node that there is something to send (a
+/// received change is passed on too, so a third device gets it).
+struct EventSink(AppHandle, Arc<devices::Net>);
 
 impl ChangeSink for EventSink {
     fn changed(&self, kinds: &[String]) {
         let _ = self.0.emit("vault-changed", kinds.to_vec());
+        self.1.local_changed();
     }
 }
 
@@ -62,7 +73,8 @@ fn key_source() -> comeback_core::Result<KeySource> {
 }
 
 fn attach(app: &AppHandle, mut vault: Vault) -> Vault {
-    vault.set_sink(Arc::new(EventSink(app.clone())));
+    let net = app.state::<AppState>().net.clone();
+    vault.set_sink(Arc::new(EventSink(app.clone(), net)));
     vault
 }
 
@@ -82,7 +94,11 @@ fn open_existing(
 fn vault_status(app: AppHandle, state: State<'_, AppState>) -> Reply<api::VaultStatus> {
     let exists = comeback_core::vault::uses_key_file(&state.dir).is_ok();
     let mut guard = state.slot()?;
+    let was_open = guard.is_some();
     open_existing(&app, &state.dir, &mut guard)?;
+    if !was_open && guard.is_some() {
+        devices::start_in_background(&app);
+    }
     Ok(api::VaultStatus {
         dir: state.dir.display().to_string(),
         exists,
@@ -97,6 +113,8 @@ fn create_vault(app: AppHandle, state: State<'_, AppState>) -> Reply<String> {
     let mut guard = state.slot()?;
     let (vault, recovery) = api::init(&state.dir, &key_source()?)?;
     *guard = Some(attach(&app, vault));
+    drop(guard);
+    devices::start_in_background(&app);
     Ok(recovery.reveal().to_string())
 }
 
@@ -187,7 +205,8 @@ pub fn run() {
         .setup(|app| {
             app.manage(AppState {
                 dir: vault_dir(),
-                vault: Mutex::new(None),
+                vault: Arc::new(Mutex::new(None)),
+                net: Arc::default(),
             });
             // Open and warm the vault off the UI thread, so the first screen shows the
             // mirror at once and the first save does not wait for a document load.
@@ -199,9 +218,13 @@ pub fn run() {
                 };
                 // A failure here is shown by the first screen, which asks again.
                 let _ = open_existing(&handle, &state.dir, &mut guard);
-                if let Some(vault) = guard.as_mut() {
-                    let _ = vault.warm(api::today());
-                }
+                let Some(vault) = guard.as_mut() else {
+                    return;
+                };
+                let _ = vault.warm(api::today());
+                drop(guard);
+                // Then start listening for this vault's other devices.
+                devices::start_in_background(&handle);
             });
             Ok(())
         })
@@ -220,6 +243,13 @@ pub fn run() {
             hours_per_week,
             debrief_markdown,
             doctor,
+            devices::devices_list,
+            devices::devices_invite,
+            devices::devices_answer,
+            devices::devices_join,
+            devices::devices_revoke,
+            devices::sync_now,
+            devices::sync_status,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

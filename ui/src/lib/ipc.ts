@@ -6,6 +6,7 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import type {
   Contact,
+  DeviceInfo,
   Draft,
   DoctorReport,
   Entry,
@@ -13,7 +14,11 @@ import type {
   Kind,
   Outreach,
   RecordKinds,
+  Invite,
+  PairRequest,
+  PeerReport,
   SearchHit,
+  SyncStatus,
   VaultStatus,
 } from './types';
 
@@ -123,16 +128,75 @@ export function doctor(): Promise<DoctorReport> {
   return call('doctor');
 }
 
+// ----- devices: pairing and sync -----
+
+/** Every device of the vault, this one marked, removed ones included. */
+export function devicesList(): Promise<DeviceInfo[]> {
+  return call('devices_list');
+}
+
+/**
+ * Makes a one-time pairing ticket (text and QR code). A device that uses it arrives as
+ * a `pair-request` event (see `onPairRequest`); answer it with `devicesAnswer`.
+ */
+export function devicesInvite(): Promise<Invite> {
+  return call('devices_invite');
+}
+
+/** Says yes (resolves to the first sync's report) or no (null) to the waiting device. */
+export function devicesAnswer(accept: boolean): Promise<PeerReport | null> {
+  return call('devices_answer', { accept });
+}
+
+/** Pairs with the device showing `ticket`; the check code arrives as `pair-code` first. */
+export function devicesJoin(ticket: string): Promise<PeerReport> {
+  return call('devices_join', { ticket });
+}
+
+/** Removes a device for good. */
+export function devicesRevoke(id: string): Promise<void> {
+  return call('devices_revoke', { id });
+}
+
+/** Reaches every other device now; one report each. */
+export function syncNow(): Promise<PeerReport[]> {
+  return call('sync_now');
+}
+
+export function syncStatus(): Promise<SyncStatus> {
+  return call('sync_status');
+}
+
+/** Calls `cb` with every new sync snapshot. Returns a function that stops listening. */
+export function onSyncStatus(cb: (status: SyncStatus) => void): () => void {
+  return subscribe<SyncStatus>('sync-status', cb);
+}
+
+/** Calls `cb` when a device holding our ticket asks to pair. */
+export function onPairRequest(cb: (request: PairRequest) => void): () => void {
+  return subscribe<PairRequest>('pair-request', cb);
+}
+
+/** Calls `cb` with the check code while joining, as soon as it is known. */
+export function onPairCode(cb: (code: string) => void): () => void {
+  return subscribe<{ code: string }>('pair-code', (p) => cb(p?.code ?? ''));
+}
+
 /**
  * Calls `cb` with the kinds that changed whenever the vault changes (on this device or
  * by sync). Returns a function that stops listening.
  */
 export function onVaultChanged(cb: (kinds: string[]) => void): () => void {
+  return subscribe<string[]>('vault-changed', (payload) => cb(Array.isArray(payload) ? payload : []));
+}
+
+/** Listens to one backend event until the returned function is called. */
+function subscribe<T>(name: string, cb: (payload: T) => void): () => void {
   let stopped = false;
   let unlisten: (() => void) | undefined;
   try {
-    listen<string[]>('vault-changed', (event) => {
-      if (!stopped) cb(Array.isArray(event.payload) ? event.payload : []);
+    listen<T>(name, (event) => {
+      if (!stopped) cb(event.payload);
     })
       .then((fn) => {
         if (stopped) quietly(fn);
@@ -142,7 +206,7 @@ export function onVaultChanged(cb: (kinds: string[]) => void): () => void {
         // No event channel (a plain browser, a test without event mocks, or a missing
         // capability): screens still work but will not refresh by themselves. Say so,
         // so a misconfigured build is noticed rather than silently stale.
-        console.warn('comeback: not listening for vault changes:', e);
+        console.warn(`comeback: not listening for ${name}:`, e);
       });
   } catch {
     // As above.

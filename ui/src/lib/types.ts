@@ -39,6 +39,7 @@ import type { Story } from './bindings/Story';
 import type { SearchHit } from './bindings/SearchHit';
 import type { DoctorReport } from './bindings/DoctorReport';
 import type { VaultStatus } from './bindings/VaultStatus';
+import type { DeviceInfo } from './bindings/DeviceInfo';
 
 export type {
   SetbackKind,
@@ -74,7 +75,63 @@ export type {
   SearchHit,
   DoctorReport,
   VaultStatus,
+  DeviceInfo,
 };
+
+// ----- pairing and sync (src-tauri/devices.rs) -----
+// comeback-net's types do not derive ts-rs, so their JSON shapes are written out here;
+// keep them in step with `PeerReport`, `Event` (net/src/lib.rs) and `InviteReply`,
+// `SyncStatus` (src-tauri/devices.rs).
+
+/** What a sync session with one device came to. */
+export interface PeerReport {
+  id: string;
+  name: string;
+  ok: boolean;
+  refused: boolean;
+  error: string | null;
+  sent: number;
+  received: number;
+  wire_sent: number;
+  wire_received: number;
+  millis: number;
+}
+
+/** A one-time pairing ticket as this device shows it. */
+export interface Invite {
+  ticket: string;
+  /** Seconds since the epoch. */
+  expires: number;
+  /** The ticket as a QR code (an SVG document made by the backend). */
+  qr_svg: string;
+}
+
+/** A device that holds our ticket and waits for "Pair". */
+export interface PairRequest {
+  device_id: string;
+  name: string;
+  code: string;
+}
+
+export type NetEvent =
+  | { kind: 'connected'; id: string }
+  | ({ kind: 'synced' } & PeerReport)
+  | { kind: 'progress'; id: string; received: number };
+
+/** What the sync indicator shows (the payload of every `sync-status` event). */
+export interface SyncStatus {
+  running: boolean;
+  /** Other devices of the vault, removed ones left out. */
+  peers: number;
+  /** Devices with a session open now. */
+  connected: string[];
+  /** When a session last started or moved data (ms since the epoch). */
+  active_at: number | null;
+  /** When a session last ended well (ms since the epoch). */
+  synced_at: number | null;
+  error: string | null;
+  event: NetEvent | null;
+}
 
 export interface RecordKinds {
   profile: Profile;

@@ -122,6 +122,22 @@ export function fakeBackend(init: Partial<Pick<FakeBackend, 'exists' | 'today'>>
           return [];
         case 'debrief_markdown':
           return '# Debrief\n';
+        case 'devices_list':
+          return [
+            { id: 'a'.repeat(64), name: 'Laptop', this_device: true, last_seen: null, revoked: false, added_at: 0 },
+          ];
+        case 'sync_status':
+          return {
+            running: true,
+            peers: 0,
+            connected: [],
+            active_at: null,
+            synced_at: null,
+            error: null,
+            event: null,
+          };
+        case 'sync_now':
+          return [];
         case 'doctor':
           return { healthy: true, documents: 1, records: 0, problems: [], damaged_chunks: [], rebuilt: false };
         default:
