@@ -308,3 +308,50 @@ async fn while_connected_an_edit_reaches_the_other_device_by_itself() {
     laptop.node.shutdown().await;
     phone.node.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_keeps_its_port_and_offers_its_lan_addresses() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = KeySource::KeyFile(dir.path().join("key"));
+    let (vault, _) = Vault::create(&dir.path().join("vault"), &source).unwrap();
+    let vault: Shared = Arc::new(Mutex::new(Some(vault)));
+    let first = Node::start(vault.clone(), Options::default())
+        .await
+        .unwrap();
+    let port = first.port();
+    assert_ne!(port, 0);
+    let addrs = first.addrs();
+    assert!(!addrs.is_empty());
+    assert!(addrs.iter().all(|a| a.port() == port), "{addrs:?}");
+    assert!(
+        addrs.iter().all(|a| !a.ip().is_unspecified()),
+        "a ticket must carry addresses one can dial: {addrs:?}"
+    );
+    first.shutdown().await;
+    drop(first);
+    let again = Node::start(vault.clone(), Options::default())
+        .await
+        .unwrap();
+    assert_eq!(again.port(), port, "the port chosen at first run is kept");
+    again.shutdown().await;
+    // --port overrides without being remembered.
+    let other = Node::start(
+        vault.clone(),
+        Options {
+            port: Some(0),
+            ..Options::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_ne!(other.port(), port);
+    other.shutdown().await;
+    let stored = vault
+        .lock()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .setting("port")
+        .unwrap();
+    assert_eq!(stored, Some(port.to_string()));
+}
