@@ -18,6 +18,9 @@ use comeback_core::model::{
 use comeback_core::{KeySource, Vault};
 use serde_json::Value as Json;
 
+mod devices;
+use devices::{DevicesCommand, NetArgs};
+
 #[derive(Parser)]
 #[command(
     name = "comeback",
@@ -100,6 +103,30 @@ enum Command {
     /// Interview stories.
     #[command(subcommand)]
     Story(StoryCommand),
+    /// Pair devices (invite, join), list them, remove one.
+    #[command(subcommand)]
+    Devices(DevicesCommand),
+    /// Stay on and keep every paired device in sync until stopped (SIGTERM or Ctrl-C):
+    /// the always-on peer, e.g. on a home box. It holds the vault while it runs.
+    Serve {
+        #[command(flatten)]
+        net: NetArgs,
+    },
+    /// Sync with every paired device once, then exit (0 if at least one synced). Only
+    /// `--once` exists; to keep syncing, run `comeback serve`.
+    Sync {
+        /// Required: sync once and exit.
+        #[arg(long, required = true)]
+        once: bool,
+        /// Print each device's report as a JSON array.
+        #[arg(long)]
+        json: bool,
+        /// Seconds to give each device.
+        #[arg(long, value_name = "S", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+        timeout: u64,
+        #[command(flatten)]
+        net: NetArgs,
+    },
     /// Tools for tests and benchmarks; not a stable surface.
     #[command(subcommand, hide = true)]
     Dev(DevCommand),
@@ -535,6 +562,14 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Entry(cmd) => entry(&cli, cmd),
+        Command::Devices(cmd) => devices::devices(&cli, cmd),
+        Command::Serve { net } => devices::serve(&cli, net),
+        Command::Sync {
+            once: _,
+            json,
+            timeout,
+            net,
+        } => devices::sync_once(&cli, *json, *timeout, net),
         Command::Search { query, limit, json } => {
             let vault = open(&cli)?;
             let hits = api::search(&vault, query, *limit)?;

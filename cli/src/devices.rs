@@ -1,0 +1,507 @@
+//! Pairing, the device list and sync from the command line: `comeback devices …`,
+//! `comeback serve` and `comeback sync --once`. The network layer is `comeback-net`; a
+//! tokio runtime is built only inside these commands, so every other command stays
+//! synchronous and starts no threads.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::{Result, anyhow};
+use clap::{Args, Subcommand};
+use comeback_core::Error as CoreError;
+use comeback_core::vault::{DeviceInfo, short};
+use comeback_net::{Event, JoinRequest, NetError, Node, Options, PeerReport, Shared};
+use serde_json::json;
+
+use crate::{Cli, open, print_json};
+
+/// Where and how this device listens; shared by every command that goes on the network.
+#[derive(Args, Clone, Debug, Default)]
+pub struct NetArgs {
+    /// Listen on this port instead of the one this vault remembers (not remembered).
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+    /// Listen on 127.0.0.1 only (tests): tickets then carry 127.0.0.1.
+    #[arg(long, hide = true)]
+    pub loopback: bool,
+    /// Do not look for devices on the local network by mDNS (tests).
+    #[arg(long, hide = true)]
+    pub no_mdns: bool,
+}
+
+/// This device's name as the devices it pairs with will list it.
+#[derive(Args, Clone, Debug, Default)]
+pub struct NameArg {
+    /// This device's name in the other devices' lists (default: the host name).
+    #[arg(long, env = "COMEBACK_DEVICE_NAME")]
+    pub name: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum DevicesCommand {
+    /// Show a one-time ticket, wait for one device to join with it, compare the check
+    /// code, pair, and run the first sync.
+    Invite {
+        /// One JSON object per line: the ticket (first line), the join request, the result.
+        #[arg(long)]
+        json: bool,
+        /// Do not ask whether the codes match (compare them yourself).
+        #[arg(long)]
+        yes: bool,
+        /// Seconds to wait for a device to join; the ticket expires then too.
+        #[arg(long, value_name = "S", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+        timeout: u64,
+        #[command(flatten)]
+        name: NameArg,
+        #[command(flatten)]
+        net: NetArgs,
+    },
+    /// Join the vault of the device that shows TICKET (from `comeback devices invite`);
+    /// this vault and that one are merged by the first sync.
+    Join {
+        #[arg(value_parser = parse_ticket)]
+        ticket: String,
+        /// Do not ask whether the codes match (needed when stdin is not a terminal).
+        #[arg(long)]
+        yes: bool,
+        /// Print the first sync's report as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        name: NameArg,
+        #[command(flatten)]
+        net: NetArgs,
+    },
+    /// The vault's devices, this one marked, removed ones included.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a device for good: no device of the vault syncs with it again. ID is the
+    /// full id or a unique prefix of at least 8 characters.
+    Revoke { id: String },
+}
+
+/// A pasted ticket is checked before anything else happens; garbage is a usage error.
+fn parse_ticket(s: &str) -> Result<String, String> {
+    comeback_net::Ticket::decode(s)
+        .map(|_| s.to_string())
+        .map_err(|e| e.to_string())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| anyhow!("could not start the network runtime: {e}"))
+}
+
+fn options(net: &NetArgs, name: Option<&NameArg>) -> Options {
+    Options {
+        port: net.port,
+        loopback: net.loopback,
+        mdns: !net.no_mdns,
+        name: name
+            .and_then(|n| n.name.clone())
+            .filter(|n| !n.trim().is_empty()),
+    }
+}
+
+fn shared(cli: &Cli) -> Result<Shared> {
+    Ok(Arc::new(Mutex::new(Some(open(cli)?))))
+}
+
+/// A network error as the rest of the CLI reports errors (codes "refused"/"network").
+fn net_err(e: NetError) -> anyhow::Error {
+    anyhow::Error::new(CoreError::from(e))
+}
+
+/// One compact JSON object on one line, flushed at once (scripts read line by line).
+fn json_line(value: &serde_json::Value) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{value}")?;
+    out.flush()?;
+    Ok(())
+}
+
+fn say(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Asks a yes/no question on stderr and reads the answer from stdin; no answer is no.
+fn ask(question: &str) -> bool {
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    match std::io::stdin().lock().read_line(&mut line) {
+        Ok(0) | Err(_) => {
+            eprintln!();
+            false
+        }
+        Ok(_) => matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes"),
+    }
+}
+
+const SAME_CODE: &str = "Does the other device show the same code?";
+
+fn bytes(n: u64) -> String {
+    match n {
+        n if n >= 10 * 1024 * 1024 => format!("{} MB", n / (1024 * 1024)),
+        n if n >= 10 * 1024 => format!("{} kB", n / 1024),
+        n => format!("{n} B"),
+    }
+}
+
+fn report_line(r: &PeerReport) -> String {
+    let who = if r.name.is_empty() {
+        short(&r.id).to_string()
+    } else {
+        format!("{} ({})", r.name, short(&r.id))
+    };
+    match &r.error {
+        None => format!(
+            "{who}: synced, sent {}, received {} in {} ms",
+            bytes(r.sent),
+            bytes(r.received),
+            r.millis
+        ),
+        Some(e) if r.refused && !e.starts_with("refused") => format!("{who}: refused: {e}"),
+        Some(e) => format!("{who}: {e}"),
+    }
+}
+
+pub fn devices(cli: &Cli, cmd: &DevicesCommand) -> Result<()> {
+    match cmd {
+        DevicesCommand::Invite {
+            json,
+            yes,
+            timeout,
+            name,
+            net,
+        } => invite(cli, *json, *yes, *timeout, name, net),
+        DevicesCommand::Join {
+            ticket,
+            yes,
+            json,
+            name,
+            net,
+        } => join(cli, ticket, *yes, *json, name, net),
+        DevicesCommand::List { json } => {
+            let vault = open(cli)?;
+            let list = vault.device_infos()?;
+            if *json {
+                return print_json(&list);
+            }
+            print_table(&list);
+            Ok(())
+        }
+        DevicesCommand::Revoke { id } => {
+            let mut vault = open(cli)?;
+            let id = resolve(&vault.device_infos()?, id)?;
+            let device = vault.revoke_device(&id)?;
+            println!(
+                "Removed {} ({}). It keeps what it already has, but no device of this vault will sync with it again; the others learn of it at their next sync.",
+                device.name,
+                short(&device.id)
+            );
+            Ok(())
+        }
+    }
+}
+
+fn print_table(list: &[DeviceInfo]) {
+    println!("{:<16}  {:<24}  {:<16}  STATUS", "ID", "NAME", "LAST SYNC");
+    for d in list {
+        let last = match (d.this_device, d.last_seen) {
+            (true, _) => "-".to_string(),
+            (false, None) => "never".to_string(),
+            (false, Some(ms)) => chrono::DateTime::from_timestamp_millis(ms)
+                .map(|t| {
+                    t.with_timezone(&chrono::Local)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string()
+                })
+                .unwrap_or_else(|| "?".into()),
+        };
+        let status = if d.revoked {
+            "removed"
+        } else if d.this_device {
+            "this device"
+        } else {
+            "paired"
+        };
+        let name: String = d.name.chars().take(24).collect();
+        println!(
+            "{:<16}  {:<24}  {:<16}  {status}",
+            d.id.get(..16).unwrap_or(&d.id),
+            name,
+            last
+        );
+    }
+}
+
+/// A full device id, or a unique prefix of at least 8 characters of one in the list.
+fn resolve(list: &[DeviceInfo], id: &str) -> Result<String> {
+    let id = id.trim().to_ascii_lowercase();
+    if id.len() == 64 {
+        return Ok(id);
+    }
+    if id.len() < 8 {
+        return Err(anyhow!(
+            "'{id}' is too short to name a device; give at least 8 characters of its id (see `comeback devices list`)"
+        ));
+    }
+    let found: Vec<&DeviceInfo> = list.iter().filter(|d| d.id.starts_with(&id)).collect();
+    match found.as_slice() {
+        [one] => Ok(one.id.clone()),
+        [] => Err(anyhow!(
+            "no device of this vault has an id starting with '{id}'; see `comeback devices list`"
+        )),
+        _ => Err(anyhow!(
+            "'{id}' matches {} devices; give more of the id",
+            found.len()
+        )),
+    }
+}
+
+fn invite(
+    cli: &Cli,
+    json: bool,
+    yes: bool,
+    timeout: u64,
+    name: &NameArg,
+    net: &NetArgs,
+) -> Result<()> {
+    let vault = shared(cli)?;
+    let rt = runtime()?;
+    rt.block_on(async {
+        let node = Node::start(vault, options(net, Some(name)))
+            .await
+            .map_err(net_err)?;
+        let result = invite_on(&node, json, yes, timeout).await;
+        node.shutdown().await;
+        result
+    })
+}
+
+async fn invite_on(node: &Node, json: bool, yes: bool, timeout: u64) -> Result<()> {
+    let (invite, mut requests) = node.invite(Duration::from_secs(timeout)).map_err(net_err)?;
+    if json {
+        json_line(&json!({ "ticket": invite.ticket, "expires": invite.expires }))?;
+    } else {
+        say(&format!(
+            "On the device to add, run:\n\n    comeback devices join {}\n\nWaiting up to {} for it (this device is {}, port {})…",
+            invite.ticket,
+            human_secs(timeout),
+            short(&node.device_id()),
+            node.port()
+        ))?;
+    }
+    let request: JoinRequest = match tokio::time::timeout(
+        Duration::from_secs(timeout),
+        requests.recv(),
+    )
+    .await
+    {
+        Ok(Some(r)) => r,
+        Ok(None) | Err(_) => {
+            return Err(anyhow::Error::new(CoreError::Network(format!(
+                "no device joined within {}; the ticket has expired, make a new one with `comeback devices invite`",
+                human_secs(timeout)
+            ))));
+        }
+    };
+    let device = json!({ "id": request.device_id, "name": request.name });
+    if json {
+        json_line(&json!({ "code": request.code, "device": device }))?;
+    } else {
+        say(&format!(
+            "{} ({}) wants to join. Check code: {}",
+            request.name,
+            short(&request.device_id),
+            request.code
+        ))?;
+    }
+    let accept = yes || {
+        let question = format!("{SAME_CODE} ({})", request.code);
+        tokio::task::spawn_blocking(move || ask(&question))
+            .await
+            .unwrap_or(false)
+    };
+    if !accept {
+        let _ = request.answer(false).await;
+        return Err(anyhow::Error::new(CoreError::Refused(
+            "declined: the device was not added; if the codes differed, someone else may have the ticket".into(),
+        )));
+    }
+    let report = request
+        .answer(true)
+        .await
+        .map_err(net_err)?
+        .ok_or_else(|| anyhow!("the pairing ended without a sync report"))?;
+    if json {
+        json_line(&json!({ "paired": device, "sync": report }))?;
+    } else {
+        say(&format!("Paired. First sync: {}", report_line(&report)))?;
+    }
+    Ok(())
+}
+
+fn human_secs(s: u64) -> String {
+    if s >= 120 && s.is_multiple_of(60) {
+        format!("{} minutes", s / 60)
+    } else {
+        format!("{s} s")
+    }
+}
+
+fn join(
+    cli: &Cli,
+    ticket: &str,
+    yes: bool,
+    json: bool,
+    name: &NameArg,
+    net: &NetArgs,
+) -> Result<()> {
+    if !yes && !std::io::stdin().is_terminal() {
+        return Err(anyhow!(
+            "cannot ask whether the check codes match: stdin is not a terminal; compare the code shown on both devices yourself and pass --yes"
+        ));
+    }
+    let vault = shared(cli)?;
+    let rt = runtime()?;
+    rt.block_on(async {
+        let node = Node::start(vault, options(net, Some(name)))
+            .await
+            .map_err(net_err)?;
+        let result = node
+            .join(ticket, |code| {
+                if json {
+                    eprintln!("Check code: {code}");
+                } else {
+                    let _ = say(&format!("Check code: {code}"));
+                }
+                // The question waits for a person; let the runtime's other work go on.
+                yes || tokio::task::block_in_place(|| ask(SAME_CODE))
+            })
+            .await;
+        node.shutdown().await;
+        let report = result.map_err(net_err)?;
+        if json {
+            print_json(&report)
+        } else {
+            say(&format!("Paired. First sync: {}", report_line(&report)))
+        }
+    })
+}
+
+/// Whether this vault lists any device to sync with.
+fn has_peers(vault: &Shared) -> Result<bool> {
+    let guard = vault
+        .lock()
+        .map_err(|_| anyhow!("the vault lock was poisoned"))?;
+    let Some(v) = guard.as_ref() else {
+        return Ok(false);
+    };
+    Ok(v.device_infos()?
+        .iter()
+        .any(|d| !d.this_device && !d.revoked))
+}
+
+pub fn sync_once(cli: &Cli, json: bool, timeout: u64, net: &NetArgs) -> Result<()> {
+    let vault = shared(cli)?;
+    if !has_peers(&vault)? {
+        return Err(anyhow!(
+            "no paired devices; pair one with `comeback devices invite`"
+        ));
+    }
+    let rt = runtime()?;
+    let reports = rt.block_on(async {
+        let node = Node::start(vault, options(net, None))
+            .await
+            .map_err(net_err)?;
+        let reports = node.sync_once(Duration::from_secs(timeout)).await;
+        node.shutdown().await;
+        reports.map_err(net_err)
+    })?;
+    if json {
+        print_json(&reports)?;
+    } else {
+        for r in &reports {
+            say(&report_line(r))?;
+        }
+    }
+    if reports.iter().any(|r| r.ok) {
+        return Ok(());
+    }
+    if reports.is_empty() {
+        return Err(anyhow!(
+            "no device to sync with; this device may have been removed from the vault"
+        ));
+    }
+    let why: Vec<String> = reports.iter().map(report_line).collect();
+    let refused = reports.iter().any(|r| r.refused);
+    Err(anyhow!(
+        "no device synced{}: {}",
+        if refused { " (refused)" } else { "" },
+        why.join("; ")
+    ))
+}
+
+pub fn serve(cli: &Cli, net: &NetArgs) -> Result<()> {
+    let vault = shared(cli)?;
+    let paired = has_peers(&vault)?;
+    let rt = runtime()?;
+    rt.block_on(async {
+        let node = Node::start(vault, options(net, None))
+            .await
+            .map_err(net_err)?;
+        say(&format!(
+            "listening on port {} as {}",
+            node.port(),
+            node.device_id()
+        ))?;
+        if !paired {
+            eprintln!(
+                "no paired devices yet; stop this and pair one with `comeback devices invite`"
+            );
+        }
+        let mut events = node.subscribe();
+        let log = tokio::spawn(async move {
+            loop {
+                match events.recv().await {
+                    Ok(Event::Synced(r)) => eprintln!("{}", report_line(&r)),
+                    Ok(_) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(_) => break,
+                }
+            }
+        });
+        tokio::select! {
+            _ = node.run_live() => {}
+            _ = terminated() => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
+        node.shutdown().await;
+        log.abort();
+        eprintln!("stopped");
+        Ok(())
+    })
+}
+
+/// Resolves when the process is asked to stop (SIGTERM, as service managers send).
+async fn terminated() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            term.recv().await;
+            return;
+        }
+    }
+    std::future::pending::<()>().await
+}
