@@ -280,13 +280,21 @@ impl Node {
         let secret = iroh::SecretKey::from_bytes(&secret);
         let device = *secret.public().as_bytes();
         let port = options.port.or(saved_port).unwrap_or(0);
-        let endpoint = match bind(&vault, &secret, port, &options, relay.as_deref()).await {
-            Ok(e) => e,
-            Err(_) if options.port.is_none() && port != 0 => {
-                // The remembered port is taken (another program got it): pick another.
-                bind(&vault, &secret, 0, &options, relay.as_deref()).await?
+        let mut attempt = 0;
+        let endpoint = loop {
+            match bind(&vault, &secret, port, &options, relay.as_deref()).await {
+                Ok(e) => break e,
+                // Our own previous run may still be letting go of the port.
+                Err(_) if port != 0 && attempt < 10 => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(_) if options.port.is_none() && port != 0 => {
+                    // The remembered port is taken (another program got it): pick another.
+                    break bind(&vault, &secret, 0, &options, relay.as_deref()).await?;
+                }
+                Err(e) => return Err(e),
             }
-            Err(e) => return Err(e),
         };
         let bound = endpoint
             .bound_sockets()
@@ -866,6 +874,13 @@ impl Node {
                     _ = stop.changed(), if live => break,
                 }
             }
+            // Say we are finished and wait (briefly) for the peer to say the same, so
+            // neither side closes while the other's last frame is still on its way.
+            let _ = send.finish();
+            let drain = async {
+                while let Ok(Some(_)) = reader.next().await {}
+            };
+            let _ = tokio::time::timeout(Duration::from_secs(3), drain).await;
             Ok(session)
         }
         .await;
@@ -897,7 +912,6 @@ impl Node {
             millis: started.elapsed().as_millis() as u64,
         };
         if let Ok(session) = result {
-            let _ = send.finish();
             let states = session.into_states();
             let addrs: Vec<String> = remote_addrs(conn);
             let p = peer.clone();
