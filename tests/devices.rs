@@ -6,7 +6,7 @@
 //! fails the test instead of blocking the run.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
@@ -132,6 +132,15 @@ impl Device {
     /// Starts `comeback ARGS` in the background with its stdout read line by line.
     fn spawn(&self, args: &[&str]) -> Running {
         Running::new(self.command(args).spawn().unwrap())
+    }
+
+    /// Like `spawn`, with `input` on its stdin (then closed).
+    fn spawn_with_input(&self, args: &[&str], input: &str) -> Running {
+        let mut child = self.command(args).stdin(Stdio::piped()).spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(input.as_bytes()).unwrap();
+        drop(stdin);
+        Running::new(child)
     }
 
     /// `comeback serve` in the background, once it says it is listening.
@@ -525,4 +534,35 @@ fn an_invite_nobody_answers_times_out() {
         "{}",
         text(&out)
     );
+}
+
+#[test]
+fn a_declined_code_pairs_nothing_on_either_side() {
+    let laptop = Device::with_key_file("laptop");
+    let phone = Device::with_key_file("phone");
+    // No --yes: the inviter asks on stdin, and the answer is no.
+    let mut args = vec!["devices", "invite", "--json", "--timeout", "60"];
+    args.extend(NET);
+    let mut invite = laptop.spawn_with_input(&args, "n\n");
+    let first: Value = serde_json::from_str(&invite.line()).unwrap();
+    let ticket = first["ticket"].as_str().unwrap().to_string();
+    let mut join = vec!["devices", "join", ticket.as_str(), "--yes"];
+    join.extend(NET);
+    let joined = phone.run(&join);
+    assert_eq!(joined.status.code(), Some(1), "{}", text(&joined));
+    assert!(
+        String::from_utf8_lossy(&joined.stderr).contains("declined"),
+        "{}",
+        text(&joined)
+    );
+    let invited = finish(invite, &args);
+    assert_eq!(invited.status.code(), Some(1), "{}", text(&invited));
+    let err = String::from_utf8_lossy(&invited.stderr);
+    assert!(
+        err.contains("Does the other device show the same code?"),
+        "{err}"
+    );
+    assert!(err.contains("declined"), "{err}");
+    assert_eq!(laptop.devices().len(), 1);
+    assert_eq!(phone.devices().len(), 1);
 }

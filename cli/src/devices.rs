@@ -334,6 +334,10 @@ async fn invite_on(node: &Node, json: bool, yes: bool, timeout: u64) -> Result<(
     };
     if !accept {
         let _ = request.answer(false).await;
+        // answer(false) returns before the refusal has reached the joiner, and shutting
+        // the endpoint down at once would cut it off (the joiner would see "connection
+        // lost" instead of "declined"); give the reply a moment to arrive.
+        tokio::time::sleep(Duration::from_secs(1)).await;
         return Err(anyhow::Error::new(CoreError::Refused(
             "declined: the device was not added; if the codes differed, someone else may have the ticket".into(),
         )));
