@@ -4,6 +4,9 @@
 //! UI, which branches on `code` only. Changes are pushed to the UI as `vault-changed`
 //! events (with the kinds that changed), so every open screen refreshes without a reload.
 //!
+//! Pairing and sync live in `devices.rs`: once the vault is open a `comeback-net` node
+//! shares it and keeps paired devices in sync while the app runs.
+//!
 //! The vault folder is `COMEBACK_VAULT` when set, else the platform data folder; the key
 //! comes from the OS keychain, or from `COMEBACK_KEY_FILE` when set (headless tests).
 

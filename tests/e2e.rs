@@ -626,3 +626,81 @@ fn a_pipeline_item_moves_to_offer() {
     );
     assert_eq!(count_inside(&d, "column-offer", "pipeline-item"), 0);
 }
+
+/// The window shows a ticket; another device (a headless node with its own vault, as
+/// the CLI runs it) joins with it; the window shows the check code the joiner derived,
+/// and "Pair" adds the device and runs the first sync.
+#[test]
+fn a_device_pairs_through_the_devices_screen() {
+    use comeback_net::{Node, Options};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    let _one = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    let d = launch(&vault, DESKTOP);
+    first_run(&d);
+    go(&d, "devices");
+    d.find("devices-alone");
+    d.click("devices-invite");
+    d.find("invite-qr");
+    let ticket = d.text("invite-ticket");
+    assert!(ticket.starts_with("CB1"), "a ticket is shown: {ticket:?}");
+    d.wait_for_text("invite-countdown", "more");
+    std::thread::sleep(Duration::from_millis(300));
+    d.screenshot(&shots().join("desktop-devices-invite.png"));
+
+    let other = dir.path().join("other");
+    let key = comeback_core::KeySource::KeyFile(dir.path().join("other.key"));
+    let (other_vault, _) = comeback_core::api::init(&other, &key).unwrap();
+    let shared: comeback_net::Shared = Arc::new(Mutex::new(Some(other_vault)));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (code_tx, code_rx) = std::sync::mpsc::channel::<String>();
+    let joining = rt.spawn(async move {
+        let options = Options {
+            name: Some("Test phone".into()),
+            ..Options::default()
+        };
+        let node = Node::start(shared, options).await.unwrap();
+        let report = node
+            .join(&ticket, move |code| {
+                let _ = code_tx.send(code.to_string());
+                true
+            })
+            .await;
+        node.shutdown().await;
+        report
+    });
+    let code = code_rx.recv_timeout(Duration::from_secs(30)).unwrap();
+    d.wait_for_text("pair-code", &code);
+    assert!(page_text(&d).contains("Test phone"));
+    std::thread::sleep(Duration::from_millis(300));
+    d.screenshot(&shots().join("desktop-devices-pair.png"));
+    d.click("pair-accept");
+    let report = rt.block_on(joining).unwrap().unwrap();
+    assert!(report.ok, "the first sync ran: {report:?}");
+    d.wait_for_text("pair-done", "Paired with Test phone");
+    d.wait_for_text("device-list", "Test phone");
+    std::thread::sleep(Duration::from_millis(500));
+    d.screenshot(&shots().join("desktop-devices-paired.png"));
+    d.resize(PHONE);
+    std::thread::sleep(Duration::from_millis(300));
+    let overflow = d
+        .script("return document.documentElement.scrollWidth > window.innerWidth + 1;")
+        .as_bool()
+        .unwrap_or(true);
+    assert!(!overflow, "devices scrolls sideways at phone size");
+    d.screenshot(&shots().join("phone-devices-paired.png"));
+    d.click("devices-invite");
+    d.find("invite-qr");
+    std::thread::sleep(Duration::from_millis(300));
+    d.screenshot(&shots().join("phone-devices-invite.png"));
+
+    // Removing asks first, then the device stays listed as removed.
+    d.click("device-remove");
+    d.wait_for_text("remove-dialog", "never sync");
+    d.click("remove-confirm");
+    d.wait_for_text("device-list", "removed");
+    assert!(!d.exists("device-remove"));
+}

@@ -151,6 +151,7 @@ describe('the Devices screen', () => {
     render(DevicesView);
     const rows = await screen.findAllByTestId('device-row');
     expect(rows).toHaveLength(2);
+    expect(within(rows[0]).getByTestId("device-name").textContent).toBe("Laptop");
     expect(within(rows[1]).getByTestId('device-last-sync').textContent).toBe('last synced 2 min ago');
     expect(within(rows[0]).queryByTestId('device-remove')).toBeNull();
 
