@@ -165,6 +165,8 @@ impl JoinRequest {
             .send((accept, tx))
             .map_err(|_| NetError::Lost("the joining device went away".into()))?;
         if !accept {
+            // Returns once the joining device has been told (or has gone).
+            let _ = rx.await;
             return Ok(None);
         }
         rx.await
@@ -396,7 +398,8 @@ impl Node {
             .invites
             .lock()
             .map_err(|_| NetError::Setup("poisoned".into()))?;
-        invites.retain(|i| i.expires > now_secs() && !i.used);
+        // Used tickets stay until they expire, so a second use is told "already used".
+        invites.retain(|i| i.expires > now_secs());
         invites.push(PendingInvite {
             secret,
             expires,
@@ -483,7 +486,9 @@ impl Node {
         };
         if !accept {
             let reason = "the other device declined; check that both show the same code, then try again with a new ticket";
-            return refuse(&conn, &mut send, reason).await;
+            let refused = refuse(&conn, &mut send, reason).await;
+            let _ = done.send(Err(NetError::Refused(reason.into())));
+            return refused;
         }
         let me = self.device_id();
         let my_name = self.inner.name.clone();
@@ -709,7 +714,9 @@ impl Node {
             .live
             .store(true, std::sync::atomic::Ordering::Relaxed);
         let mut stop = self.inner.stop.subscribe();
-        let mut backoff: HashMap<String, (Instant, Duration)> = HashMap::new();
+        // Per device: when to dial next, and the wait after the next failure. A session
+        // that ran well clears its entry.
+        let backoff: Arc<Mutex<HashMap<String, (Instant, Duration)>>> = Arc::default();
         loop {
             if *stop.borrow() {
                 return;
@@ -722,29 +729,29 @@ impl Node {
                         .lock()
                         .map(|a| a.contains(&id))
                         .unwrap_or(true);
-                    let due = backoff.get(&id).is_none_or(|(at, _)| Instant::now() >= *at);
+                    let Ok(mut waits) = backoff.lock() else {
+                        return;
+                    };
+                    let due = waits.get(&id).is_none_or(|(at, _)| Instant::now() >= *at);
                     if busy || !due {
                         continue;
                     }
-                    let wait = backoff
+                    let wait = waits
                         .get(&id)
                         .map(|(_, d)| (*d * 2).min(Duration::from_secs(60)))
                         .unwrap_or(Duration::from_secs(1));
-                    backoff.insert(id.clone(), (Instant::now() + wait, wait));
+                    waits.insert(id.clone(), (Instant::now() + wait, wait));
+                    drop(waits);
                     let node = self.clone();
+                    let backoff = backoff.clone();
                     tokio::spawn(async move {
                         if let Ok(report) = node.sync_with(&id, &name).await
                             && report.ok
+                            && let Ok(mut waits) = backoff.lock()
                         {
-                            // A session that ran well resets the backoff next round.
+                            waits.remove(&id);
                         }
                     });
-                }
-            }
-            // Sessions that ended well clear their backoff.
-            if let Ok(active) = self.inner.active.lock() {
-                for id in active.iter() {
-                    backoff.remove(id);
                 }
             }
             tokio::select! {
@@ -957,7 +964,17 @@ async fn closed_error(conn: &Connection, e: impl std::fmt::Display) -> NetError 
             Err(_) => return NetError::from_read(e),
         },
     };
-    NetError::from_text(&reason.to_string())
+    match reason {
+        iroh::endpoint::ConnectionError::ApplicationClosed(close)
+            if close.error_code == iroh::endpoint::VarInt::from_u32(CLOSE_REFUSED) =>
+        {
+            NetError::Refused(format!(
+                "refused: {}",
+                String::from_utf8_lossy(&close.reason)
+            ))
+        }
+        other => NetError::from_text(&other.to_string()),
+    }
 }
 
 fn failed(id: &str, name: &str, e: &NetError, started: Instant) -> PeerReport {
