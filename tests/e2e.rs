@@ -704,3 +704,88 @@ fn a_device_pairs_through_the_devices_screen() {
     d.wait_for_text("device-list", "removed");
     assert!(!d.exists("device-remove"));
 }
+
+/// The window joins a headless device's ticket (the check code shows while that device
+/// decides), then stays in sync with it: an entry written in the window reaches the
+/// other vault, and one written there shows in the window.
+#[test]
+fn the_window_joins_with_a_ticket_and_stays_in_sync() {
+    use comeback_net::{Node, Options, TICKET_TTL};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    let _one = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let key = comeback_core::KeySource::KeyFile(dir.path().join("other.key"));
+    let (other_vault, _) = comeback_core::api::init(&dir.path().join("other"), &key).unwrap();
+    let shared: comeback_net::Shared = Arc::new(Mutex::new(Some(other_vault)));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let options = Options {
+        name: Some("Test laptop".into()),
+        ..Options::default()
+    };
+    let node = rt.block_on(Node::start(shared.clone(), options)).unwrap();
+    let (invite, mut requests) = node.invite(TICKET_TTL).unwrap();
+    let (code_tx, code_rx) = std::sync::mpsc::channel::<String>();
+    let answering = rt.spawn(async move {
+        let request = requests.recv().await.unwrap();
+        let _ = code_tx.send(request.code.clone());
+        // Long enough for the window to show the code before the answer.
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        request.answer(true).await
+    });
+
+    let d = launch(&dir.path().join("vault"), DESKTOP);
+    first_run(&d);
+    go(&d, "devices");
+    d.type_into("join-ticket", &invite.ticket);
+    d.click("join-submit");
+    let code = code_rx.recv_timeout(Duration::from_secs(30)).unwrap();
+    d.wait_for_text("join-code", &code);
+    std::thread::sleep(Duration::from_millis(300));
+    d.screenshot(&shots().join("desktop-devices-join.png"));
+    let report = rt.block_on(answering).unwrap().unwrap();
+    assert!(report.is_some_and(|r| r.ok), "the first sync ran");
+    d.wait_for_text("join-result", "Paired with Test laptop");
+    d.wait_for_text("device-list", "Test laptop");
+
+    // From now on both keep each other up to date.
+    let live = node.clone();
+    rt.spawn(async move { live.run_live().await });
+    write_entry(&d, "Written in the window, read on the laptop.");
+    let started = Instant::now();
+    loop {
+        let texts = {
+            let guard = shared.lock().unwrap();
+            let v = guard.as_ref().unwrap();
+            comeback_core::api::list_json(v, "entry", 10, 0).unwrap()
+        };
+        if texts
+            .iter()
+            .any(|e| e["text"].as_str() == Some("Written in the window, read on the laptop."))
+        {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the entry written in the window never reached the other device"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    {
+        let mut guard = shared.lock().unwrap();
+        let v = guard.as_mut().unwrap();
+        comeback_core::api::add_entry(
+            v,
+            comeback_core::api::NewEntry {
+                text: "Written on the laptop, read in the window.".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+    node.local_changed();
+    wait_for_page_text(&d, "Written on the laptop, read in the window.");
+    d.wait_for_text("sync-label", "Synced");
+    rt.block_on(node.shutdown());
+}
