@@ -566,3 +566,25 @@ fn a_declined_code_pairs_nothing_on_either_side() {
     assert_eq!(laptop.devices().len(), 1);
     assert_eq!(phone.devices().len(), 1);
 }
+
+#[test]
+fn the_relay_is_off_until_chosen_and_a_bad_value_changes_nothing() {
+    let d = Device::with_key_file("relay");
+    let out = d.run(&["devices", "relay"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("relay: off"));
+    let out = d.run(&["devices", "relay", "https://relay.example.org"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("only encrypted traffic"));
+    let out = d.run(&["devices", "relay", "somewhere"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not off, n0 or an https:// URL"));
+    let out = d.run(&["devices", "relay"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("https://relay.example.org"),
+        "a refused value leaves the setting as it was: {}",
+        text(&out)
+    );
+    let out = d.run(&["devices", "relay", "off"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("relay: off"));
+}

@@ -81,6 +81,10 @@ pub enum DevicesCommand {
     /// Remove a device for good: no device of the vault syncs with it again. ID is the
     /// full id or a unique prefix of at least 8 characters.
     Revoke { id: String },
+    /// Show or set the optional relay, for devices that cannot reach each other directly
+    /// (off by default). The relay sees only encrypted traffic. VALUE: `off`, `n0` (n0's
+    /// public relays) or the URL of your own iroh-relay.
+    Relay { value: Option<String> },
 }
 
 /// A pasted ticket is checked before anything else happens; garbage is a usage error.
@@ -197,6 +201,41 @@ pub fn devices(cli: &Cli, cmd: &DevicesCommand) -> Result<()> {
                 return print_json(&list);
             }
             print_table(&list);
+            Ok(())
+        }
+        DevicesCommand::Relay { value } => {
+            let vault = open(cli)?;
+            if let Some(value) = value {
+                let value = value.trim();
+                let stored = match value {
+                    "off" | "" => None,
+                    "n0" => Some("n0"),
+                    url if url.starts_with("https://") || url.starts_with("http://") => {
+                        url.parse::<comeback_net::RelayUrl>().map_err(|e| {
+                            anyhow::Error::new(CoreError::Invalid(comeback_core::model::Invalid::new(
+                                "relay",
+                                format!("'{url}' is not a relay URL ({e}); give off, n0 or https://your-relay.example"),
+                            )))
+                        })?;
+                        Some(url)
+                    }
+                    other => {
+                        return Err(anyhow::Error::new(CoreError::Invalid(
+                            comeback_core::model::Invalid::new(
+                                "relay",
+                                format!("'{other}' is not off, n0 or an https:// URL"),
+                            ),
+                        )));
+                    }
+                };
+                vault.set_setting("relay", stored)?;
+            }
+            match vault.setting("relay")? {
+                None => println!("relay: off (devices connect directly)"),
+                Some(r) => println!(
+                    "relay: {r} (used when devices cannot reach each other directly; it sees only encrypted traffic)"
+                ),
+            }
             Ok(())
         }
         DevicesCommand::Revoke { id } => {

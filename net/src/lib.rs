@@ -27,6 +27,7 @@ use tokio::sync::{broadcast, mpsc, oneshot, watch};
 pub mod ticket;
 mod wire;
 
+pub use iroh::RelayUrl;
 pub use ticket::Ticket;
 
 pub const SYNC_ALPN: &[u8] = b"comeback/sync/1";
