@@ -294,6 +294,19 @@ pub async fn sync_status(app: AppHandle) -> Reply<SyncStatus> {
 #[tauri::command]
 pub async fn devices_invite(app: AppHandle) -> Reply<InviteReply> {
     let node = ensure_node(&app).await?;
+    // A device still waiting on an older ticket is turned away rather than left hanging.
+    let stale = app
+        .state::<AppState>()
+        .net
+        .pending
+        .lock()
+        .ok()
+        .and_then(|mut p| p.take());
+    if let Some(stale) = stale {
+        async_runtime::spawn(async move {
+            let _ = stale.answer(false).await;
+        });
+    }
     let (invite, mut requests) = node.invite(TICKET_TTL).map_err(net_error)?;
     let qr_svg = qr_svg(&invite.ticket)?;
     let net = app.state::<AppState>().net.clone();
