@@ -162,6 +162,13 @@ fn fold(status: &mut SyncStatus, event: &Event) {
             status.active_at = Some(now_ms());
         }
         Event::Progress { .. } => status.active_at = Some(now_ms()),
+        Event::Idle { id } => {
+            // A live session caught up: both devices agree now.
+            connected.insert(id.clone());
+            status.active_at = None;
+            status.synced_at = Some(now_ms());
+            status.error = None;
+        }
         Event::Synced(report) => {
             connected.remove(&report.id);
             if report.ok {
@@ -519,5 +526,10 @@ mod tests {
             }),
         );
         assert_eq!(s.error.as_deref(), Some("lost"));
+        // A live session that caught up reads as synced and connected, not busy.
+        fold(&mut s, &Event::Connected { id: "b".into() });
+        fold(&mut s, &Event::Idle { id: "b".into() });
+        assert!(s.active_at.is_none() && s.synced_at.is_some() && s.error.is_none());
+        assert_eq!(s.connected, vec!["b".to_string()]);
     }
 }

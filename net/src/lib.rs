@@ -10,7 +10,7 @@
 //! The vault is shared with the front end as `Shared` (a mutex around an optional vault,
 //! as the app holds it); every vault call runs on tokio's blocking pool.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -136,6 +136,8 @@ pub enum Event {
     Connected { id: String },
     /// A session with a device ended (done, or lost).
     Synced(PeerReport),
+    /// A live session has exchanged everything there was: both devices agree now.
+    Idle { id: String },
     /// Progress of a large exchange: bytes received so far.
     Progress { id: String, received: u64 },
 }
@@ -195,7 +197,7 @@ struct Inner {
     /// Ends live sessions and the supervisor.
     stop: watch::Sender<bool>,
     /// Peers with a session open now.
-    active: Mutex<HashSet<String>>,
+    active: Mutex<HashMap<String, usize>>,
     /// Whether sessions stay open after they are done (serve and the app) or end.
     live: std::sync::atomic::AtomicBool,
 }
@@ -321,7 +323,7 @@ impl Node {
             events: broadcast::channel(256).0,
             local: watch::channel(0).0,
             stop: watch::channel(false).0,
-            active: Mutex::new(HashSet::new()),
+            active: Mutex::new(HashMap::new()),
             live: std::sync::atomic::AtomicBool::new(false),
         });
         let node = Node { inner };
@@ -610,12 +612,21 @@ impl Node {
             })
             .await?;
         }
-        let (send, recv) = conn.open_bi().await.map_err(NetError::from_read)?;
-        let report = self
-            .run_session(&conn, inviter_id, inviter_name, send, recv, false)
-            .await;
+        let first_sync = async {
+            let (send, recv) = conn.open_bi().await.map_err(NetError::from_read)?;
+            self.run_session(&conn, inviter_id, inviter_name.clone(), send, recv, false)
+                .await
+        };
+        let report = first_sync.await;
         conn.close(CLOSE_DONE.into(), b"done");
-        report
+        // Both devices list each other by now: a cut-short first sync is not a failed
+        // pairing, and the next sync carries on from where this one stopped.
+        report.map_err(|e| match e {
+            NetError::Lost(m) => NetError::Lost(format!(
+                "paired with {inviter_name}, but the first sync was cut short ({m}); it carries on at the next sync"
+            )),
+            other => other,
+        })
     }
 
     // ----- sync -----
@@ -693,14 +704,17 @@ impl Node {
         Ok(conn)
     }
 
-    /// One session with one device, dialed from here.
+    /// One session with one device, dialed from here, until both sides are quiet.
     pub async fn sync_with(&self, id: &str, name: &str) -> NetResult<PeerReport> {
+        self.session_with(id, name, false).await
+    }
+
+    async fn session_with(&self, id: &str, name: &str, live: bool) -> NetResult<PeerReport> {
         let conn = self.dial(id).await?;
         let (send, recv) = match conn.open_bi().await {
             Ok(s) => s,
             Err(e) => return Err(closed_error(&conn, e).await),
         };
-        let live = self.inner.live.load(std::sync::atomic::Ordering::Relaxed);
         let result = self
             .run_session(&conn, id.to_string(), name.to_string(), send, recv, live)
             .await;
@@ -728,7 +742,7 @@ impl Node {
                         .inner
                         .active
                         .lock()
-                        .map(|a| a.contains(&id))
+                        .map(|a| a.contains_key(&id))
                         .unwrap_or(true);
                     let Ok(mut waits) = backoff.lock() else {
                         return;
@@ -746,7 +760,7 @@ impl Node {
                     let node = self.clone();
                     let backoff = backoff.clone();
                     tokio::spawn(async move {
-                        if let Ok(report) = node.sync_with(&id, &name).await
+                        if let Ok(report) = node.session_with(&id, &name, true).await
                             && report.ok
                             && let Ok(mut waits) = backoff.lock()
                         {
@@ -807,7 +821,8 @@ impl Node {
     ) -> NetResult<PeerReport> {
         let started = Instant::now();
         if let Ok(mut a) = self.inner.active.lock() {
-            a.insert(peer.clone());
+            // Both devices may dial at once: count sessions, not devices.
+            *a.entry(peer.clone()).or_default() += 1;
         }
         let _ = self
             .inner
@@ -864,6 +879,7 @@ impl Node {
                             // app killed later still reconnects cheaply.
                             let (p, states) = (peer.clone(), session.states());
                             vault_call(&vault, move |v| v.save_sync_states(&p, &states)).await?;
+                            let _ = self.inner.events.send(Event::Idle { id: peer.clone() });
                         }
                         if reader.bytes > last_progress + 256 * 1024 {
                             last_progress = reader.bytes;
@@ -892,8 +908,13 @@ impl Node {
             Ok(session)
         }
         .await;
-        if let Ok(mut a) = self.inner.active.lock() {
-            a.remove(&peer);
+        if let Ok(mut a) = self.inner.active.lock()
+            && let Some(n) = a.get_mut(&peer)
+        {
+            *n -= 1;
+            if *n == 0 {
+                a.remove(&peer);
+            }
         }
         let result = match result {
             // A lost connection may really be a refusal whose reason arrived late.
