@@ -8,7 +8,7 @@
 //! hostile or buggy peer cannot make us allocate gigabytes. Transport (iroh streams)
 //! lives elsewhere and only moves the bytes.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use automerge::ChangeHash;
 use automerge::sync::{Message, State};
@@ -46,6 +46,9 @@ pub enum Frame {
     },
     /// One Automerge sync message for one document.
     Sync { doc: String, message: Vec<u8> },
+    /// A whole document (`AutoCommit::save`), for a peer that has none of it: one compact
+    /// chunk instead of its history change by change.
+    Snapshot { doc: String, bytes: Vec<u8> },
     /// "I have processed `received` of your frames and have nothing to send"; with the
     /// sender's manifest digest, so a peer can tell whether both really agree.
     Quiet { received: u64, digest: Digest },
@@ -54,6 +57,7 @@ pub enum Frame {
 const TAG_MANIFEST: u8 = 1;
 const TAG_SYNC: u8 = 2;
 const TAG_QUIET: u8 = 3;
+const TAG_SNAPSHOT: u8 = 4;
 
 fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
@@ -81,6 +85,11 @@ pub fn encode(frame: &Frame) -> Vec<u8> {
             body.push(TAG_SYNC);
             put_bytes(&mut body, doc.as_bytes());
             put_bytes(&mut body, message);
+        }
+        Frame::Snapshot { doc, bytes } => {
+            body.push(TAG_SNAPSHOT);
+            put_bytes(&mut body, doc.as_bytes());
+            put_bytes(&mut body, bytes);
         }
         Frame::Quiet { received, digest } => {
             body.push(TAG_QUIET);
@@ -169,6 +178,12 @@ pub fn decode(buf: &mut Vec<u8>) -> Result<Option<Frame>, FrameError> {
             let message = r.bytes()?.to_vec();
             Frame::Sync { doc, message }
         }
+        TAG_SNAPSHOT => {
+            let doc = String::from_utf8(r.bytes()?.to_vec())
+                .map_err(|_| FrameError::Malformed("a document id is not text"))?;
+            let bytes = r.bytes()?.to_vec();
+            Frame::Snapshot { doc, bytes }
+        }
         TAG_QUIET => {
             let b = r.take(8)?;
             let mut n = [0u8; 8];
@@ -205,7 +220,13 @@ pub struct Session {
     peer_quiet: Option<(u64, Digest)>,
     /// Whether we sent a full manifest in this session.
     full_sent: bool,
+    /// Documents the peer has none of, to send whole.
+    outbox: VecDeque<String>,
 }
+
+/// How many whole documents one call sends before handing back (the caller asks for
+/// [`Session::more`]), so a first sync never holds the vault for long.
+pub const SNAPSHOTS_PER_CALL: usize = 4;
 
 /// The digest of a manifest (sorted by document, heads sorted).
 pub fn digest(manifest: &[(String, Vec<ChangeHash>)]) -> Digest {
@@ -281,56 +302,73 @@ impl Session {
     /// Whether both sides have said all they had: the peer's last frame was `Quiet`
     /// after all of ours, and our last `Quiet` came after all of theirs.
     pub fn is_done(&self) -> bool {
-        self.peer_quiet.is_some_and(|(n, _)| n == self.sent) && self.reported == Some(self.received)
+        self.outbox.is_empty()
+            && self.peer_quiet.is_some_and(|(n, _)| n == self.sent)
+            && self.reported == Some(self.received)
     }
 
     /// Handles one frame from the peer and returns what to send back.
     pub fn handle(&mut self, vault: &mut Vault, frame: Frame) -> Result<Vec<Frame>> {
+        self.handle_batch(vault, vec![frame])
+    }
+
+    /// Handles frames that arrived together and returns what to send back: at most one
+    /// `Quiet` for the lot, so a first sync of a hundred documents is not answered with
+    /// a hundred of them.
+    pub fn handle_batch(&mut self, vault: &mut Vault, frames: Vec<Frame>) -> Result<Vec<Frame>> {
         let mut out = Vec::new();
-        match frame {
-            Frame::Quiet {
-                received,
-                digest: theirs,
-            } => {
-                self.peer_quiet = Some((received, theirs));
-                if received == self.sent {
-                    let manifest = vault.manifest()?;
-                    let ours = digest(&manifest);
-                    if ours != theirs && !self.full_sent {
-                        // Our kept states promised more than the peer has (a restored
-                        // backup, a lost state): compare everything once.
-                        self.full_sent = true;
-                        self.offered = manifest.iter().cloned().collect();
-                        out.push(Frame::Manifest {
-                            digest: ours,
-                            full: true,
-                            docs: manifest,
-                        });
-                    } else if self.reported != Some(self.received) {
-                        self.reported = Some(self.received);
-                        out.push(Frame::Quiet {
-                            received: self.received,
-                            digest: ours,
-                        });
+        let mut data_in = false;
+        for frame in frames {
+            match frame {
+                Frame::Quiet {
+                    received,
+                    digest: theirs,
+                } => {
+                    self.peer_quiet = Some((received, theirs));
+                    if received == self.sent && self.outbox.is_empty() {
+                        let manifest = vault.manifest()?;
+                        let ours = digest(&manifest);
+                        if ours != theirs && !self.full_sent {
+                            // Our kept states promised more than the peer has (a restored
+                            // backup, a lost state): compare everything once.
+                            self.full_sent = true;
+                            self.offered = manifest.iter().cloned().collect();
+                            self.emit(
+                                &mut out,
+                                Frame::Manifest {
+                                    digest: ours,
+                                    full: true,
+                                    docs: manifest,
+                                },
+                            );
+                        } else if self.reported != Some(self.received) {
+                            self.emit(
+                                &mut out,
+                                Frame::Quiet {
+                                    received: self.received,
+                                    digest: ours,
+                                },
+                            );
+                        }
                     }
                 }
-                self.sent += out
-                    .iter()
-                    .filter(|f| !matches!(f, Frame::Quiet { .. }))
-                    .count() as u64;
-                return Ok(out);
-            }
-            Frame::Manifest {
-                digest: their_digest,
-                full,
-                docs: theirs,
-            } => {
-                self.received += 1;
-                self.peer_quiet = None;
-                let manifest = vault.manifest()?;
-                if digest(&manifest) != their_digest {
+                Frame::Manifest {
+                    digest: their_digest,
+                    full,
+                    docs: theirs,
+                } => {
+                    self.received += 1;
+                    self.peer_quiet = None;
+                    data_in = true;
+                    let manifest = vault.manifest()?;
+                    if digest(&manifest) == their_digest {
+                        continue;
+                    }
                     let theirs: BTreeMap<String, Vec<ChangeHash>> = theirs.into_iter().collect();
                     let ours: BTreeMap<String, Vec<ChangeHash>> = manifest.into_iter().collect();
+                    for doc in theirs.keys() {
+                        check_doc_id(doc)?;
+                    }
                     let mut docs: BTreeSet<&String> = theirs.keys().collect();
                     if full {
                         // What they do not list, they do not have.
@@ -343,37 +381,95 @@ impl Session {
                         if a == b {
                             continue;
                         }
-                        check_doc_id(doc)?;
-                        if let Some(frame) = self.next_for(vault, doc)? {
-                            out.push(frame);
+                        if full && !theirs.contains_key(doc) {
+                            // They have none of it: send it whole, not change by change.
+                            if !self.outbox.contains(doc) {
+                                self.outbox.push_back(doc.clone());
+                            }
+                        } else if self.full_sent && !ours.contains_key(doc) {
+                            // We have none of it and told them so: it comes whole.
+                        } else if let Some(frame) = self.next_for(vault, doc)? {
+                            self.emit(&mut out, frame);
                         }
                     }
+                    self.snapshots_into(vault, &mut out)?;
+                }
+                Frame::Sync { doc, message } => {
+                    self.received += 1;
+                    self.peer_quiet = None;
+                    data_in = true;
+                    check_doc_id(&doc)?;
+                    let message = Message::decode(&message).map_err(|e| {
+                        Error::Io(format!(
+                            "the peer sent a sync message that does not parse: {e}"
+                        ))
+                    })?;
+                    let state = self.states.entry(doc.clone()).or_default();
+                    vault.sync_receive(&doc, state, message)?;
+                    if let Some(frame) = self.next_for(vault, &doc)? {
+                        self.emit(&mut out, frame);
+                    }
+                }
+                Frame::Snapshot { doc, bytes } => {
+                    self.received += 1;
+                    self.peer_quiet = None;
+                    data_in = true;
+                    check_doc_id(&doc)?;
+                    let heads = vault.absorb_snapshot(&doc, &bytes)?;
+                    // Both devices now hold at least these heads: a later session
+                    // starts from them instead of from nothing.
+                    let mut state = State::new();
+                    state.shared_heads = heads;
+                    self.states.insert(doc, state);
                 }
             }
-            Frame::Sync { doc, message } => {
-                self.received += 1;
-                self.peer_quiet = None;
-                check_doc_id(&doc)?;
-                let message = Message::decode(&message).map_err(|e| {
-                    Error::Io(format!(
-                        "the peer sent a sync message that does not parse: {e}"
-                    ))
-                })?;
-                let state = self.states.entry(doc.clone()).or_default();
-                vault.sync_receive(&doc, state, message)?;
-                out.extend(self.next_for(vault, &doc)?);
-            }
         }
-        if out.is_empty() {
-            self.reported = Some(self.received);
-            out.push(Frame::Quiet {
-                received: self.received,
-                digest: digest(&vault.manifest()?),
-            });
-        } else {
-            self.sent += out.len() as u64;
+        let data_out = out.iter().any(|f| !matches!(f, Frame::Quiet { .. }));
+        if data_in && !data_out && self.reported != Some(self.received) {
+            let d = digest(&vault.manifest()?);
+            self.emit(
+                &mut out,
+                Frame::Quiet {
+                    received: self.received,
+                    digest: d,
+                },
+            );
         }
         Ok(out)
+    }
+
+    /// Whether whole documents are still waiting to be sent (see [`Session::more`]).
+    pub fn has_more(&self) -> bool {
+        !self.outbox.is_empty()
+    }
+
+    /// The next few whole documents for a peer that has none of them.
+    pub fn more(&mut self, vault: &mut Vault) -> Result<Vec<Frame>> {
+        let mut out = Vec::new();
+        self.snapshots_into(vault, &mut out)?;
+        Ok(out)
+    }
+
+    fn snapshots_into(&mut self, vault: &mut Vault, out: &mut Vec<Frame>) -> Result<()> {
+        for _ in 0..SNAPSHOTS_PER_CALL {
+            let Some(doc) = self.outbox.pop_front() else {
+                break;
+            };
+            let (bytes, heads) = vault.snapshot(&doc)?;
+            let mut state = State::new();
+            state.shared_heads = heads;
+            self.states.insert(doc.clone(), state);
+            self.emit(out, Frame::Snapshot { doc, bytes });
+        }
+        Ok(())
+    }
+
+    fn emit(&mut self, out: &mut Vec<Frame>, frame: Frame) {
+        match &frame {
+            Frame::Quiet { received, .. } => self.reported = Some(*received),
+            _ => self.sent += 1,
+        }
+        out.push(frame);
     }
 
     /// After local edits while connected: the sync messages for documents whose heads
@@ -383,13 +479,13 @@ impl Session {
         let mut out = Vec::new();
         for (doc, heads) in &manifest {
             if self.offered.get(doc) != Some(heads)
+                && !self.outbox.contains(doc)
                 && let Some(frame) = self.next_for(vault, doc)?
             {
-                out.push(frame);
+                self.emit(&mut out, frame);
             }
         }
         self.offered = manifest.into_iter().collect();
-        self.sent += out.len() as u64;
         Ok(out)
     }
 

@@ -29,6 +29,9 @@ const DB_FILE: &str = "comeback.db";
 const LOCK_FILE: &str = "lock";
 /// Incremental chunks a document may gather before they are folded into one snapshot.
 const COMPACT_AFTER: i64 = 64;
+/// Documents kept loaded at most. The screens need a handful (the core shards and this
+/// month); a sync that walks every month must not hold ten years in memory.
+const CACHE_DOCS: usize = 16;
 
 /// Where the database key comes from.
 #[derive(Debug, Clone)]
@@ -83,6 +86,9 @@ pub struct Vault {
     id: String,
     store: Store,
     docs: HashMap<String, AutoCommit>,
+    /// When each cached document was last used (a counter), to evict the oldest.
+    used: HashMap<String, u64>,
+    tick: u64,
     /// Documents created in memory whose genesis is not stored yet.
     unsaved: std::collections::HashSet<String>,
     actor: ActorId,
@@ -284,6 +290,8 @@ impl Vault {
             id,
             store,
             docs: HashMap::new(),
+            used: HashMap::new(),
+            tick: 0,
             unsaved: Default::default(),
             actor: actor_of(&device_key),
             compact_after: COMPACT_AFTER,
@@ -308,6 +316,8 @@ impl Vault {
             id: file.id,
             store,
             docs: HashMap::new(),
+            used: HashMap::new(),
+            tick: 0,
             unsaved: Default::default(),
             actor: actor_of(&device_key),
             compact_after: COMPACT_AFTER,
@@ -502,6 +512,8 @@ impl Vault {
     /// The document `doc_id`, loading it from its chunks on first use (a document that
     /// does not exist yet starts from the shared genesis).
     pub fn document(&mut self, doc_id: &str) -> Result<&mut AutoCommit> {
+        self.tick += 1;
+        self.used.insert(doc_id.to_string(), self.tick);
         if !self.docs.contains_key(doc_id) {
             let doc = self.load_document(doc_id)?;
             self.docs.insert(doc_id.to_string(), doc);
@@ -591,6 +603,12 @@ impl Vault {
             Some(e) => Err(e),
             None => self.store_staged(&staged),
         };
+        if result.is_ok()
+            && let Some(last) = staged.last()
+        {
+            let keep = last.doc_id.clone();
+            self.trim_cache(&keep);
+        }
         if result.is_err() {
             // Memory must never be ahead of disk: forget what was not stored.
             for s in &staged {
@@ -675,7 +693,76 @@ impl Vault {
         state: &mut automerge::sync::State,
     ) -> Result<Option<automerge::sync::Message>> {
         use automerge::sync::SyncDoc;
-        Ok(self.document(doc_id)?.sync().generate_sync_message(state))
+        let message = self.document(doc_id)?.sync().generate_sync_message(state);
+        self.trim_cache(doc_id);
+        Ok(message)
+    }
+
+    /// Evicts the least recently used documents beyond [`CACHE_DOCS`] (never `keep`, never
+    /// one whose genesis is not stored yet); they reload from disk when next needed.
+    fn trim_cache(&mut self, keep: &str) {
+        while self.docs.len() > CACHE_DOCS {
+            let oldest = self
+                .docs
+                .keys()
+                .filter(|d| d.as_str() != keep && !self.unsaved.contains(*d))
+                .min_by_key(|d| self.used.get(*d).copied().unwrap_or(0))
+                .cloned();
+            let Some(oldest) = oldest else { break };
+            self.docs.remove(&oldest);
+            self.used.remove(&oldest);
+        }
+    }
+
+    /// The whole document as one compact save, with its heads: what a device that has
+    /// none of it receives instead of its history change by change. Loaded without
+    /// keeping it, so sending a hundred months does not hold them all in memory.
+    pub fn snapshot(&mut self, doc_id: &str) -> Result<(Vec<u8>, Vec<ChangeHash>)> {
+        if let Some(doc) = self.docs.get_mut(doc_id) {
+            return Ok((doc.save(), doc.get_heads()));
+        }
+        let mut doc = self.load_document(doc_id)?;
+        self.unsaved.remove(doc_id);
+        Ok((doc.save(), doc.get_heads()))
+    }
+
+    /// Takes in a whole document sent by a peer (see [`Vault::snapshot`]). A document
+    /// this device does not have yet is stored as it came, as one snapshot chunk, and
+    /// projected into the mirror once, in one transaction; one it has is merged through
+    /// the ordinary write path. Returns the heads the two devices now share.
+    pub fn absorb_snapshot(&mut self, doc_id: &str, bytes: &[u8]) -> Result<Vec<ChangeHash>> {
+        let mut theirs = AutoCommit::load(bytes).map_err(|e| {
+            Error::Io(format!(
+                "the other device sent a document ({doc_id}) that does not load: {e}"
+            ))
+        })?;
+        let heads = theirs.get_heads();
+        let have = self.docs.contains_key(doc_id) || !self.store.chunks(doc_id)?.is_empty();
+        if have {
+            self.absorb(doc_id, move |doc| {
+                doc.merge(&mut theirs)
+                    .map(|_| ())
+                    .map_err(|e| Error::Doc(e.into()))
+            })?;
+            return Ok(heads);
+        }
+        let rows = projection(doc_id, &theirs);
+        let tx = self.store.transaction()?;
+        store::insert_chunk(&tx, doc_id, true, bytes)?;
+        for row in &rows {
+            store::upsert_row(&tx, row)?;
+        }
+        store::set_heads(&tx, doc_id, &heads)?;
+        tx.commit()?;
+        if let Some(sink) = &self.sink {
+            let mut kinds: Vec<String> = rows.iter().map(|r| r.kind.clone()).collect();
+            kinds.sort();
+            kinds.dedup();
+            if !kinds.is_empty() {
+                sink.changed(&kinds);
+            }
+        }
+        Ok(heads)
     }
 
     /// Each stored document with the heads its mirror reflects, read without loading

@@ -830,7 +830,24 @@ impl Node {
             .send(Event::Connected { id: peer.clone() });
         let vault = self.inner.vault.clone();
         let mut sent = 0u64;
-        let mut reader = wire::FrameReader::new(recv);
+        // Reading runs on its own task, so two devices that both send whole documents
+        // never wait on each other's flow-control window.
+        let received = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let (batches_tx, mut batches) = mpsc::channel::<NetResult<Option<Vec<_>>>>(64);
+        let reading = {
+            let received = received.clone();
+            tokio::spawn(async move {
+                let mut reader = wire::FrameReader::new(recv);
+                loop {
+                    let next = reader.next_batch(16).await;
+                    received.store(reader.bytes, std::sync::atomic::Ordering::Relaxed);
+                    let end = !matches!(next, Ok(Some(_)));
+                    if batches_tx.send(next).await.is_err() || end {
+                        return;
+                    }
+                }
+            })
+        };
         let result: NetResult<Session> = async {
             let p = peer.clone();
             let (mut session, opening) = vault_call(&vault, move |v| {
@@ -848,9 +865,11 @@ impl Node {
                 if !live && session.is_done() {
                     break;
                 }
+                let more = session.has_more();
                 tokio::select! {
-                    frame = reader.next() => {
-                        let Some(frame) = frame? else {
+                    biased;
+                    batch = batches.recv() => {
+                        let Some(batch) = batch.transpose()?.flatten() else {
                             if session.is_done() || live {
                                 break;
                             }
@@ -863,7 +882,7 @@ impl Node {
                             if !v.trusts(&p)? {
                                 return Err(CoreError::Refused(NOT_PAIRED.into()));
                             }
-                            let out = session.handle(v, frame)?;
+                            let out = session.handle_batch(v, batch)?;
                             Ok((session, out))
                         })
                         .await
@@ -881,10 +900,21 @@ impl Node {
                             vault_call(&vault, move |v| v.save_sync_states(&p, &states)).await?;
                             let _ = self.inner.events.send(Event::Idle { id: peer.clone() });
                         }
-                        if reader.bytes > last_progress + 256 * 1024 {
-                            last_progress = reader.bytes;
-                            let _ = self.inner.events.send(Event::Progress { id: peer.clone(), received: reader.bytes });
+                        let got = received.load(std::sync::atomic::Ordering::Relaxed);
+                        if got > last_progress + 256 * 1024 {
+                            last_progress = got;
+                            let _ = self.inner.events.send(Event::Progress { id: peer.clone(), received: got });
                         }
+                    }
+                    // Whole documents for a peer that has none, a few at a time, so
+                    // frames from the peer are handled in between.
+                    _ = std::future::ready(()), if more => {
+                        let (s, out) = vault_call(&vault, move |v| {
+                            let out = session.more(v)?;
+                            Ok((session, out))
+                        }).await?;
+                        session = s;
+                        wire::write_frames(&mut send, &out, &mut sent).await?;
                     }
                     changed = local.changed(), if live => {
                         if changed.is_err() { break; }
@@ -902,12 +932,13 @@ impl Node {
             // neither side closes while the other's last frame is still on its way.
             let _ = send.finish();
             let drain = async {
-                while let Ok(Some(_)) = reader.next().await {}
+                while let Some(Ok(Some(_))) = batches.recv().await {}
             };
             let _ = tokio::time::timeout(Duration::from_secs(3), drain).await;
             Ok(session)
         }
         .await;
+        reading.abort();
         if let Ok(mut a) = self.inner.active.lock()
             && let Some(n) = a.get_mut(&peer)
         {
@@ -935,7 +966,7 @@ impl Node {
             refused: matches!(&result, Err(e) if e.refused()),
             error: result.as_ref().err().map(|e| e.to_string()),
             sent,
-            received: reader.bytes,
+            received: received.load(std::sync::atomic::Ordering::Relaxed),
             wire_sent: stats.udp_tx.bytes,
             wire_received: stats.udp_rx.bytes,
             millis: started.elapsed().as_millis() as u64,
@@ -1043,6 +1074,9 @@ async fn bind(
     };
     let transport = QuicTransportConfig::builder()
         .keep_alive_interval(Duration::from_secs(5))
+        // Path-MTU probes are full-size packets sent on every new connection; our
+        // frames are small and a reconnect must stay near a kilobyte, not twenty.
+        .mtu_discovery_config(None)
         .build();
     let mut builder = Endpoint::builder(presets::Minimal)
         .secret_key(secret.clone())

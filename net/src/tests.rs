@@ -355,3 +355,18 @@ async fn a_device_keeps_its_port_and_offers_its_lan_addresses() {
         .unwrap();
     assert_eq!(stored, Some(port.to_string()));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reconnect_with_nothing_new_sends_only_the_manifests() {
+    let laptop = device("Laptop").await;
+    let phone = device("Phone").await;
+    for i in 0..20 {
+        write(&laptop, &format!("entry {i}"));
+    }
+    pair(&laptop, &phone).await;
+    let reports = phone.node.sync_once(Duration::from_secs(20)).await.unwrap();
+    let r = &reports[0];
+    eprintln!("idle reconnect: {r:?}");
+    assert!(r.ok, "{r:?}");
+    assert!(r.sent + r.received < 500, "{r:?}");
+}

@@ -27,6 +27,23 @@ impl FrameReader {
         }
     }
 
+    /// The next frames: waits for one, then takes those already here too (up to `max`),
+    /// so they are handled together. `None` when the peer finished its side.
+    pub async fn next_batch(&mut self, max: usize) -> Result<Option<Vec<Frame>>, NetError> {
+        let Some(first) = self.next().await? else {
+            return Ok(None);
+        };
+        let mut batch = vec![first];
+        while batch.len() < max {
+            match sync::decode(&mut self.buf) {
+                Ok(Some(frame)) => batch.push(frame),
+                Ok(None) => break,
+                Err(e) => return Err(NetError::Frame(e)),
+            }
+        }
+        Ok(Some(batch))
+    }
+
     /// The next frame; `None` when the peer finished its side of the stream.
     pub async fn next(&mut self) -> Result<Option<Frame>, NetError> {
         loop {

@@ -80,6 +80,11 @@ fn session(
         for reply in sess.handle(vault, frame).unwrap() {
             back.push_back(encode(&reply));
         }
+        while sess.has_more() {
+            for more in sess.more(vault).unwrap() {
+                back.push_back(encode(&more));
+            }
+        }
     }
     panic!("the session never went quiet");
 }
@@ -110,6 +115,10 @@ fn frames_round_trip_and_arrive_in_pieces() {
         Frame::Quiet {
             received: 9,
             digest: [4; 32],
+        },
+        Frame::Snapshot {
+            doc: "core-2".into(),
+            bytes: vec![5; 40],
         },
     ];
     let mut wire: Vec<u8> = frames.iter().flat_map(encode).collect();
@@ -236,6 +245,46 @@ fn an_edit_after_a_first_sync_costs_about_a_kilobyte_not_the_document() {
     let (mut sa, mut sb) = (Session::resume(keep_a), Session::resume(keep_b));
     let idle = session(&mut a.vault, &mut sa, &mut b.vault, &mut sb, None, 3);
     assert!(idle < 500, "an idle reconnect cost {idle} bytes");
+}
+
+#[test]
+fn a_device_with_nothing_receives_whole_documents_at_about_their_compacted_size() {
+    let mut a = device();
+    let mut b = device();
+    let mut prose = crate::sample::Prose::new(5);
+    for month in 1..=6 {
+        for day in 1..=12 {
+            write(
+                &mut a.vault,
+                &prose.text(120),
+                &format!("2026-{month:02}-{day:02}"),
+            );
+        }
+    }
+    let compacted: usize = a
+        .vault
+        .document_ids()
+        .unwrap()
+        .iter()
+        .map(|d| a.vault.snapshot(d).unwrap().0.len())
+        .sum();
+    let (mut sa, mut sb) = (Session::default(), Session::default());
+    let bytes = session(&mut a.vault, &mut sa, &mut b.vault, &mut sb, None, 11);
+    assert_same(&mut a.vault, &mut b.vault);
+    assert_eq!(b.vault.list::<Entry>(100, 0).unwrap().len(), 72);
+    assert!(
+        (bytes as f64) < 1.2 * compacted as f64,
+        "{bytes} bytes on the wire for {compacted} bytes of documents"
+    );
+    // The kept states let the next session start from what both now have.
+    let (mut sa, mut sb) = (
+        Session::resume(sa.into_states()),
+        Session::resume(sb.into_states()),
+    );
+    let e = write(&mut b.vault, "and one from the new device", "2026-06-13");
+    let edit = session(&mut a.vault, &mut sa, &mut b.vault, &mut sb, None, 11);
+    assert!(edit < 2_000, "an edit after a first sync cost {edit} bytes");
+    assert!(a.vault.get::<Entry>(&e.id).unwrap().is_some());
 }
 
 #[test]
