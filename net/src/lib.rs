@@ -732,6 +732,21 @@ impl Node {
         // Per device: when to dial next, and the wait after the next failure. A session
         // that ran well clears its entry.
         let backoff: Arc<Mutex<HashMap<String, (Instant, Duration)>>> = Arc::default();
+        // One session per pair is enough: of two devices that both run live, the one
+        // with the smaller id dials; the other waits a few seconds first and dials only
+        // if no session came up (say, where only it can reach the other).
+        let me = self.device_id();
+        if let (Ok(peers), Ok(mut waits)) = (self.peers().await, backoff.lock()) {
+            for (id, _) in peers.into_iter().filter(|(id, _)| *id < me) {
+                waits.insert(
+                    id,
+                    (
+                        Instant::now() + Duration::from_secs(3),
+                        Duration::from_millis(500),
+                    ),
+                );
+            }
+        }
         loop {
             if *stop.borrow() {
                 return;
