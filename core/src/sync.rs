@@ -425,7 +425,8 @@ impl Session {
             }
         }
         let data_out = out.iter().any(|f| !matches!(f, Frame::Quiet { .. }));
-        if data_in && !data_out && self.reported != Some(self.received) {
+        // Quiet means "nothing more from me": not while whole documents wait to go.
+        if data_in && !data_out && self.outbox.is_empty() && self.reported != Some(self.received) {
             let d = digest(&vault.manifest()?);
             self.emit(
                 &mut out,

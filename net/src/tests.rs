@@ -370,3 +370,37 @@ async fn a_reconnect_with_nothing_new_sends_only_the_manifests() {
     assert!(r.ok, "{r:?}");
     assert!(r.sent + r.received < 500, "{r:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_sync_of_many_months_arrives_whole_before_either_side_stops() {
+    let laptop = device("Laptop").await;
+    let phone = device("Phone").await;
+    vault_of(&laptop, |v| {
+        let mut prose = comeback_core::sample::Prose::new(8);
+        for m in 0..40u32 {
+            for day in 1..=8 {
+                let date = comeback_core::model::Date::from_ymd_opt(
+                    2022 + (m / 12) as i32,
+                    m % 12 + 1,
+                    day,
+                )
+                .unwrap();
+                api::add_entry(
+                    v,
+                    NewEntry {
+                        text: prose.text(150),
+                        date: Some(date),
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
+            }
+        }
+    });
+    write(&phone, "the phone's own line");
+    let (a, b) = pair(&laptop, &phone).await;
+    assert!(a.ok && b.ok, "{a:?} {b:?}");
+    assert_eq!(mirror(&laptop), mirror(&phone));
+    let entries = vault_of(&phone, |v| v.list::<Entry>(1000, 0).unwrap().len());
+    assert_eq!(entries, 321);
+}
