@@ -1092,6 +1092,9 @@ async fn bind(
         // Path-MTU probes are full-size packets sent on every new connection; our
         // frames are small and a reconnect must stay near a kilobyte, not twenty.
         .mtu_discovery_config(None)
+        // Bound what is queued for one peer: a first sync of ten years must not sit in
+        // memory at once on a phone.
+        .send_window(512 * 1024)
         .build();
     let mut builder = Endpoint::builder(presets::Minimal)
         .secret_key(secret.clone())
