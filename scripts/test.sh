@@ -11,7 +11,9 @@ source scripts/env.sh
 if [ -z "${COMEBACK_IN_SESSION:-}" ]; then
   export COMEBACK_IN_SESSION=1
   KEYRING_HOME="$(mktemp -d)"
-  trap 'rm -rf "$KEYRING_HOME"' EXIT
+  # WebKit may start xdg-document-portal, which mounts a FUSE folder under the runtime
+  # dir; unmount it before cleaning up, and never let cleanup decide the exit status.
+  trap 'fusermount3 -u "$KEYRING_HOME/run/doc" 2>/dev/null || fusermount -u "$KEYRING_HOME/run/doc" 2>/dev/null || true; rm -rf "$KEYRING_HOME" 2>/dev/null || true' EXIT
   export XDG_DATA_HOME="$KEYRING_HOME/data" XDG_RUNTIME_DIR="$KEYRING_HOME/run"
   mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
   chmod 700 "$XDG_RUNTIME_DIR"
