@@ -116,7 +116,8 @@ export interface PairRequest {
 export type NetEvent =
   | { kind: 'connected'; id: string }
   | ({ kind: 'synced' } & PeerReport)
-  | { kind: 'progress'; id: string; received: number };
+  | { kind: 'progress'; id: string; received: number }
+  | { kind: 'idle'; id: string };
 
 /** What the sync indicator shows (the payload of every `sync-status` event). */
 export interface SyncStatus {

@@ -33,6 +33,13 @@ describe('sync words', () => {
       detail: 'Sync could not start: port taken',
     });
     expect(syncLabel(status({ connected: ['x'], active_at: NOW - 500 }), NOW).text).toBe('Syncing…');
+    // A large first sync shows how much has arrived.
+    const progress = status({
+      connected: ['x'],
+      active_at: NOW - 100,
+      event: { kind: 'progress', id: 'x', received: 3 * 1024 * 1024 + 200_000 },
+    });
+    expect(syncLabel(progress, NOW).text).toBe('Syncing… 3.2 MB');
     expect(syncLabel(status({ connected: ['x'], active_at: NOW - 60_000 }), NOW).text).toBe('Synced');
     expect(syncLabel(status({ synced_at: NOW - 120_000 }), NOW).text).toBe('Synced 2 min ago');
     expect(syncLabel(status(), NOW).text).toBe('Offline');

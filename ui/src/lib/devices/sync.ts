@@ -45,7 +45,10 @@ export function syncLabel(s: SyncStatus | null, now: number): SyncLabel {
   }
   const n = s.connected.length;
   if (n > 0 && s.active_at !== null && now - s.active_at < BUSY_MS) {
-    return { text: 'Syncing…', tone: 'busy', detail: 'Exchanging changes with your other devices.' };
+    // A large first sync says how far it has got.
+    const got = s.event?.kind === 'progress' ? s.event.received : 0;
+    const text = got >= 1024 * 1024 ? `Syncing… ${(got / (1024 * 1024)).toFixed(1)} MB` : 'Syncing…';
+    return { text, tone: 'busy', detail: 'Exchanging changes with your other devices.' };
   }
   if (n > 0) {
     return {
