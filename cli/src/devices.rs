@@ -315,13 +315,21 @@ fn invite(
     name: &NameArg,
     net: &NetArgs,
 ) -> Result<()> {
-    let vault = shared(cli)?;
-    let rt = runtime()?;
-    rt.block_on(async {
-        let node = Node::start(vault, options(net, Some(name)))
-            .await
-            .map_err(net_err)?;
-        let result = invite_on(&node, json, yes, timeout).await;
+    with_node(shared(cli)?, options(net, Some(name)), async |node| {
+        invite_on(node, json, yes, timeout).await
+    })
+}
+
+/// Runs `work` with this device's node up, and shuts the node down after it, whatever
+/// happened.
+fn with_node<T>(
+    vault: Shared,
+    options: Options,
+    work: impl AsyncFnOnce(&Node) -> Result<T>,
+) -> Result<T> {
+    runtime()?.block_on(async {
+        let node = Node::start(vault, options).await.map_err(net_err)?;
+        let result = work(&node).await;
         node.shutdown().await;
         result
     })
@@ -415,31 +423,24 @@ fn join(
             "cannot ask whether the check codes match: stdin is not a terminal; compare the code shown on both devices yourself and pass --yes"
         ));
     }
-    let vault = shared(cli)?;
-    let rt = runtime()?;
-    rt.block_on(async {
-        let node = Node::start(vault, options(net, Some(name)))
-            .await
-            .map_err(net_err)?;
-        let result = node
-            .join(ticket, |code| {
-                if json {
-                    eprintln!("Check code: {code}");
-                } else {
-                    let _ = say(&format!("Check code: {code}"));
-                }
-                // The question waits for a person; let the runtime's other work go on.
-                yes || tokio::task::block_in_place(|| ask(SAME_CODE))
-            })
-            .await;
-        node.shutdown().await;
-        let report = result.map_err(net_err)?;
-        if json {
-            print_json(&report)
-        } else {
-            say(&format!("Paired. First sync: {}", report_line(&report)))
-        }
-    })
+    let report = with_node(shared(cli)?, options(net, Some(name)), async |node| {
+        node.join(ticket, |code| {
+            if json {
+                eprintln!("Check code: {code}");
+            } else {
+                let _ = say(&format!("Check code: {code}"));
+            }
+            // The question waits for a person; let the runtime's other work go on.
+            yes || tokio::task::block_in_place(|| ask(SAME_CODE))
+        })
+        .await
+        .map_err(net_err)
+    })?;
+    if json {
+        print_json(&report)
+    } else {
+        say(&format!("Paired. First sync: {}", report_line(&report)))
+    }
 }
 
 /// Whether this vault lists any device to sync with.
@@ -462,14 +463,10 @@ pub fn sync_once(cli: &Cli, json: bool, timeout: u64, net: &NetArgs) -> Result<(
             "no paired devices; pair one with `comeback devices invite`"
         ));
     }
-    let rt = runtime()?;
-    let reports = rt.block_on(async {
-        let node = Node::start(vault, options(net, None))
+    let reports = with_node(vault, options(net, None), async |node| {
+        node.sync_once(Duration::from_secs(timeout))
             .await
-            .map_err(net_err)?;
-        let reports = node.sync_once(Duration::from_secs(timeout)).await;
-        node.shutdown().await;
-        reports.map_err(net_err)
+            .map_err(net_err)
     })?;
     if json {
         print_json(&reports)?;

@@ -1076,7 +1076,7 @@ fn remote_addrs(conn: &Connection) -> Vec<String> {
 }
 
 async fn bind(
-    _vault: &Shared,
+    vault: &Shared,
     secret: &iroh::SecretKey,
     port: u16,
     options: &Options,
@@ -1118,7 +1118,7 @@ async fn bind(
             iroh_mdns_address_lookup::MdnsAddressLookup::builder().service_name("comeback"),
         );
     }
-    let vault = _vault.clone();
+    let vault = vault.clone();
     builder = builder.hooks(TrustHook { vault });
     builder.bind().await.map_err(|e| {
         NetError::Setup(format!(

@@ -27,59 +27,20 @@ use std::time::{Duration, Instant};
 
 use comeback_core::api::{self, NewEntry};
 use comeback_core::model::Entry;
-use comeback_core::sample::{self, Plan};
+use comeback_core::sample;
 use comeback_core::{KeySource, Vault};
 use comeback_net::{Event, Node, Options, PeerReport, Shared, TICKET_TTL};
+
+#[path = "journal.rs"]
+mod journal;
 
 const TARGETS: &str = "targets: first sync <= 1.2x the compacted documents; an edit arrives < 1 s and costs < 2 KB; a reconnect with nothing new <= 2 KB; serve peak RSS < 64 MB";
 
 const TIMEOUT: Duration = Duration::from_secs(300);
 
-fn fraction() -> f64 {
-    std::env::var("COMEBACK_BENCH_FRACTION")
-        .ok()
-        .and_then(|f| f.parse().ok())
-        .unwrap_or(1.0)
-}
-
-fn bench_root() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let fraction = fraction();
-    target.join(if fraction < 1.0 {
-        format!("bench-vault-{fraction}")
-    } else {
-        "bench-vault".into()
-    })
-}
-
-/// The generated journal, made once (the same folder and seed as `--bench vault`).
+/// The generated journal, made once (shared with `--bench vault`).
 fn pristine() -> (PathBuf, PathBuf) {
-    let root = bench_root();
-    let vault_dir = root.join("vault");
-    let key = root.join("key");
-    let ready = root.join("ready");
-    if !ready.exists() {
-        let plan = if fraction() < 1.0 {
-            Plan::scaled(fraction())
-        } else {
-            Plan::ten_years()
-        };
-        let _ = std::fs::remove_dir_all(&root);
-        std::fs::create_dir_all(&root).unwrap();
-        let (mut vault, _) = Vault::create(&vault_dir, &KeySource::KeyFile(key.clone())).unwrap();
-        let started = Instant::now();
-        let summary = sample::fill(&mut vault, &plan, 7, |phase, n| {
-            eprintln!(
-                "  generating: {phase} {n} ({:.0} s)",
-                started.elapsed().as_secs_f64()
-            );
-        })
-        .unwrap();
-        vault.store().checkpoint().unwrap();
-        std::fs::write(&ready, format!("{}\n", summary.text_bytes)).unwrap();
-    }
+    let (vault_dir, key, _) = journal::pristine();
     (vault_dir, key)
 }
 
@@ -229,7 +190,7 @@ fn main() {
 
 async fn run() {
     let (pristine_dir, pristine_key) = pristine();
-    let root = bench_root();
+    let root = journal::bench_root();
     println!("{TARGETS}");
     if std::env::var_os("COMEBACK_BENCH_SERVE_ONLY").is_some() {
         serve_rss(&pristine_dir, &pristine_key, &root).await;

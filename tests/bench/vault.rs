@@ -18,9 +18,12 @@ use std::time::{Duration, Instant};
 
 use comeback_core::api::{self, NewEntry};
 use comeback_core::model::{Date, Entry};
-use comeback_core::sample::{self, Plan};
+use comeback_core::sample;
 use comeback_core::{KeySource, Vault, doc};
 use peak_alloc::PeakAlloc;
+
+#[path = "journal.rs"]
+mod journal;
 
 #[global_allocator]
 static HEAP: PeakAlloc = PeakAlloc;
@@ -62,67 +65,15 @@ fn dir_size(dir: &Path) -> u64 {
         .sum()
 }
 
-fn bench_root() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let fraction = fraction();
-    target.join(if fraction < 1.0 {
-        format!("bench-vault-{fraction}")
-    } else {
-        "bench-vault".into()
-    })
-}
-
-fn fraction() -> f64 {
-    std::env::var("COMEBACK_BENCH_FRACTION")
-        .ok()
-        .and_then(|f| f.parse().ok())
-        .unwrap_or(1.0)
-}
-
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` would too: only run when
     // benchmarking, so the test suite stays fast.
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
-    let root = bench_root();
-    let vault_dir = root.join("vault");
-    let key = KeySource::KeyFile(root.join("key"));
-    let ready = root.join("ready");
-    let plan = if fraction() < 1.0 {
-        Plan::scaled(fraction())
-    } else {
-        Plan::ten_years()
-    };
-    if !ready.exists() {
-        let _ = std::fs::remove_dir_all(&root);
-        std::fs::create_dir_all(&root).unwrap();
-        let (mut vault, _) = Vault::create(&vault_dir, &key).unwrap();
-        let started = Instant::now();
-        let summary = sample::fill(&mut vault, &plan, 7, |phase, n| {
-            eprintln!(
-                "  generating: {phase} {n} ({:.0} s)",
-                started.elapsed().as_secs_f64()
-            );
-        })
-        .unwrap();
-        vault.store().checkpoint().unwrap();
-        std::fs::write(&ready, format!("{}\n", summary.text_bytes)).unwrap();
-        println!(
-            "generated {} entries, {} records, {} commits in {:.1} s",
-            summary.entries,
-            summary.records,
-            summary.commits,
-            started.elapsed().as_secs_f64()
-        );
-    }
-    let text_bytes: u64 = std::fs::read_to_string(&ready)
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let root = journal::bench_root();
+    let (vault_dir, key, text_bytes) = journal::pristine();
+    let key = KeySource::KeyFile(key);
     // Measure on a copy, so the writes below never grow the generated journal.
     let pristine = vault_dir.clone();
     let vault_dir = root.join("run");
