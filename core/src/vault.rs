@@ -682,7 +682,12 @@ impl Vault {
         self.absorb(doc_id, |doc| {
             doc.sync()
                 .receive_sync_message(state, message)
-                .map_err(|e| Error::Doc(e.into()))
+                .map_err(|e| match e {
+                    automerge::AutomergeError::DuplicateSeqNumber(..) => Error::Io(format!(
+                        "{doc_id}: two different changes claim the same place in one device's history ({e}); a device was probably restored from an older backup and written on before it synced. Keep the device whose journal is complete; on the other, make a new vault and pair it again"
+                    )),
+                    e => Error::Doc(e.into()),
+                })
         })
     }
 

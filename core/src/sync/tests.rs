@@ -382,3 +382,57 @@ proptest! {
         prop_assert!(b.vault.doctor().unwrap().healthy());
     }
 }
+
+#[test]
+fn a_device_restored_from_an_older_backup_is_told_what_happened() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = KeySource::KeyFile(dir.path().join("key"));
+    let home = dir.path().join("vault");
+    let backup = dir.path().join("backup");
+    let (mut a, _) = Vault::create(&home, &source).unwrap();
+    let mut b = device();
+    write(&mut a, "before the backup", "2026-07-01");
+    a.store().checkpoint().unwrap();
+    std::fs::create_dir_all(&backup).unwrap();
+    for f in ["vault.json", "comeback.db"] {
+        std::fs::copy(home.join(f), backup.join(f)).unwrap();
+    }
+    write(&mut a, "after the backup, synced", "2026-07-02");
+    session(
+        &mut a,
+        &mut Session::default(),
+        &mut b.vault,
+        &mut Session::default(),
+        None,
+        2,
+    );
+    // The old copy comes back under the same identity and is written on before it syncs.
+    drop(a);
+    for f in ["vault.json", "comeback.db"] {
+        std::fs::copy(backup.join(f), home.join(f)).unwrap();
+    }
+    let _ = std::fs::remove_file(home.join("comeback.db-wal"));
+    let _ = std::fs::remove_file(home.join("comeback.db-shm"));
+    let mut a = Vault::open(&home, &source).unwrap();
+    write(&mut a, "after the restore", "2026-07-03");
+    let (mut sa, mut sb) = (Session::default(), Session::default());
+    let mut to_b: VecDeque<Frame> = sa.open(&a).unwrap().into();
+    let mut to_a: VecDeque<Frame> = sb.open(&b.vault).unwrap().into();
+    let mut error = None;
+    for _ in 0..200 {
+        let step = if let Some(f) = to_b.pop_front() {
+            sb.handle(&mut b.vault, f).map(|out| to_a.extend(out))
+        } else if let Some(f) = to_a.pop_front() {
+            sa.handle(&mut a, f).map(|out| to_b.extend(out))
+        } else {
+            break;
+        };
+        if let Err(e) = step {
+            error = Some(e.to_string());
+            break;
+        }
+    }
+    let error = error.expect("the clash is reported, not merged silently");
+    assert!(error.contains("older backup"), "{error}");
+    assert!(b.vault.doctor().unwrap().healthy());
+}
