@@ -55,6 +55,12 @@ step "tests"
 TEST_LOG="$(mktemp)"
 cargo test --workspace --locked 2>&1 | tee "$TEST_LOG"
 
+step "benchmarks, on a twentieth of the ten-year journal (they check what they measure; the full figures: cargo bench -p comeback-cli)"
+# Speed and memory figures are written down in docs/BENCHMARKS.md, never asserted here;
+# this run keeps both harnesses working, and each checks that its devices end complete
+# and healthy.
+COMEBACK_BENCH_FRACTION=0.05 cargo bench --locked -p comeback-cli
+
 step "generated TypeScript types match the Rust ones (drift check)"
 # `cargo test` above re-exported them with ts-rs; they must equal what is committed.
 if [ -n "$(git status --porcelain -- ui/src/lib/bindings)" ]; then
