@@ -12,6 +12,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use comeback_core::Vault;
+use comeback_core::model::Device;
 use comeback_core::vault::DeviceInfo;
 use comeback_net::{Event, JoinRequest, NetError, Node, Options, PeerReport, TICKET_TTL};
 use serde::Serialize;
@@ -133,14 +134,8 @@ where
 }
 
 /// The other devices of the vault: listed, not removed, not this one.
-async fn others(app: &AppHandle) -> Reply<Vec<DeviceInfo>> {
-    with_vault(app, |v| {
-        Ok(v.device_infos()?
-            .into_iter()
-            .filter(|d| !d.this_device && !d.revoked)
-            .collect())
-    })
-    .await
+async fn others(app: &AppHandle) -> Reply<Vec<Device>> {
+    with_vault(app, |v| v.sync_peers()).await
 }
 
 /// Sends the indicator the current snapshot (with the event that changed it).
@@ -412,7 +407,7 @@ pub async fn sync_now(app: AppHandle) -> Reply<Vec<PeerReport>> {
     let (failed_tx, mut failed_rx) = tokio::sync::mpsc::unbounded_channel::<(String, String)>();
     let mut waiting: BTreeSet<String> = BTreeSet::new();
     let mut reports: Vec<PeerReport> = Vec::new();
-    let report = |d: &DeviceInfo, error: Option<String>| PeerReport {
+    let report = |d: &Device, error: Option<String>| PeerReport {
         id: d.id.clone(),
         name: d.name.clone(),
         ok: error.is_none(),

@@ -451,9 +451,7 @@ fn has_peers(vault: &Shared) -> Result<bool> {
     let Some(v) = guard.as_ref() else {
         return Ok(false);
     };
-    Ok(v.device_infos()?
-        .iter()
-        .any(|d| !d.this_device && !d.revoked))
+    Ok(!v.sync_peers()?.is_empty())
 }
 
 pub fn sync_once(cli: &Cli, json: bool, timeout: u64, net: &NetArgs) -> Result<()> {

@@ -15,6 +15,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use comeback_core::model::Device;
 use comeback_core::sync::{FrameError, Session};
 use comeback_core::{Error as CoreError, Vault};
 use iroh::endpoint::{
@@ -301,11 +302,7 @@ impl Node {
                 Err(e) => return Err(e),
             }
         };
-        let bound = endpoint
-            .bound_sockets()
-            .first()
-            .map(|a| a.port())
-            .unwrap_or(0);
+        let bound = bound_port(&endpoint);
         if options.port.is_none() && Some(bound) != saved_port && bound != 0 {
             let p = bound.to_string();
             vault_call(&vault, move |v| v.set_setting("port", Some(&p))).await?;
@@ -339,12 +336,7 @@ impl Node {
 
     /// The port this device listens on.
     pub fn port(&self) -> u16 {
-        self.inner
-            .endpoint
-            .bound_sockets()
-            .first()
-            .map(|a| a.port())
-            .unwrap_or(0)
+        bound_port(&self.inner.endpoint)
     }
 
     /// The addresses this device can be reached at, for tickets.
@@ -457,7 +449,7 @@ impl Node {
         let already_removed = {
             let id = joiner_id.clone();
             vault_call(&self.inner.vault, move |v| {
-                Ok(v.devices()?.iter().any(|d| d.id == id && d.revoked()))
+                Ok(v.get::<Device>(&id)?.is_some_and(|d| d.revoked()))
             })
             .await?
         };
@@ -666,13 +658,12 @@ impl Node {
     /// The devices to sync with: listed, not removed, not this one.
     async fn peers(&self) -> NetResult<Vec<(String, String)>> {
         vault_call(&self.inner.vault, |v| {
-            let me = v.device_id().to_string();
+            // A device removed by another no longer syncs with anyone.
             if v.this_device_revoked()? {
                 return Ok(Vec::new());
             }
-            Ok(v.devices()?
+            Ok(v.sync_peers()?
                 .into_iter()
-                .filter(|d| d.id != me && !d.revoked())
                 .map(|d| (d.id, d.name))
                 .collect())
         })
@@ -803,11 +794,7 @@ impl Node {
                     let name = {
                         let id = id.clone();
                         vault_call(&node.inner.vault, move |v| {
-                            Ok(v.devices()?
-                                .into_iter()
-                                .find(|d| d.id == id)
-                                .map(|d| d.name)
-                                .unwrap_or_default())
+                            Ok(v.get::<Device>(&id)?.map(|d| d.name).unwrap_or_default())
                         })
                         .await
                         .unwrap_or_default()
@@ -1073,6 +1060,14 @@ fn remote_addrs(conn: &Connection) -> Vec<String> {
     out.sort();
     out.dedup();
     out
+}
+
+fn bound_port(endpoint: &Endpoint) -> u16 {
+    endpoint
+        .bound_sockets()
+        .first()
+        .map(|a| a.port())
+        .unwrap_or(0)
 }
 
 async fn bind(

@@ -68,6 +68,15 @@ impl Vault {
         Ok(out)
     }
 
+    /// The devices this one syncs with: listed, not removed, not this one.
+    pub fn sync_peers(&self) -> Result<Vec<Device>> {
+        Ok(self
+            .devices()?
+            .into_iter()
+            .filter(|d| d.id != self.device_id && !d.revoked())
+            .collect())
+    }
+
     /// Whether `id` may sync with this vault: listed and not removed. This device's own
     /// removal (done from another device) also ends its trust in everyone.
     pub fn trusts(&self, id: &str) -> Result<bool> {
@@ -242,6 +251,8 @@ mod tests {
         let phone = "ab".repeat(32);
         v.add_device(&phone, "Phone", &me).unwrap();
         assert!(v.trusts(&phone).unwrap());
+        let peers: Vec<String> = v.sync_peers().unwrap().into_iter().map(|d| d.id).collect();
+        assert_eq!(peers, vec![phone.clone()], "not this device itself");
         assert!(!v.trusts(&"cd".repeat(32)).unwrap(), "a stranger");
         assert!(
             !v.trusts(&me).unwrap(),
@@ -250,6 +261,10 @@ mod tests {
         v.remember_peer(&phone, &["127.0.0.1:1".into()]).unwrap();
         v.revoke_device(&phone).unwrap();
         assert!(!v.trusts(&phone).unwrap());
+        assert!(
+            v.sync_peers().unwrap().is_empty(),
+            "a removed device is nobody's peer"
+        );
         assert_eq!(
             v.peer(&phone).unwrap(),
             None,
