@@ -1,6 +1,6 @@
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { describe, expect, it } from 'vitest';
-import { hoursPerWeek, IpcError, saveRecord, toIpcError } from './ipc';
+import { hoursPerWeek, IpcError, saveRecord, toIpcError, vaultChange } from './ipc';
 
 describe('ipc', () => {
   it('turns a rejected {code, message} into an IpcError', async () => {
@@ -37,5 +37,19 @@ describe('ipc', () => {
     });
     expect(await hoursPerWeek('p1')).toEqual([['2024-03-04', 3]]);
     expect(seen).toEqual({ cmd: 'hours_per_week', args: { projectId: 'p1' } });
+  });
+
+  it('reads a vault-changed payload in the new shape and the old one', () => {
+    expect(vaultChange({ kinds: ['entry'], records: [{ kind: 'entry', id: 'e1' }] })).toEqual({
+      kinds: ['entry'],
+      records: [{ kind: 'entry', id: 'e1' }],
+    });
+    expect(vaultChange(['entry', 'mood'])).toEqual({ kinds: ['entry', 'mood'], records: [] });
+    // A record's kind counts as changed even when `kinds` leaves it out.
+    expect(vaultChange({ kinds: [], records: [{ kind: 'item', id: 'p1' }, { id: 7 }] })).toEqual({
+      kinds: ['item'],
+      records: [{ kind: 'item', id: 'p1' }],
+    });
+    expect(vaultChange(null)).toEqual({ kinds: [], records: [] });
   });
 });

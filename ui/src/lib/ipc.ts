@@ -17,9 +17,12 @@ import type {
   Invite,
   PairRequest,
   PeerReport,
+  RecordRef,
   SearchHit,
   SyncStatus,
+  VaultChange,
   VaultStatus,
+  Versioned,
 } from './types';
 
 export class IpcError extends Error {
@@ -72,19 +75,24 @@ export function listRecords<K extends Kind>(
   kind: K,
   limit: number,
   offset?: number,
-): Promise<RecordKinds[K][]> {
+): Promise<Versioned<RecordKinds[K]>[]> {
   return call('list_records', { kind, limit, offset: offset ?? null });
 }
 
-export function getRecord<K extends Kind>(kind: K, id: string): Promise<RecordKinds[K]> {
+export function getRecord<K extends Kind>(kind: K, id: string): Promise<Versioned<RecordKinds[K]>> {
   return call('get_record', { kind, id });
 }
 
-/** Creates (no id, or id "") or replaces a record; resolves to the record as stored. */
+/**
+ * Creates (no id, or id "") or replaces a record; resolves to the record as stored, with
+ * its new `version`. With a `version` the edit is merged with whatever changed since that
+ * version (refused with code `unknown_version` if the vault does not know it); without
+ * one each field is simply overwritten.
+ */
 export function saveRecord<K extends Kind>(
   kind: K,
-  record: Draft<RecordKinds[K]> | RecordKinds[K],
-): Promise<RecordKinds[K]> {
+  record: Versioned<Draft<RecordKinds[K]>> | Versioned<RecordKinds[K]>,
+): Promise<Versioned<RecordKinds[K]>> {
   return call('save_record', { kind, record });
 }
 
@@ -97,12 +105,12 @@ export function search(query: string, limit: number): Promise<SearchHit[]> {
 }
 
 /** Entries written on today's month and day in earlier years. */
-export function onThisDay(): Promise<Entry[]> {
+export function onThisDay(): Promise<Versioned<Entry>[]> {
   return call('on_this_day');
 }
 
 /** Contacts due a message, weak ties first. */
-export function dueContacts(): Promise<Contact[]> {
+export function dueContacts(): Promise<Versioned<Contact>[]> {
   return call('due_contacts');
 }
 
@@ -183,11 +191,35 @@ export function onPairCode(cb: (code: string) => void): () => void {
 }
 
 /**
- * Calls `cb` with the kinds that changed whenever the vault changes (on this device or
- * by sync). Returns a function that stops listening.
+ * Calls `cb` whenever the vault changes (on this device or by sync) with the kinds that
+ * changed and the records written or deleted (`records` is empty when the backend does
+ * not say). Returns a function that stops listening.
  */
-export function onVaultChanged(cb: (kinds: string[]) => void): () => void {
-  return subscribe<string[]>('vault-changed', (payload) => cb(Array.isArray(payload) ? payload : []));
+export function onVaultChanged(cb: (kinds: string[], records: RecordRef[]) => void): () => void {
+  return subscribe<unknown>('vault-changed', (payload) => {
+    const change = vaultChange(payload);
+    cb(change.kinds, change.records);
+  });
+}
+
+/**
+ * Reads a `vault-changed` payload: the object `{kinds, records}`, or the bare list of
+ * kinds older backends send. Anything else reads as "something changed" (no kinds).
+ */
+export function vaultChange(payload: unknown): VaultChange {
+  if (Array.isArray(payload)) {
+    return { kinds: payload.filter((k): k is string => typeof k === 'string'), records: [] };
+  }
+  if (!payload || typeof payload !== 'object') return { kinds: [], records: [] };
+  const p = payload as { kinds?: unknown; records?: unknown };
+  const records = (Array.isArray(p.records) ? p.records : []).filter(
+    (r): r is RecordRef =>
+      !!r && typeof r === 'object' && typeof r.kind === 'string' && typeof r.id === 'string',
+  );
+  const kinds = Array.isArray(p.kinds) ? p.kinds.filter((k): k is string => typeof k === 'string') : [];
+  // A record's kind changed even if a sender left it out of `kinds`.
+  for (const r of records) if (!kinds.includes(r.kind)) kinds.push(r.kind);
+  return { kinds, records };
 }
 
 /** Listens to one backend event until the returned function is called. */

@@ -155,3 +155,26 @@ export type Kind = keyof RecordKinds;
 
 /** A record as sent to be saved: without an id (or with "") it is created. */
 export type Draft<T extends { id: string }> = Omit<T, 'id'> & { id?: string };
+
+/**
+ * A record with the version of its document that the read reflected (an opaque token;
+ * every record the backend returns carries one). Saving a record with its `version`
+ * applies the edit as if made at that version and merges whatever changed since (another
+ * device's edit), so an editor that holds a copy for a while never reverts what arrived
+ * meanwhile. A save without one is last-write-wins per field.
+ */
+export type Versioned<T> = T & { version?: string };
+
+/** A record the vault wrote or deleted, as named by a `vault-changed` event. */
+export interface RecordRef {
+  kind: string;
+  id: string;
+}
+
+/** What a `vault-changed` event says changed. */
+export interface VaultChange {
+  /** Every kind that changed; empty when the backend could not say (reload everything). */
+  kinds: string[];
+  /** The records written or deleted; empty when the backend did not say which. */
+  records: RecordRef[];
+}

@@ -35,9 +35,13 @@ export function fakeBackend(init: Partial<Pick<FakeBackend, 'exists' | 'today'>>
     if (!t) be.records.set(kind, (t = new Map()));
     return t;
   };
-  const changed = (kinds: string[]) => {
-    void emit('vault-changed', kinds);
+  // Like the real backend: the kinds that changed and the records written or deleted.
+  const changed = (kinds: string[], records: { kind: string; id: string }[] = []) => {
+    void emit('vault-changed', { kinds, records });
   };
+  // Every write makes a new version of the vault; each record returned carries the one
+  // it was stored at. (No merging here: a save simply replaces the record.)
+  let version = 0;
 
   mockIPC(
     async (cmd, raw) => {
@@ -94,13 +98,14 @@ export function fakeBackend(init: Partial<Pick<FakeBackend, 'exists' | 'today'>>
             }
           }
           if (kind === 'entry' && !rec.created_ms) rec.created_ms = Date.now();
+          rec.version = `v${++version}`;
           table(kind).set(rec.id, rec);
-          changed([kind]);
+          changed([kind], [{ kind, id: rec.id }]);
           return rec;
         }
         case 'delete_record':
           table(args.kind as string).delete(args.id as string);
-          changed([args.kind as string]);
+          changed([args.kind as string], [{ kind: args.kind as string, id: args.id as string }]);
           return null;
         case 'search':
           return [];
@@ -115,7 +120,11 @@ export function fakeBackend(init: Partial<Pick<FakeBackend, 'exists' | 'today'>>
           if (!c) refuse('not_found', 'no contact with that id');
           table('outreach').set(o.id, o);
           c.last_contact = o.date;
-          changed(['outreach', 'contact']);
+          o.version = c.version = `v${++version}`;
+          changed(['outreach', 'contact'], [
+            { kind: 'outreach', id: o.id },
+            { kind: 'contact', id: c.id },
+          ]);
           return o;
         }
         case 'hours_per_week':
