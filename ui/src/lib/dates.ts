@@ -14,6 +14,18 @@ export function toIso(d: Date): IsoDate {
   return d.toISOString().slice(0, 10);
 }
 
+/** The calendar day it is where the person is (their local time zone). */
+export function localDay(now: Date = new Date()): IsoDate {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${String(now.getFullYear()).padStart(4, '0')}-${p(now.getMonth() + 1)}-${p(now.getDate())}`;
+}
+
+/** Milliseconds from `now` to the next local midnight (daylight-saving days included). */
+export function msToNextLocalDay(now: Date = new Date()): number {
+  const next = new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1);
+  return next.getTime() - now.getTime();
+}
+
 export function isIso(s: string | undefined | null): s is IsoDate {
   return !!s && /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(parseIso(s).getTime());
 }
