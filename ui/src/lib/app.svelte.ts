@@ -3,6 +3,7 @@
 // midnight and is checked again whenever the app comes back to the foreground, since
 // a timer does not run while the machine sleeps.
 
+import { untrack } from 'svelte';
 import type { VaultStatus } from './types';
 import { localDay, msToNextLocalDay } from './dates';
 
@@ -51,4 +52,19 @@ export function followClock(): () => void {
     document.removeEventListener('visibilitychange', onVisible);
     window.removeEventListener('focus', tick);
   };
+}
+
+/**
+ * Keeps a form's date field on today as the day turns over, unless another day was
+ * picked. Call while a component is being set up.
+ */
+export function followToday(today: () => string, get: () => string, set: (day: string) => void): void {
+  let last = untrack(today);
+  $effect(() => {
+    const day = today();
+    untrack(() => {
+      if (get() === last) set(day);
+      last = day;
+    });
+  });
 }
