@@ -119,6 +119,25 @@ describe('the journal editor with another device', () => {
     expect(be.saves[0]).toMatchObject({ text: 'Oh, Hello you', version: 'v9', mood: 4 });
   });
 
+  it('takes the news of its own save calmly: no second save, nothing replaced', async () => {
+    vi.useFakeTimers();
+    const be = backend(e1, async (r) => {
+      await emit('vault-changed', changedE1);
+      return { ...r, version: 'v8' };
+    });
+    render(EntryEditor, { entry: e1, today: '2024-03-05' });
+    const editor = screen.getByTestId('entry-editor') as HTMLTextAreaElement;
+    await fireEvent.input(editor, { target: { value: 'Hello world' } });
+    await vi.advanceTimersByTimeAsync(700);
+    await fireEvent.input(editor, { target: { value: 'Hello world, again' } });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(be.saves).toHaveLength(1);
+    expect(editor.value).toBe('Hello world, again');
+    await vi.advanceTimersByTimeAsync(700);
+    expect(be.saves).toHaveLength(2);
+    expect(be.saves[1]).toMatchObject({ text: 'Hello world, again', version: 'v8' });
+  });
+
   it('ignores changes to other entries', async () => {
     vi.useFakeTimers();
     const be = backend(e1);
