@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::keys::RecoveryKey;
 use crate::model::{self, Date, Entry, Record};
 use crate::vault::{KeySource, Report, Vault};
+use crate::version::Version;
 
 /// Creates a vault; the recovery key is returned once and stored nowhere.
 pub fn init(dir: &Path, source: &KeySource) -> Result<(Vault, RecoveryKey)> {
@@ -57,10 +58,34 @@ pub struct EntryEdit {
     pub mood: Option<Option<u8>>,
     pub tags: Option<Vec<String>>,
     pub date: Option<Date>,
+    /// The version the edit was made at (see [`parse_version`]); `None`: the entry as it
+    /// is now. Fields the edit leaves alone are taken from the entry at that version, so
+    /// whatever changed since is kept.
+    pub version: Option<String>,
 }
 
+/// Reads a version a front handed back; a string that is not one is refused with what to
+/// do (no write happens).
+pub fn parse_version(kind: &str, id: &str, text: &str) -> Result<Version> {
+    Version::parse(text).ok_or_else(|| Error::UnknownVersion {
+        kind: kind.into(),
+        id: id.into(),
+        version: text.chars().take(16).collect(),
+    })
+}
+
+/// Changes an entry: the text, mood, tags or date. A date change keeps the entry where it
+/// is stored (see `Vault::put_at`), so it merges like any other field.
 pub fn edit_entry(vault: &mut Vault, id: &str, edit: EntryEdit) -> Result<Entry> {
-    let mut entry: Entry = vault.require(id)?;
+    let base = edit
+        .version
+        .as_deref()
+        .map(|v| parse_version(Entry::KIND, id, v))
+        .transpose()?;
+    let mut entry: Entry = match &base {
+        Some(base) => vault.get_at(id, base)?,
+        None => vault.require(id)?,
+    };
     if let Some(text) = edit.text {
         entry.text = text;
     }
@@ -74,8 +99,8 @@ pub fn edit_entry(vault: &mut Vault, id: &str, edit: EntryEdit) -> Result<Entry>
         entry.date = date;
     }
     entry.normalise();
-    vault.put(&entry)?;
-    Ok(entry)
+    vault.put_at(&entry, base.as_ref())?;
+    vault.require(id)
 }
 
 pub fn get_entry(vault: &Vault, id: &str) -> Result<Entry> {
@@ -214,24 +239,50 @@ impl From<Error> for ErrorReply {
 
 // ----- any kind by name: what the app's screens use -----
 
-/// Records of `kind`, newest first, in their serde (JSON) form, straight from the mirror.
+/// The field every record a front reads carries: the version of its document that the
+/// read reflects, to hand back with a save (see [`save_json`]).
+pub const VERSION_FIELD: &str = "version";
+
+/// A mirror row as a front sees it: the record's serde form plus its `version`.
+fn versioned(
+    vault: &Vault,
+    row: &crate::store::MirrorRow,
+    versions: &mut std::collections::HashMap<String, String>,
+) -> Result<Json> {
+    let mut json: Json = serde_json::from_str(&row.json).map_err(|e| {
+        Error::Io(format!(
+            "a mirror row does not parse ({e}); run `comeback doctor --rebuild`"
+        ))
+    })?;
+    let version = match versions.get(&row.doc) {
+        Some(v) => v.clone(),
+        None => {
+            let v = vault.version_of(&row.doc)?.to_string();
+            versions.insert(row.doc.clone(), v.clone());
+            v
+        }
+    };
+    if let Json::Object(fields) = &mut json {
+        fields.insert(VERSION_FIELD.into(), Json::String(version));
+    }
+    Ok(json)
+}
+
+/// Records of `kind`, newest first, in their serde (JSON) form, straight from the mirror,
+/// each with its `version`.
 pub fn list_json(vault: &Vault, kind: &str, limit: usize, offset: usize) -> Result<Vec<Json>> {
     known_kind(kind)?;
+    let mut versions = std::collections::HashMap::new();
     vault
         .store()
         .rows(kind, limit, offset)
         .map_err(Error::from)?
-        .into_iter()
-        .map(|row| {
-            serde_json::from_str(&row.json).map_err(|e| {
-                Error::Io(format!(
-                    "a mirror row does not parse ({e}); run `comeback doctor --rebuild`"
-                ))
-            })
-        })
+        .iter()
+        .map(|row| versioned(vault, row, &mut versions))
         .collect()
 }
 
+/// One record in its serde (JSON) form with its `version`.
 pub fn get_json(vault: &Vault, kind: &str, id: &str) -> Result<Json> {
     known_kind(kind)?;
     let row = vault
@@ -241,17 +292,23 @@ pub fn get_json(vault: &Vault, kind: &str, id: &str) -> Result<Json> {
             kind: kind.into(),
             id: id.into(),
         })?;
-    serde_json::from_str(&row.json).map_err(|e| Error::Io(e.to_string()))
+    versioned(vault, &row, &mut Default::default())
 }
 
 /// Saves a record of `kind` given in its JSON form: a new one when its id is missing or
-/// empty (an id is made), else the existing one is replaced. Validated as a whole;
-/// returns the record as stored.
+/// empty (an id is made), else the existing one is replaced. Validated as a whole.
+///
+/// If the record carries the `version` it was read at, the save is applied as an edit
+/// made at that version and merged with whatever the document gained since (another
+/// device's paragraph, a field set elsewhere): nothing written meanwhile is reverted. A
+/// version not in the record's history is refused (`unknown_version`), nothing written.
+/// Returns the record as now stored (merged), with its new `version`.
 pub fn save_json(vault: &mut Vault, kind: &str, mut json: Json) -> Result<Json> {
     use model::*;
     fn save<R: Record>(
         vault: &mut Vault,
         json: Json,
+        base: Option<&Version>,
         prepare: impl FnOnce(&mut R),
     ) -> Result<Json> {
         let mut record: R = serde_json::from_value(json).map_err(|e| {
@@ -261,8 +318,13 @@ pub fn save_json(vault: &mut Vault, kind: &str, mut json: Json) -> Result<Json> 
             ))
         })?;
         prepare(&mut record);
-        vault.put(&record)?;
-        serde_json::to_value(&record).map_err(|e| Error::Io(e.to_string()))
+        // A version only means something for a record that exists.
+        let base = match base {
+            Some(b) if vault.get::<R>(record.id())?.is_some() => Some(b),
+            _ => None,
+        };
+        vault.put_at(&record, base)?;
+        get_json(vault, R::KIND, record.id())
     }
     known_kind(kind)?;
     let Json::Object(fields) = &mut json else {
@@ -270,6 +332,11 @@ pub fn save_json(vault: &mut Vault, kind: &str, mut json: Json) -> Result<Json> 
             kind,
             "a record is a JSON object",
         )));
+    };
+    let version = match fields.remove(VERSION_FIELD) {
+        Some(Json::String(v)) => Some(v),
+        Some(Json::Null) | None => None,
+        Some(other) => Some(other.to_string()),
     };
     let is_new = fields
         .get("id")
@@ -280,32 +347,39 @@ pub fn save_json(vault: &mut Vault, kind: &str, mut json: Json) -> Result<Json> 
     } else if is_new {
         fields.insert("id".into(), Json::String(new_id()));
     }
+    let id = fields
+        .get("id")
+        .and_then(Json::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let base = version.map(|v| parse_version(kind, &id, &v)).transpose()?;
+    let base = base.as_ref();
     match kind {
-        Profile::KIND => save::<Profile>(vault, json, |_| {}),
-        Entry::KIND => save::<Entry>(vault, json, |e| {
+        Profile::KIND => save::<Profile>(vault, json, base, |_| {}),
+        Entry::KIND => save::<Entry>(vault, json, base, |e| {
             if is_new || e.created_ms == 0 {
                 e.created_ms = crate::vault::now_millis();
             }
             e.normalise();
         }),
-        MoodCheckIn::KIND => save::<MoodCheckIn>(vault, json, |_| {}),
-        Debrief::KIND => save::<Debrief>(vault, json, |d| {
+        MoodCheckIn::KIND => save::<MoodCheckIn>(vault, json, base, |_| {}),
+        Debrief::KIND => save::<Debrief>(vault, json, base, |d| {
             // A new debrief starts with the article's probing questions for its kind of
             // setback; the rule lives here, not in any front end.
             if is_new && d.questions.is_empty() {
                 d.questions = Debrief::new(d.title.clone(), d.setback, d.id.clone()).questions;
             }
         }),
-        Worry::KIND => save::<Worry>(vault, json, |_| {}),
-        Contact::KIND => save::<Contact>(vault, json, |_| {}),
-        Outreach::KIND => save::<Outreach>(vault, json, |_| {}),
-        Intro::KIND => save::<Intro>(vault, json, |_| {}),
-        Project::KIND => save::<Project>(vault, json, |_| {}),
-        TimeLog::KIND => save::<TimeLog>(vault, json, |_| {}),
-        Event::KIND => save::<Event>(vault, json, |_| {}),
-        Win::KIND => save::<Win>(vault, json, |_| {}),
-        PipelineItem::KIND => save::<PipelineItem>(vault, json, |_| {}),
-        Story::KIND => save::<Story>(vault, json, |_| {}),
+        Worry::KIND => save::<Worry>(vault, json, base, |_| {}),
+        Contact::KIND => save::<Contact>(vault, json, base, |_| {}),
+        Outreach::KIND => save::<Outreach>(vault, json, base, |_| {}),
+        Intro::KIND => save::<Intro>(vault, json, base, |_| {}),
+        Project::KIND => save::<Project>(vault, json, base, |_| {}),
+        TimeLog::KIND => save::<TimeLog>(vault, json, base, |_| {}),
+        Event::KIND => save::<Event>(vault, json, base, |_| {}),
+        Win::KIND => save::<Win>(vault, json, base, |_| {}),
+        PipelineItem::KIND => save::<PipelineItem>(vault, json, base, |_| {}),
+        Story::KIND => save::<Story>(vault, json, base, |_| {}),
         _ => known_kind(kind).map(|_| Json::Null),
     }
 }
@@ -315,18 +389,19 @@ pub fn delete_json(vault: &mut Vault, kind: &str, id: &str) -> Result<()> {
     vault.delete(kind, id)
 }
 
-fn known_kind(kind: &str) -> Result<()> {
-    if model::KINDS.contains(&kind) {
-        Ok(())
-    } else {
-        Err(Error::Invalid(model::Invalid::new(
-            "kind",
-            format!(
-                "'{kind}' is not a kind of record; use one of {}",
-                model::KINDS.join(", ")
-            ),
-        )))
-    }
+fn known_kind(kind: &str) -> Result<model::Kind> {
+    model::Kind::parse(kind)
+        .filter(|k| *k != model::Kind::Device)
+        .ok_or_else(|| {
+            let names: Vec<&str> = model::Kind::user_kinds().map(model::Kind::as_str).collect();
+            Error::Invalid(model::Invalid::new(
+                "kind",
+                format!(
+                    "'{kind}' is not a kind of record; use one of {}",
+                    names.join(", ")
+                ),
+            ))
+        })
 }
 
 /// The recovery key again, for a person who confirmed they want to see it.
@@ -372,9 +447,20 @@ pub fn save<R: Record>(vault: &mut Vault, record: R) -> Result<R> {
 }
 
 /// Edits a record by a JSON merge patch (RFC 7386): fields present in `patch` replace
-/// the record's, `null` clears an optional field. The id cannot change.
-pub fn patch<R: Record>(vault: &mut Vault, id: &str, patch: &Json) -> Result<R> {
-    let current: R = vault.require(id)?;
+/// the record's, `null` clears an optional field. The id cannot change. With `version`,
+/// the patch applies to the record as it was at that version and merges with what
+/// changed since (see [`save_json`]).
+pub fn patch<R: Record>(
+    vault: &mut Vault,
+    id: &str,
+    patch: &Json,
+    version: Option<&str>,
+) -> Result<R> {
+    let base = version.map(|v| parse_version(R::KIND, id, v)).transpose()?;
+    let current: R = match &base {
+        Some(base) => vault.get_at(id, base)?,
+        None => vault.require(id)?,
+    };
     let mut json = serde_json::to_value(&current)
         .map_err(|e| Error::Io(format!("could not read the {} back: {e}", R::KIND)))?;
     merge_patch(&mut json, patch);
@@ -387,8 +473,8 @@ pub fn patch<R: Record>(vault: &mut Vault, id: &str, patch: &Json) -> Result<R> 
             format!("that change does not fit a {}: {e}", R::KIND),
         ))
     })?;
-    vault.put(&record)?;
-    Ok(record)
+    vault.put_at(&record, base.as_ref())?;
+    vault.require(id)
 }
 
 fn merge_patch(target: &mut Json, patch: &Json) {

@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use automerge::transaction::Transactable;
+use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{
     ActorId, AutoCommit, ObjId, ObjType, PatchAction, Prop, ROOT, ReadDoc, ScalarValue,
     TextEncoding, hydrate,
@@ -56,20 +56,45 @@ impl From<automerge::error::UpdateObjectError> for DocError {
 /// The device list (`model::DEVICES_DOC`) has a genesis of its own with its one kind map,
 /// so adding it changed no other document's genesis.
 pub fn new_document(doc_id: &str, actor: ActorId) -> Result<AutoCommit, DocError> {
-    let mut doc = AutoCommit::new().with_actor(ActorId::from(GENESIS_ACTOR));
-    if doc_id == crate::model::DEVICES_DOC {
-        doc.put_object(ROOT, crate::model::Device::KIND, ObjType::Map)?;
-    } else {
-        // Every other document carries a map per kind. Their order is part of the
-        // genesis change, so `model::KINDS` may only ever grow at its end.
-        for kind in crate::model::KINDS {
-            doc.put_object(ROOT, kind, ObjType::Map)?;
-        }
-    }
-    doc.commit_with(automerge::transaction::CommitOptions::default().with_time(0));
+    let mut doc = genesis(doc_id == crate::model::DEVICES_DOC)?;
     doc.set_actor(actor);
     doc.update_diff_cursor();
     Ok(doc)
+}
+
+/// The genesis every document starts from (actor 0, time 0): byte-identical on every
+/// device and in every release.
+fn genesis(devices: bool) -> Result<AutoCommit, DocError> {
+    let mut doc = AutoCommit::new().with_actor(ActorId::from(GENESIS_ACTOR));
+    if devices {
+        doc.put_object(ROOT, crate::model::Device::KIND, ObjType::Map)?;
+    } else {
+        // The order is part of the genesis change: `GENESIS_KINDS` is frozen.
+        for kind in crate::model::GENESIS_KINDS {
+            doc.put_object(ROOT, kind, ObjType::Map)?;
+        }
+    }
+    doc.commit_with(CommitOptions::default().with_time(0));
+    Ok(doc)
+}
+
+/// The genesis change of a kind added after the first genesis: the kind's map, put by an
+/// actor derived from the kind's name, on top of the first genesis only, at time 0. Every
+/// version that knows the kind makes exactly these bytes, so two devices that each lay
+/// it down in the same document end with one change and one map, and a version that does
+/// not know the kind simply carries a map it never reads.
+pub fn kind_genesis(kind: &str) -> Result<Vec<u8>, DocError> {
+    use sha2::{Digest, Sha256};
+    let mut doc = genesis(false)?;
+    let heads = doc.get_heads();
+    let digest = Sha256::new()
+        .chain_update(b"comeback kind genesis v1\0")
+        .chain_update(kind.as_bytes())
+        .finalize();
+    doc.set_actor(ActorId::from(&digest[..16]));
+    doc.put_object(ROOT, kind, ObjType::Map)?;
+    doc.commit_with(CommitOptions::default().with_time(0));
+    Ok(doc.save_after(&heads))
 }
 
 /// Loads a document from its stored chunks `(seq, is_snapshot, bytes)`, in order. A chunk
@@ -152,12 +177,22 @@ fn read_uleb(bytes: &[u8]) -> Option<(usize, usize)> {
     None
 }
 
-/// The map holding every record of `kind`, created if an older document lacks it.
+/// The map holding every record of `kind`. A kind newer than the document's genesis gets
+/// its own deterministic genesis change laid down first ([`kind_genesis`]).
 fn kind_map(doc: &mut AutoCommit, kind: &str) -> Result<ObjId, DocError> {
-    match doc.get(ROOT, kind)? {
-        Some((automerge::Value::Object(ObjType::Map), id)) => Ok(id),
-        _ => Ok(doc.put_object(ROOT, kind, ObjType::Map)?),
+    if let Some(id) = existing_kind_map(doc, kind) {
+        return Ok(id);
     }
+    if crate::model::GENESIS_KINDS.contains(&kind) {
+        // Only a damaged document lacks a kind of its first genesis; it must still take
+        // the write.
+        return Ok(doc.put_object(ROOT, kind, ObjType::Map)?);
+    }
+    doc.load_incremental(&kind_genesis(kind)?)?;
+    existing_kind_map(doc, kind).ok_or_else(|| DocError::Shape {
+        kind: kind.into(),
+        reason: "the document lacks its genesis change, so a new kind cannot be added to it; run `comeback doctor`".into(),
+    })
 }
 
 fn existing_kind_map(doc: &AutoCommit, kind: &str) -> Option<ObjId> {
@@ -186,6 +221,154 @@ pub fn put_record<R: Record>(doc: &mut AutoCommit, record: &R) -> Result<(), Doc
     Ok(())
 }
 
+/// Writes `record` over `base` (the record as the document holds it at the heads it is
+/// isolated at; see `Vault::put_at`): only the fields that differ from `base` are
+/// written, recursively, so a field this edit left alone keeps whatever other changes
+/// set it to once merged, and prose changes are character splices of the base text.
+/// (Automerge's `update_object` compares lists with the whole document rather than the
+/// isolated view, so it is not used here.)
+pub fn put_record_over<R: Record>(
+    doc: &mut AutoCommit,
+    record: &R,
+    base: &Json,
+) -> Result<(), DocError> {
+    let shape = |reason: String| DocError::Shape {
+        kind: R::KIND.into(),
+        reason,
+    };
+    let json = serde_json::to_value(record).map_err(|e| shape(e.to_string()))?;
+    let map = kind_map(doc, R::KIND)?;
+    match doc.get(&map, record.id())? {
+        Some((automerge::Value::Object(ObjType::Map), obj)) => {
+            reconcile_map(doc, &obj, base, &json, R::PROSE)
+        }
+        _ => put_record(doc, record),
+    }
+}
+
+/// A map-like JSON value as the document stores it: objects as they are, keyed lists as
+/// maps of id → item with its position.
+fn as_stored_map(json: &Json) -> Option<serde_json::Map<String, Json>> {
+    match json {
+        Json::Object(m) => Some(m.clone()),
+        Json::Array(items) if is_keyed_list(items) => {
+            let mut m = serde_json::Map::new();
+            m.insert(LIST_MARK.into(), Json::Bool(true));
+            for (pos, item) in items.iter().enumerate() {
+                let id = item.get("id").and_then(Json::as_str).unwrap_or_default();
+                let mut item = item.clone();
+                if let Json::Object(o) = &mut item {
+                    o.insert(ORDER.into(), Json::from(pos as i64));
+                }
+                m.insert(id.to_string(), item);
+            }
+            Some(m)
+        }
+        _ => None,
+    }
+}
+
+fn reconcile_map(
+    doc: &mut AutoCommit,
+    obj: &ObjId,
+    base: &Json,
+    new: &Json,
+    prose: &[&str],
+) -> Result<(), DocError> {
+    let (Some(base), Some(new)) = (as_stored_map(base), as_stored_map(new)) else {
+        return Ok(());
+    };
+    for (key, value) in &new {
+        let was = base.get(key);
+        if was == Some(value) {
+            continue;
+        }
+        let here = doc.get(obj, key.as_str())?;
+        match (was, value, here) {
+            (Some(was), _, Some((automerge::Value::Object(ObjType::Map), child)))
+                if as_stored_map(was).is_some() && as_stored_map(value).is_some() =>
+            {
+                reconcile_map(doc, &child, was, value, prose)?;
+            }
+            (
+                Some(Json::String(_)),
+                Json::String(text),
+                Some((automerge::Value::Object(ObjType::Text), t)),
+            ) if prose.contains(&key.as_str()) => {
+                doc.update_text(&t, text)?;
+            }
+            _ => put_value(doc, obj, key, &value_to_hydrate(value, Some(key), prose))?,
+        }
+    }
+    for key in base.keys().filter(|k| !new.contains_key(*k)) {
+        if doc.get(obj, key.as_str())?.is_some() {
+            doc.delete(obj, key.as_str())?;
+        }
+    }
+    Ok(())
+}
+
+/// Puts a fresh value at `key` of a map, building objects element by element.
+fn put_value(
+    doc: &mut AutoCommit,
+    obj: &ObjId,
+    key: &str,
+    value: &hydrate::Value,
+) -> Result<(), DocError> {
+    match value {
+        hydrate::Value::Scalar(s) => {
+            doc.put(obj, key, s.clone())?;
+        }
+        hydrate::Value::Text(t) => {
+            let text = doc.put_object(obj, key, ObjType::Text)?;
+            doc.splice_text(&text, 0, 0, &t.to_string())?;
+        }
+        hydrate::Value::Map(m) => {
+            let child = doc.put_object(obj, key, ObjType::Map)?;
+            for (k, v) in m.iter() {
+                put_value(doc, &child, k, &v.value)?;
+            }
+        }
+        hydrate::Value::List(items) => {
+            let list = doc.put_object(obj, key, ObjType::List)?;
+            for (i, item) in items.iter().enumerate() {
+                insert_value(doc, &list, i, &item.value)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn insert_value(
+    doc: &mut AutoCommit,
+    list: &ObjId,
+    at: usize,
+    value: &hydrate::Value,
+) -> Result<(), DocError> {
+    match value {
+        hydrate::Value::Scalar(s) => {
+            doc.insert(list, at, s.clone())?;
+        }
+        hydrate::Value::Text(t) => {
+            let text = doc.insert_object(list, at, ObjType::Text)?;
+            doc.splice_text(&text, 0, 0, &t.to_string())?;
+        }
+        hydrate::Value::Map(m) => {
+            let child = doc.insert_object(list, at, ObjType::Map)?;
+            for (k, v) in m.iter() {
+                put_value(doc, &child, k, &v.value)?;
+            }
+        }
+        hydrate::Value::List(items) => {
+            let inner = doc.insert_object(list, at, ObjType::List)?;
+            for (i, item) in items.iter().enumerate() {
+                insert_value(doc, &inner, i, &item.value)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Removes a record; false if it was not there.
 pub fn delete_record(doc: &mut AutoCommit, kind: &str, id: &str) -> Result<bool, DocError> {
     let Some(map) = existing_kind_map(doc, kind) else {
@@ -203,6 +386,22 @@ pub fn get_record(doc: &AutoCommit, kind: &str, id: &str) -> Option<Json> {
     let map = existing_kind_map(doc, kind)?;
     let (_, obj) = doc.get(&map, id).ok()??;
     let value = doc.hydrate(&obj, None).ok()?;
+    Some(from_hydrate(&value))
+}
+
+/// The serde form of one record as the document held it at `heads`.
+pub fn get_record_at(
+    doc: &AutoCommit,
+    kind: &str,
+    id: &str,
+    heads: &[automerge::ChangeHash],
+) -> Option<Json> {
+    let map = match doc.get_at(ROOT, kind, heads) {
+        Ok(Some((automerge::Value::Object(ObjType::Map), map))) => map,
+        _ => return None,
+    };
+    let (_, obj) = doc.get_at(&map, id, heads).ok()??;
+    let value = doc.hydrate(&obj, Some(heads)).ok()?;
     Some(from_hydrate(&value))
 }
 
@@ -402,4 +601,108 @@ fn scalar_to_json(s: &ScalarValue) -> Json {
         ScalarValue::Boolean(b) => Json::Bool(*b),
         ScalarValue::Null | ScalarValue::Bytes(_) | ScalarValue::Unknown { .. } => Json::Null,
     }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::model::{Home, Invalid};
+
+    /// A kind that exists only in the test build: what a later release adds.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Reminder {
+        id: String,
+        note: String,
+    }
+
+    impl Record for Reminder {
+        const KIND: &'static str = "test_reminder";
+        const PROSE: &'static [&'static str] = &["note"];
+        fn id(&self) -> &str {
+            &self.id
+        }
+        fn validate(&self) -> Result<(), Invalid> {
+            Ok(())
+        }
+        fn home(&self) -> Home {
+            Home::core_for(&self.id)
+        }
+        fn sort_key(&self) -> String {
+            self.id.clone()
+        }
+        fn title(&self) -> String {
+            self.note.clone()
+        }
+        fn search_text(&self) -> String {
+            self.note.clone()
+        }
+    }
+
+    fn reminder(id: &str) -> Reminder {
+        Reminder {
+            id: id.into(),
+            note: format!("note {id}"),
+        }
+    }
+
+    #[test]
+    fn a_kind_added_later_and_laid_down_on_two_devices_ends_as_one_map_with_both_records() {
+        let mut a = new_document("core-1", ActorId::from([1u8; 16])).unwrap();
+        let mut b = new_document("core-1", ActorId::from([2u8; 16])).unwrap();
+        put_record(&mut a, &reminder("on-a")).unwrap();
+        a.commit();
+        put_record(&mut b, &reminder("on-b")).unwrap();
+        b.commit();
+        a.merge(&mut b).unwrap();
+        b.merge(&mut a).unwrap();
+        for doc in [&a, &b] {
+            let mut ids = ids_of_kind(doc, Reminder::KIND);
+            ids.sort();
+            assert_eq!(ids, ["on-a", "on-b"]);
+        }
+        assert_eq!(a.get_heads().len(), b.get_heads().len());
+        assert_eq!(all_records(&a), all_records(&b));
+    }
+
+    #[test]
+    fn a_document_of_an_older_release_and_one_with_a_later_kind_merge_both_ways() {
+        // The older release knows only the first genesis and writes an entry.
+        let mut old = new_document("core-1", ActorId::from([3u8; 16])).unwrap();
+        let map = kind_map(&mut old, "entry").unwrap();
+        let obj = old.put_object(&map, "e1", ObjType::Map).unwrap();
+        old.put(&obj, "id", "e1").unwrap();
+        old.commit();
+        let mut new = new_document("core-1", ActorId::from([4u8; 16])).unwrap();
+        put_record(&mut new, &reminder("r1")).unwrap();
+        new.commit();
+        old.merge(&mut new).unwrap();
+        new.merge(&mut old).unwrap();
+        assert_eq!(ids_of_kind(&old, "entry"), ["e1"]);
+        assert_eq!(ids_of_kind(&new, "entry"), ["e1"]);
+        assert_eq!(ids_of_kind(&old, Reminder::KIND), ["r1"]);
+        assert_eq!(
+            get_record(&new, Reminder::KIND, "r1").unwrap()["note"],
+            "note r1"
+        );
+    }
+
+    #[test]
+    fn a_kinds_genesis_is_the_same_bytes_every_time_and_differs_between_kinds() {
+        assert_eq!(kind_genesis("a").unwrap(), kind_genesis("a").unwrap());
+        assert_ne!(kind_genesis("a").unwrap(), kind_genesis("b").unwrap());
+    }
+
+    #[test]
+    fn the_first_genesis_is_the_one_every_release_has_written() {
+        // The hash of the change every document of every release starts with: if this
+        // changes, no device on an older release can sync with this one again.
+        let mut doc = genesis(false).unwrap();
+        let heads = doc.get_heads();
+        assert_eq!(heads.len(), 1);
+        assert_eq!(heads[0].to_string(), FIRST_GENESIS_HASH);
+    }
+
+    const FIRST_GENESIS_HASH: &str =
+        "a3845841f80781be4e36e0fb293528028be26a2535b6783a573d76c8a7e52d70";
 }

@@ -20,6 +20,21 @@ pub enum Error {
     VaultExists(PathBuf),
     #[error("another Comeback process has the vault at {} open; close it (or stop `comeback serve`) and try again", .0.display())]
     Busy(PathBuf),
+    #[error("a Comeback database is already in {} but its vault.json is missing; restore vault.json from a backup of that folder (then open it), or move comeback.db somewhere else to start a new vault there", .0.display())]
+    DatabaseExists(PathBuf),
+    #[error("the vault at {} has no database (comeback.db is missing or empty); restore the folder from a backup, or make a new vault elsewhere and pair it with one of your other devices to get your journal back", .0.display())]
+    DatabaseMissing(PathBuf),
+    #[error("the database of the vault at {} is damaged: the key is right but its first page does not decrypt; restore comeback.db from a backup, or make a new vault elsewhere and pair it with one of your other devices to get your journal back", .0.display())]
+    DatabaseDamaged(PathBuf),
+    /// A save named a version that is not in the history of the record's document.
+    #[error(
+        "that version ({version}) is not in this vault's history of {kind} {id}; read the record again (`comeback {kind} show {id} --json`) and save against the version it gives"
+    )]
+    UnknownVersion {
+        kind: String,
+        id: String,
+        version: String,
+    },
     #[error("{0}")]
     Key(#[from] KeyError),
     #[error("{0}")]
@@ -46,6 +61,10 @@ impl Error {
             Error::NoVault(_) => "no_vault",
             Error::VaultExists(_) => "vault_exists",
             Error::Busy(_) => "vault_busy",
+            Error::DatabaseExists(_) => "database_exists",
+            Error::DatabaseMissing(_) => "database_missing",
+            Error::DatabaseDamaged(_) => "database_damaged",
+            Error::UnknownVersion { .. } => "unknown_version",
             Error::Key(KeyError::NoKeychain(_)) => "no_keychain",
             Error::Key(KeyError::Missing) => "key_missing",
             Error::Key(KeyError::BadRecoveryKey(_)) => "bad_recovery_key",

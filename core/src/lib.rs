@@ -3,7 +3,8 @@
 //! `model` holds the domain types and their invariants; `doc` maps them into Automerge
 //! documents (the truth); `store` is the encrypted SQLite file holding the documents'
 //! chunks and the mirror the screens read; `keys` keeps secrets in the OS keychain;
-//! `vault` ties these into one folder opened by one process; `api` is the set of plain
+//! `vault` ties these into one folder opened by one process; `version` is the token a
+//! front hands back with a save so it merges with what changed meanwhile; `api` is the set of plain
 //! functions the CLI and the app both call; `sample` generates a ten-year journal for
 //! benchmarks and tests.
 
@@ -16,6 +17,8 @@ pub mod sample;
 pub mod store;
 pub mod sync;
 pub mod vault;
+pub mod version;
 
 pub use error::{Error, Result};
-pub use vault::{ChangeSink, KeySource, Vault};
+pub use vault::{ChangeSink, Changed, KeySource, Vault};
+pub use version::Version;

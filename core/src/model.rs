@@ -148,9 +148,11 @@ pub trait Record:
     fn search_text(&self) -> String;
 }
 
-/// Every `Record::KIND`, so storage can enumerate collections without a list of its own.
-/// The order is part of every document's genesis change (`doc::new_document`): append only.
-pub const KINDS: [&str; 14] = [
+/// The kinds every document's first genesis change creates a map for, in the order that
+/// change lays them down (`doc::new_document`). Frozen: these bytes are part of every
+/// document already written, so this list never changes. A kind added later gets a
+/// genesis change of its own (`doc::kind_genesis`), laid down by any version that knows it.
+pub const GENESIS_KINDS: [&str; 14] = [
     Profile::KIND,
     Entry::KIND,
     MoodCheckIn::KIND,
@@ -166,6 +168,82 @@ pub const KINDS: [&str; 14] = [
     PipelineItem::KIND,
     Story::KIND,
 ];
+
+/// Something to do with a record type chosen at run time by its [`Kind`]: the one place
+/// that turns a kind's name into its Rust type (saves, the mirror's projection).
+pub trait KindVisitor {
+    type Out;
+    fn visit<R: Record>(self) -> Self::Out;
+}
+
+/// Declares the registry of record kinds: the `Kind` enum (exported to TypeScript as the
+/// union of kind names), its names, and the dispatch from a kind to its type.
+macro_rules! kinds {
+    ($( $variant:ident = $name:literal => $ty:ty ),* $(,)?) => {
+        /// Every kind of record Comeback keeps: the single registry from which the list of
+        /// kinds, every dispatch by kind and the UI's `Kind` type come.
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+            serde::Serialize, serde::Deserialize, ts_rs::TS,
+        )]
+        #[ts(export)]
+        pub enum Kind {
+            $( #[serde(rename = $name)] $variant, )*
+        }
+
+        impl Kind {
+            /// Every kind, in declaration order.
+            pub const ALL: &'static [Kind] = &[$(Kind::$variant),*];
+
+            /// The kind's name: its `Record::KIND`, the Automerge map key and mirror column.
+            pub fn as_str(self) -> &'static str {
+                match self { $( Kind::$variant => $name, )* }
+            }
+
+            /// The kind named `name`, if this version knows it.
+            pub fn parse(name: &str) -> Option<Kind> {
+                match name { $( $name => Some(Kind::$variant), )* _ => None }
+            }
+
+            /// Calls `visitor` with this kind's record type.
+            pub fn visit<V: KindVisitor>(self, visitor: V) -> V::Out {
+                match self { $( Kind::$variant => visitor.visit::<$ty>(), )* }
+            }
+        }
+    };
+}
+
+kinds! {
+    Profile = "profile" => Profile,
+    Entry = "entry" => Entry,
+    MoodCheckIn = "mood" => MoodCheckIn,
+    Debrief = "debrief" => Debrief,
+    Worry = "worry" => Worry,
+    Contact = "contact" => Contact,
+    Outreach = "outreach" => Outreach,
+    Intro = "intro" => Intro,
+    Project = "project" => Project,
+    TimeLog = "timelog" => TimeLog,
+    Event = "event" => Event,
+    Win = "win" => Win,
+    PipelineItem = "item" => PipelineItem,
+    Story = "story" => Story,
+    Device = "device" => Device,
+}
+
+impl Kind {
+    /// The kinds a person writes (every kind but the device list, which only pairing and
+    /// removal change).
+    pub fn user_kinds() -> impl Iterator<Item = Kind> {
+        Kind::ALL.iter().copied().filter(|k| *k != Kind::Device)
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 const ID_ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
 const ID_LEN: usize = 12;
@@ -431,9 +509,25 @@ mod tests {
     }
 
     #[test]
-    fn every_kind_is_listed_once() {
-        let set: HashSet<_> = KINDS.iter().collect();
-        assert_eq!(set.len(), KINDS.len());
+    fn every_kind_is_listed_once_under_its_record_name() {
+        let set: HashSet<_> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(set.len(), Kind::ALL.len());
+        struct Name;
+        impl KindVisitor for Name {
+            type Out = &'static str;
+            fn visit<R: Record>(self) -> &'static str {
+                R::KIND
+            }
+        }
+        for kind in Kind::ALL {
+            assert_eq!(kind.visit(Name), kind.as_str());
+            assert_eq!(Kind::parse(kind.as_str()), Some(*kind));
+            let json = serde_json::to_value(kind).unwrap();
+            assert_eq!(json, serde_json::json!(kind.as_str()));
+        }
+        // The genesis kinds are exactly the first fourteen user kinds, in their order.
+        let user: Vec<&str> = Kind::user_kinds().map(Kind::as_str).collect();
+        assert_eq!(&user[..GENESIS_KINDS.len()], &GENESIS_KINDS[..]);
     }
 
     #[test]
@@ -473,7 +567,7 @@ mod tests {
             month => month,
         };
         assert_eq!(r.home(), home, "{}", R::KIND);
-        assert!(KINDS.contains(&R::KIND));
+        assert!(Kind::parse(R::KIND).is_some());
         assert!(!r.title().is_empty(), "{} title", R::KIND);
         assert!(!r.search_text().is_empty(), "{} search text", R::KIND);
         let json = serde_json::to_value(r).unwrap();

@@ -621,35 +621,27 @@ pub fn sizes(conn: &Connection) -> Result<Vec<(String, i64)>, StoreError> {
 /// The mirror row for one record as the document holds it, or `None` for a kind this
 /// version does not know (written by a newer app) or a record that no longer parses.
 pub fn project(doc: &str, kind: &str, id: &str, json: &Json) -> Option<MirrorRow> {
-    fn row<R: Record>(doc: &str, id: &str, json: &Json) -> Option<MirrorRow> {
-        let record: R = serde_json::from_value(json.clone()).ok()?;
-        Some(MirrorRow {
-            kind: R::KIND.to_string(),
-            id: id.to_string(),
-            doc: doc.to_string(),
-            sort_key: record.sort_key(),
-            title: record.title(),
-            json: serde_json::to_string(&record).ok()?,
-            body: record.search_text(),
-        })
+    struct Row<'a> {
+        doc: &'a str,
+        id: &'a str,
+        json: &'a Json,
     }
-    use model::*;
-    match kind {
-        Profile::KIND => row::<Profile>(doc, id, json),
-        Entry::KIND => row::<Entry>(doc, id, json),
-        MoodCheckIn::KIND => row::<MoodCheckIn>(doc, id, json),
-        Debrief::KIND => row::<Debrief>(doc, id, json),
-        Worry::KIND => row::<Worry>(doc, id, json),
-        Contact::KIND => row::<Contact>(doc, id, json),
-        Outreach::KIND => row::<Outreach>(doc, id, json),
-        Intro::KIND => row::<Intro>(doc, id, json),
-        Project::KIND => row::<Project>(doc, id, json),
-        TimeLog::KIND => row::<TimeLog>(doc, id, json),
-        Event::KIND => row::<Event>(doc, id, json),
-        Win::KIND => row::<Win>(doc, id, json),
-        PipelineItem::KIND => row::<PipelineItem>(doc, id, json),
-        Story::KIND => row::<Story>(doc, id, json),
-        Device::KIND => row::<Device>(doc, id, json),
-        _ => None,
+    impl model::KindVisitor for Row<'_> {
+        type Out = Option<MirrorRow>;
+        fn visit<R: model::Record>(self) -> Option<MirrorRow> {
+            let record: R = serde_json::from_value(self.json.clone()).ok()?;
+            Some(MirrorRow {
+                kind: R::KIND.to_string(),
+                id: self.id.to_string(),
+                doc: self.doc.to_string(),
+                sort_key: record.sort_key(),
+                title: record.title(),
+                json: serde_json::to_string(&record).ok()?,
+                body: record.search_text(),
+            })
+        }
     }
+    // A kind this version does not know (written by a newer release) is carried in the
+    // document and left out of the mirror.
+    model::Kind::parse(kind)?.visit(Row { doc, id, json })
 }

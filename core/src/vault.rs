@@ -23,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::keys::{self, Keychain, RecoveryKey, SecretKey};
 use crate::model::Record;
 use crate::store::{self, Hit, MirrorRow, Quarantined, Store, StoreError};
+use crate::version::Version;
 
 const VAULT_FILE: &str = "vault.json";
 const DB_FILE: &str = "comeback.db";
@@ -54,6 +55,50 @@ struct VaultFile {
     id: String,
     /// "keychain" or "key-file": where `open` should look without being told.
     key: String,
+    /// A short digest of the database key ([`key_check`]), so a database that does not
+    /// decrypt can be told apart: wrong key, or right key and a damaged file. Added on
+    /// first open by versions that know it; older versions ignore it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key_check: Option<String>,
+}
+
+/// 16 hex digits of SHA-256 over a label and the key: enough to tell the right key from
+/// a wrong one, and nothing an attacker can use (the key is 256 random bits).
+fn key_check(key: &SecretKey) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(b"comeback key check v1\0")
+        .chain_update(key.as_bytes())
+        .finalize();
+    data_encoding::HEXLOWER.encode(&digest[..8])
+}
+
+fn write_vault_file(dir: &Path, file: &VaultFile) -> Result<()> {
+    let text = serde_json::to_string_pretty(file).map_err(|e| Error::Io(e.to_string()))?;
+    let tmp = dir.join("vault.json.tmp");
+    std::fs::write(&tmp, text)
+        .and_then(|_| std::fs::rename(&tmp, dir.join(VAULT_FILE)))
+        .map_err(|e| Error::io("writing vault.json", e))
+}
+
+/// Opens the database of the vault in `dir` with `key`, telling apart a database that is
+/// missing or empty, one the key does not open, and one the right key cannot read.
+fn open_store(dir: &Path, file: &VaultFile, key: &SecretKey) -> Result<(Store, bool)> {
+    let path = dir.join(DB_FILE);
+    match std::fs::metadata(&path) {
+        Ok(m) if m.len() > 0 => {}
+        Ok(_) => return Err(Error::DatabaseMissing(dir.to_path_buf())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::DatabaseMissing(dir.to_path_buf()));
+        }
+        Err(e) => return Err(Error::io("reading the vault's database", e)),
+    }
+    match Store::open(&path, key) {
+        Err(StoreError::WrongKey) if file.key_check.as_deref() == Some(&key_check(key)) => {
+            Err(Error::DatabaseDamaged(dir.to_path_buf()))
+        }
+        other => Ok(other?),
+    }
 }
 
 /// What `doctor` found.
@@ -102,10 +147,56 @@ pub struct Vault {
     _lock: File,
 }
 
-/// Hears which kinds of record changed after each stored action (local or received), so
-/// a front end can refresh what it shows. Core never names a UI toolkit.
+/// Hears what changed after each stored action (local or received), so a front end can
+/// refresh what it shows. Core never names a UI toolkit.
 pub trait ChangeSink: Send + Sync {
-    fn changed(&self, kinds: &[String]);
+    fn changed(&self, changed: &Changed);
+}
+
+/// What one stored action changed: the `vault-changed` event's payload.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Changed {
+    /// Every kind with a record written or deleted.
+    pub kinds: Vec<crate::model::Kind>,
+    /// The records written or deleted (a whole kind re-projected is named in `kinds` only).
+    pub records: Vec<ChangedRecord>,
+}
+
+/// One record named by a [`Changed`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ChangedRecord {
+    pub kind: crate::model::Kind,
+    pub id: String,
+}
+
+impl Changed {
+    fn from_touched<'a>(touched: impl IntoIterator<Item = &'a doc::Touched>) -> Self {
+        use crate::model::Kind;
+        let mut kinds = std::collections::BTreeSet::new();
+        let mut records = std::collections::BTreeSet::new();
+        for t in touched {
+            for (kind, id) in &t.records {
+                if let Some(kind) = Kind::parse(kind) {
+                    kinds.insert(kind);
+                    records.insert(ChangedRecord {
+                        kind,
+                        id: id.clone(),
+                    });
+                }
+            }
+            kinds.extend(t.kinds.iter().filter_map(|k| Kind::parse(k)));
+        }
+        Self {
+            kinds: kinds.into_iter().collect(),
+            records: records.into_iter().collect(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kinds.is_empty()
+    }
 }
 
 impl std::fmt::Debug for Vault {
@@ -222,6 +313,16 @@ fn actor_of(key: &SecretKey) -> ActorId {
     ActorId::from(&public.as_bytes()[..16])
 }
 
+/// A new actor of this device: the device's actor followed by eight random bytes, so it
+/// still says which device wrote a change but starts a sequence of its own.
+fn fresh_actor(device: &ActorId) -> Result<ActorId> {
+    let mut bytes = device.to_bytes().to_vec();
+    let mut suffix = [0u8; 8];
+    getrandom::fill(&mut suffix).map_err(|e| Error::Io(format!("no randomness: {e}")))?;
+    bytes.extend_from_slice(&suffix);
+    Ok(ActorId::from(bytes))
+}
+
 fn new_vault_id() -> Result<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| Error::Io(format!("no randomness: {e}")))?;
@@ -248,6 +349,11 @@ impl Vault {
                 .map_err(|e| Error::io("making the vault folder private", e))?;
         }
         let lock = lock(dir)?;
+        // A database without vault.json may be someone's journal whose vault.json was
+        // lost: never create over it. Only an empty file (an interrupted create) goes.
+        if std::fs::metadata(dir.join(DB_FILE)).is_ok_and(|m| m.len() > 0) {
+            return Err(Error::DatabaseExists(dir.to_path_buf()));
+        }
         let id = new_vault_id()?;
         let key = SecretKey::generate()?;
         let key_mode = match source {
@@ -260,7 +366,6 @@ impl Vault {
                 "key-file"
             }
         };
-        // A leftover database from an interrupted create is not a vault yet.
         for name in [DB_FILE, "comeback.db-wal", "comeback.db-shm"] {
             let _ = std::fs::remove_file(dir.join(name));
         }
@@ -278,12 +383,9 @@ impl Vault {
             format: 1,
             id: id.clone(),
             key: key_mode.into(),
+            key_check: Some(key_check(&key)),
         };
-        let text = serde_json::to_string_pretty(&file).map_err(|e| Error::Io(e.to_string()))?;
-        let tmp = dir.join("vault.json.tmp");
-        std::fs::write(&tmp, text)
-            .and_then(|_| std::fs::rename(&tmp, dir.join(VAULT_FILE)))
-            .map_err(|e| Error::io("writing vault.json", e))?;
+        write_vault_file(dir, &file)?;
         let device_key = device_key(&id, source)?;
         let vault = Self {
             dir: dir.to_path_buf(),
@@ -306,10 +408,16 @@ impl Vault {
 
     /// Opens the vault in `dir`. Fails fast with a clear reason: no vault, busy, no key.
     pub fn open(dir: &Path, source: &KeySource) -> Result<Self> {
-        let file = read_vault_file(dir)?;
+        let mut file = read_vault_file(dir)?;
         let lock = lock(dir)?;
         let key = key_for(&file, source)?;
-        let (store, rebuild) = Store::open(&dir.join(DB_FILE), &key)?;
+        let (store, rebuild) = open_store(dir, &file, &key)?;
+        if file.key_check.is_none() {
+            // A vault made before the check existed: remember it now that the key is
+            // known to be right. Failing to write it costs nothing but the hint.
+            file.key_check = Some(key_check(&key));
+            let _ = write_vault_file(dir, &file);
+        }
         let device_key = device_key(&file.id, source)?;
         let mut vault = Self {
             dir: dir.to_path_buf(),
@@ -339,14 +447,14 @@ impl Vault {
         let file = read_vault_file(dir)?;
         let _lock = lock(dir)?;
         let key = SecretKey::from_recovery_key(recovery_key)?;
-        match Store::open(&dir.join(DB_FILE), &key) {
+        match open_store(dir, &file, &key) {
             Ok(_) => {}
-            Err(StoreError::WrongKey) => {
+            Err(Error::Store(StoreError::WrongKey)) => {
                 return Err(Error::Key(keys::KeyError::BadRecoveryKey(
                     "it is well-formed but does not open this vault; is it the key of another vault?".into(),
                 )));
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(e),
         }
         chain.set(&file.id, &key)?;
         Ok(())
@@ -432,51 +540,144 @@ impl Vault {
 
     /// Validates and writes a record: one commit, one transaction.
     pub fn put<R: Record>(&mut self, record: &R) -> Result<()> {
-        record.validate()?;
-        let home = record.home().doc_id();
-        let old = self.store.row(R::KIND, record.id())?.map(|r| r.doc);
-        let mut edits: Vec<(String, Edit<'_>)> = Vec::new();
-        if let Some(old) = old.filter(|d| *d != home) {
-            // The record's date moved it to another month's document.
-            let id = record.id().to_string();
-            edits.push((
-                old,
-                Box::new(move |d: &mut AutoCommit| {
-                    doc::delete_record(d, R::KIND, &id)?;
-                    Ok(())
-                }),
-            ));
+        self.put_at(record, None)
+    }
+
+    /// The document a record lives in: where it is if it exists (a record keeps the
+    /// document it was created in, whatever later edits do to its date), else its `home`.
+    fn home_of<R: Record>(&self, record: &R) -> Result<String> {
+        Ok(match self.store.row(R::KIND, record.id())? {
+            Some(row) => row.doc,
+            None => record.home().doc_id(),
+        })
+    }
+
+    /// The version (document heads) the mirror's rows of `doc_id` reflect.
+    pub fn version_of(&self, doc_id: &str) -> Result<Version> {
+        Ok(Version::new(self.store.heads(doc_id)?))
+    }
+
+    /// The version of the document a stored record lives in.
+    pub fn version_of_record(&self, kind: &str, id: &str) -> Result<Version> {
+        let row = self.store.row(kind, id)?.ok_or_else(|| Error::NotFound {
+            kind: kind.into(),
+            id: id.into(),
+        })?;
+        self.version_of(&row.doc)
+    }
+
+    /// Checks that `base` is in the history of the document `doc_id` and returns the heads
+    /// to isolate at, or `None` when `base` is the document as it is now.
+    fn base_heads(
+        &mut self,
+        doc_id: &str,
+        kind: &str,
+        id: &str,
+        base: &Version,
+    ) -> Result<Option<Vec<ChangeHash>>> {
+        let doc = self.document(doc_id)?;
+        let unknown = base.heads().is_empty()
+            || base
+                .heads()
+                .iter()
+                .any(|h| doc.get_change_by_hash(h).is_none());
+        if unknown {
+            let text = base.to_string();
+            return Err(Error::UnknownVersion {
+                kind: kind.into(),
+                id: id.into(),
+                version: if text.len() > 16 {
+                    format!("{}…", &text[..12])
+                } else {
+                    text
+                },
+            });
         }
-        edits.push((
+        let mut now = doc.get_heads();
+        now.sort();
+        Ok((now != base.heads()).then(|| base.heads().to_vec()))
+    }
+
+    /// A stored record as it was at `version` (read from its document, not the mirror):
+    /// what an edit made at that version starts from.
+    pub fn get_at<R: Record>(&mut self, id: &str, version: &Version) -> Result<R> {
+        let row = self
+            .store
+            .row(R::KIND, id)?
+            .ok_or_else(|| Error::NotFound {
+                kind: R::KIND.into(),
+                id: id.into(),
+            })?;
+        let heads = self.base_heads(&row.doc, R::KIND, id, version)?;
+        let doc = self.document(&row.doc)?;
+        let json = match heads {
+            None => doc::get_record(doc, R::KIND, id),
+            Some(heads) => doc::get_record_at(doc, R::KIND, id, &heads),
+        };
+        // A record created after `version` has no older state: the edit starts from now.
+        let json = match json {
+            Some(j) => j,
+            None => serde_json::from_str(&row.json).map_err(|e| Error::Io(e.to_string()))?,
+        };
+        serde_json::from_value(json).map_err(|e| {
+            Error::Io(format!(
+                "{} {id} at that version does not read back ({e}); read it again and save against its current version",
+                R::KIND
+            ))
+        })
+    }
+
+    /// Validates and writes a record as if it had been edited at `base` (the version the
+    /// front read it at; `None`: the document as it is now). Only what differs from the
+    /// record at `base` is written, on top of `base`, then merged with everything the
+    /// document gained since: prose merges by character, a field this edit left alone
+    /// keeps what another device set, and two devices setting one field end with one
+    /// value everywhere (Automerge's deterministic winner). One commit, one transaction.
+    pub fn put_at<R: Record>(&mut self, record: &R, base: Option<&Version>) -> Result<()> {
+        record.validate()?;
+        let home = self.home_of(record)?;
+        let isolate = match base {
+            Some(base) => self.base_heads(&home, R::KIND, record.id(), base)?,
+            None => None,
+        };
+        let time = now_ms() / 1000;
+        self.change(vec![(
             home,
-            Box::new(move |d: &mut AutoCommit| Ok(doc::put_record(d, record)?)),
-        ));
-        self.change(edits)
+            Box::new(move |d: &mut AutoCommit| {
+                let Some(heads) = isolate else {
+                    return Ok(doc::put_record(d, record)?);
+                };
+                let base = doc::get_record_at(d, R::KIND, record.id(), &heads);
+                d.isolate(&heads);
+                let written = match &base {
+                    Some(base) => doc::put_record_over(d, record, base),
+                    None => doc::put_record(d, record),
+                };
+                d.commit_with(automerge::transaction::CommitOptions::default().with_time(time));
+                d.integrate();
+                written?;
+                if doc::get_record(d, R::KIND, record.id()).is_none() {
+                    // Deleted on another device while this one edited it: what was being
+                    // written is kept, as the record now reads here.
+                    doc::put_record(d, record)?;
+                }
+                Ok(())
+            }),
+        )])
     }
 
     /// Writes two records as one action: both are stored or neither is.
     pub fn put_pair<A: Record, B: Record>(&mut self, a: &A, b: &B) -> Result<()> {
         a.validate()?;
         b.validate()?;
-        for (kind, id, home) in [
-            (A::KIND, a.id(), a.home().doc_id()),
-            (B::KIND, b.id(), b.home().doc_id()),
-        ] {
-            if let Some(row) = self.store.row(kind, id)?
-                && row.doc != home
-            {
-                return Err(Error::Io(format!(
-                    "{kind} {id} would move between documents; save it on its own first"
-                )));
-            }
-        }
+        let (home_a, home_b) = (self.home_of(a)?, self.home_of(b)?);
         self.change(vec![
             (
-                a.home().doc_id(),
+                home_a,
                 Box::new(move |d: &mut AutoCommit| Ok(doc::put_record(d, a)?)),
             ),
             (
-                b.home().doc_id(),
+                home_b,
                 Box::new(move |d: &mut AutoCommit| Ok(doc::put_record(d, b)?)),
             ),
         ])
@@ -543,6 +744,32 @@ impl Vault {
             }
             reproject(&tx, doc_id, &mut doc)?;
             tx.commit()?;
+        }
+        // Once a document was damaged, this device writes to it under an actor of its
+        // own, kept in `meta` so that every later open uses the same one.
+        let key = format!("actor:{doc_id}");
+        let kept = self.store.meta(&key)?;
+        let damaged = !bad.is_empty()
+            || !doc.get_missing_deps(&[]).is_empty()
+            || self.store.quarantined()?.iter().any(|q| q.doc == doc_id);
+        match kept.and_then(|hex| data_encoding::HEXLOWER.decode(hex.as_bytes()).ok()) {
+            Some(actor) => {
+                doc.set_actor(ActorId::from(actor));
+            }
+            None if damaged => {
+                // Some of this device's own changes may be among what is missing, and
+                // its peers have them: carrying on under the device's actor would reuse
+                // their sequence numbers, and every later save would be refused as a
+                // duplicate. A fresh actor of this device can never collide.
+                let actor = fresh_actor(&self.actor)?;
+                store::meta_set(
+                    &self.store.conn,
+                    &key,
+                    &data_encoding::HEXLOWER.encode(actor.to_bytes()),
+                )?;
+                doc.set_actor(actor);
+            }
+            None => {}
         }
         Ok(doc)
     }
@@ -641,20 +868,9 @@ impl Vault {
             self.unsaved.remove(&s.doc_id);
         }
         if let Some(sink) = &self.sink {
-            let mut kinds: Vec<String> = staged
-                .iter()
-                .flat_map(|s| {
-                    s.touched
-                        .records
-                        .iter()
-                        .map(|(k, _)| k.clone())
-                        .chain(s.touched.kinds.iter().cloned())
-                })
-                .collect();
-            kinds.sort();
-            kinds.dedup();
-            if !kinds.is_empty() {
-                sink.changed(&kinds);
+            let changed = Changed::from_touched(staged.iter().map(|s| &s.touched));
+            if !changed.is_empty() {
+                sink.changed(&changed);
             }
         }
         Ok(())
@@ -760,11 +976,16 @@ impl Vault {
         store::set_heads(&tx, doc_id, &heads)?;
         tx.commit()?;
         if let Some(sink) = &self.sink {
-            let mut kinds: Vec<String> = rows.iter().map(|r| r.kind.clone()).collect();
-            kinds.sort();
-            kinds.dedup();
-            if !kinds.is_empty() {
-                sink.changed(&kinds);
+            let touched = doc::Touched {
+                records: rows
+                    .iter()
+                    .map(|r| (r.kind.clone(), r.id.clone()))
+                    .collect(),
+                kinds: Default::default(),
+            };
+            let changed = Changed::from_touched([&touched]);
+            if !changed.is_empty() {
+                sink.changed(&changed);
             }
         }
         Ok(heads)
@@ -851,6 +1072,16 @@ impl Vault {
         }
         report.documents = doc_ids.len();
         report.quarantined = self.store.quarantined()?;
+        if !report.quarantined.is_empty() {
+            let mut docs: Vec<&str> = report.quarantined.iter().map(|q| q.doc.as_str()).collect();
+            docs.sort();
+            docs.dedup();
+            report.problems.push(format!(
+                "{} damaged chunk(s) of {} are set aside and what they held is missing here; sync with another of your devices to get it back (new saves there carry on safely meanwhile)",
+                report.quarantined.len(),
+                docs.join(", ")
+            ));
+        }
         Ok(report)
     }
 

@@ -436,3 +436,356 @@ fn a_device_restored_from_an_older_backup_is_told_what_happened() {
     assert!(error.contains("older backup"), "{error}");
     assert!(b.vault.doctor().unwrap().healthy());
 }
+
+// ----- writes that carry the version they started from -----
+
+/// Runs one clean session between two devices.
+fn sync(a: &mut Vault, b: &mut Vault) {
+    let (mut sa, mut sb) = (Session::default(), Session::default());
+    session(a, &mut sa, b, &mut sb, None, 7);
+}
+
+/// Two devices that share one entry (written on `a`, synced to `b`).
+fn two_devices_sharing(text: &str) -> (Device, Device, Entry) {
+    let mut a = device();
+    let mut b = device();
+    let e = write(&mut a.vault, text, "2026-03-10");
+    sync(&mut a.vault, &mut b.vault);
+    (a, b, e)
+}
+
+fn text_of(v: &Vault, id: &str) -> String {
+    v.require::<Entry>(id).unwrap().text
+}
+
+/// What an open editor holds: the record as read, with its version.
+fn open_editor(v: &Vault, id: &str) -> serde_json::Value {
+    api::get_json(v, "entry", id).unwrap()
+}
+
+#[test]
+fn an_editor_left_open_keeps_the_paragraph_another_device_wrote_meanwhile() {
+    let (mut a, mut b, e) = two_devices_sharing("Paragraph one.\n\nParagraph two.");
+    // The editor on A opens the entry.
+    let mut editor = open_editor(&a.vault, &e.id);
+    // B edits paragraph two, and it reaches A by sync while A's editor is still open.
+    let mut on_b = open_editor(&b.vault, &e.id);
+    on_b["text"] = "Paragraph one.\n\nParagraph two, as B wrote it.".into();
+    api::save_json(&mut b.vault, "entry", on_b).unwrap();
+    sync(&mut a.vault, &mut b.vault);
+    // A's editor saves paragraph one against the version it loaded.
+    editor["text"] = "Paragraph one, as A wrote it.\n\nParagraph two.".into();
+    let saved = api::save_json(&mut a.vault, "entry", editor).unwrap();
+    let both = "Paragraph one, as A wrote it.\n\nParagraph two, as B wrote it.";
+    assert_eq!(
+        saved["text"], both,
+        "the save replies with the merged record"
+    );
+    assert_ne!(saved["version"], serde_json::Value::Null);
+    sync(&mut a.vault, &mut b.vault);
+    assert_eq!(text_of(&a.vault, &e.id), both);
+    assert_eq!(text_of(&b.vault, &e.id), both);
+    assert_same(&mut a.vault, &mut b.vault);
+}
+
+#[test]
+fn a_field_the_save_did_not_change_keeps_what_the_other_device_set() {
+    let (mut a, mut b, e) = two_devices_sharing("Same words.");
+    let mut editor = open_editor(&a.vault, &e.id);
+    api::edit_entry(
+        &mut b.vault,
+        &e.id,
+        api::EntryEdit {
+            mood: Some(Some(5)),
+            tags: Some(vec!["walk".into()]),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    sync(&mut a.vault, &mut b.vault);
+    editor["text"] = "Same words, and more.".into();
+    api::save_json(&mut a.vault, "entry", editor).unwrap();
+    sync(&mut a.vault, &mut b.vault);
+    for v in [&a.vault, &b.vault] {
+        let back: Entry = v.require(&e.id).unwrap();
+        assert_eq!(back.mood, Some(5));
+        assert_eq!(back.tags, vec!["walk".to_string()]);
+        assert_eq!(back.text, "Same words, and more.");
+    }
+}
+
+#[test]
+fn two_devices_setting_one_field_at_once_end_with_the_same_value() {
+    let (mut a, mut b, e) = two_devices_sharing("Mood day.");
+    let mut on_a = open_editor(&a.vault, &e.id);
+    let mut on_b = open_editor(&b.vault, &e.id);
+    on_a["mood"] = 1.into();
+    on_b["mood"] = 4.into();
+    api::save_json(&mut a.vault, "entry", on_a).unwrap();
+    api::save_json(&mut b.vault, "entry", on_b).unwrap();
+    sync(&mut a.vault, &mut b.vault);
+    let (ma, mb) = (
+        a.vault.require::<Entry>(&e.id).unwrap().mood,
+        b.vault.require::<Entry>(&e.id).unwrap().mood,
+    );
+    assert_eq!(ma, mb);
+    assert!(ma == Some(1) || ma == Some(4), "{ma:?}");
+    assert_same(&mut a.vault, &mut b.vault);
+}
+
+#[test]
+fn a_date_change_and_a_text_edit_on_two_devices_end_as_one_record_with_both() {
+    let (mut a, mut b, e) = two_devices_sharing("Written in March.");
+    api::edit_entry(
+        &mut a.vault,
+        &e.id,
+        api::EntryEdit {
+            date: Some(model::Date::from_ymd_opt(2026, 4, 2).unwrap()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    api::edit_entry(
+        &mut b.vault,
+        &e.id,
+        api::EntryEdit {
+            text: Some("Written in March, and edited.".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    sync(&mut a.vault, &mut b.vault);
+    for v in [&a.vault, &b.vault] {
+        let all: Vec<Entry> = v.list(10, 0).unwrap();
+        assert_eq!(all.len(), 1, "one record, not two");
+        assert_eq!(all[0].date.to_string(), "2026-04-02");
+        assert_eq!(all[0].text, "Written in March, and edited.");
+    }
+    assert_same(&mut a.vault, &mut b.vault);
+}
+
+#[test]
+fn two_date_changes_on_two_devices_end_as_one_record_with_one_date() {
+    let (mut a, mut b, e) = two_devices_sharing("Which day was it?");
+    for (v, (month, day)) in [(&mut a.vault, (5, 1)), (&mut b.vault, (6, 20))] {
+        api::edit_entry(
+            v,
+            &e.id,
+            api::EntryEdit {
+                date: Some(model::Date::from_ymd_opt(2026, month, day).unwrap()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+    sync(&mut a.vault, &mut b.vault);
+    let da: Vec<Entry> = a.vault.list(10, 0).unwrap();
+    let db: Vec<Entry> = b.vault.list(10, 0).unwrap();
+    assert_eq!(da.len(), 1);
+    assert_eq!(da, db);
+    assert_same(&mut a.vault, &mut b.vault);
+    let report = api::doctor(&mut a.vault, true).unwrap();
+    assert!(report.healthy, "{report:?}");
+}
+
+#[test]
+fn a_version_that_is_not_in_the_records_history_is_refused_and_nothing_is_written() {
+    let (mut a, _b, e) = two_devices_sharing("Untouched.");
+    let other = write(&mut a.vault, "another month", "2025-01-01");
+    let foreign = open_editor(&a.vault, &other.id)["version"].clone();
+    let before = a.vault.mirror_rows().unwrap();
+    let mut editor = open_editor(&a.vault, &e.id);
+    editor["text"] = "Changed.".into();
+    for bad in [foreign, "not a version".into(), "".into()] {
+        let mut attempt = editor.clone();
+        attempt["version"] = bad;
+        let err = api::save_json(&mut a.vault, "entry", attempt).unwrap_err();
+        assert_eq!(err.code(), "unknown_version", "{err}");
+        assert!(err.to_string().contains("show"), "{err}");
+    }
+    assert_eq!(a.vault.mirror_rows().unwrap(), before);
+}
+
+#[test]
+fn a_save_on_an_old_version_of_a_record_deleted_meanwhile_brings_it_back() {
+    let (mut a, mut b, e) = two_devices_sharing("Still writing this.");
+    let mut editor = open_editor(&a.vault, &e.id);
+    api::delete_entry(&mut b.vault, &e.id).unwrap();
+    sync(&mut a.vault, &mut b.vault);
+    editor["text"] = "Still writing this, and it matters.".into();
+    api::save_json(&mut a.vault, "entry", editor).unwrap();
+    sync(&mut a.vault, &mut b.vault);
+    assert_eq!(
+        text_of(&b.vault, &e.id),
+        "Still writing this, and it matters."
+    );
+    assert_same(&mut a.vault, &mut b.vault);
+}
+
+/// One step of two people typing into open editors on two devices.
+#[derive(Debug, Clone)]
+enum Step {
+    /// Type a word at a position (a fraction of the text) in this device's editor, and
+    /// save it on the editor's version.
+    Type { on_b: bool, at: u8 },
+    /// Sync the two devices.
+    Sync,
+    /// The editor takes in the record as stored now (as on `vault-changed`).
+    Refresh { on_b: bool },
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        3 => (any::<bool>(), any::<u8>()).prop_map(|(on_b, at)| Step::Type { on_b, at }),
+        2 => Just(Step::Sync),
+        1 => any::<bool>().prop_map(|on_b| Step::Refresh { on_b }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    /// Whatever the interleaving of stale-base saves and syncs, no word typed on either
+    /// device disappears, and both devices end with the same text.
+    #[test]
+    fn every_word_typed_in_two_open_editors_survives_every_interleaving(
+        steps in prop::collection::vec(step(), 1..24)
+    ) {
+        let (mut a, mut b, e) = two_devices_sharing("start end");
+        let mut editors = [open_editor(&a.vault, &e.id), open_editor(&b.vault, &e.id)];
+        let mut typed = Vec::new();
+        for (n, s) in steps.iter().enumerate() {
+            match s {
+                Step::Type { on_b, at } => {
+                    let side = usize::from(*on_b);
+                    let vault = if *on_b { &mut b.vault } else { &mut a.vault };
+                    let text = editors[side]["text"].as_str().unwrap().to_string();
+                    // Insert at a word boundary so words stay whole.
+                    let spaces: Vec<usize> = text.match_indices(' ').map(|(i, _)| i).collect();
+                    let pos = spaces[usize::from(*at) % spaces.len()];
+                    let word = format!("w{n}{}", if *on_b { "b" } else { "a" });
+                    let new_text = format!("{} {word}{}", &text[..pos], &text[pos..]);
+                    typed.push(word);
+                    editors[side]["text"] = new_text.into();
+                    // The editor adopts what the save replies: the merged record.
+                    editors[side] = api::save_json(vault, "entry", editors[side].clone()).unwrap();
+                }
+                Step::Sync => sync(&mut a.vault, &mut b.vault),
+                Step::Refresh { on_b } => {
+                    let vault = if *on_b { &b.vault } else { &a.vault };
+                    editors[usize::from(*on_b)] = open_editor(vault, &e.id);
+                }
+            }
+        }
+        sync(&mut a.vault, &mut b.vault);
+        let (ta, tb) = (text_of(&a.vault, &e.id), text_of(&b.vault, &e.id));
+        prop_assert_eq!(&ta, &tb);
+        for word in &typed {
+            prop_assert!(ta.split(' ').any(|w| w == word), "{} lost from {:?}", word, ta);
+        }
+        prop_assert!(ta.starts_with("start") && ta.ends_with("end"), "{:?}", ta);
+        prop_assert!(a.vault.doctor().unwrap().healthy());
+    }
+}
+
+// ----- the previous release -----
+
+/// A copy of the vault release 8d66d41 wrote (`tests/fixtures/vault-8d66d41`), opened by
+/// this release with its key file.
+fn previous_release_vault() -> Device {
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/vault-8d66d41");
+    let dir = tempfile::tempdir().unwrap();
+    let vault_dir = dir.path().join("vault");
+    std::fs::create_dir(&vault_dir).unwrap();
+    for name in ["vault.json", "comeback.db"] {
+        std::fs::copy(fixture.join("vault").join(name), vault_dir.join(name)).unwrap();
+    }
+    for name in ["key", "key.device"] {
+        let to = dir.path().join(name);
+        std::fs::copy(fixture.join(name), &to).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&to, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+    }
+    let source = KeySource::KeyFile(dir.path().join("key"));
+    let vault = Vault::open(&vault_dir, &source).unwrap();
+    Device { _dir: dir, vault }
+}
+
+/// What the previous release listed for every kind (`comeback KIND list --json`), keyed by
+/// kind: the records this release must read back unchanged.
+fn previous_release_records() -> serde_json::Map<String, serde_json::Value> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/vault-8d66d41/records.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn a_vault_written_by_the_previous_release_opens_with_every_record_as_it_was() {
+    let mut old = previous_release_vault();
+    let expected = previous_release_records();
+    // Every kind but time logs, which that release could not list.
+    assert_eq!(expected.len(), 13, "the fixture lists every kind");
+    assert!(
+        !api::list_json(&old.vault, "timelog", 10, 0)
+            .unwrap()
+            .is_empty()
+    );
+    for (kind, records) in &expected {
+        let mut read = api::list_json(&old.vault, kind, usize::MAX >> 1, 0).unwrap();
+        for r in &mut read {
+            let version = r.as_object_mut().unwrap().remove("version");
+            assert!(version.is_some_and(|v| v.as_str().is_some_and(|s| !s.is_empty())));
+        }
+        let want = records.as_array().unwrap();
+        assert!(!want.is_empty(), "the fixture has a {kind}");
+        assert_eq!(
+            &read, want,
+            "{kind} records read back as the previous release wrote them"
+        );
+    }
+    let report = api::doctor(&mut old.vault, false).unwrap();
+    assert!(report.healthy, "{report:?}");
+}
+
+#[test]
+fn a_device_with_the_previous_releases_documents_syncs_both_ways_with_this_release() {
+    let mut old = previous_release_vault();
+    let mut new = device();
+    // Before they ever meet, this release creates a month the old vault also has, and a
+    // core shard record: the first genesis must be the same bytes on both, or Automerge
+    // refuses the pair.
+    let newest: Vec<Entry> = old.vault.list(1, 0).unwrap();
+    let day = newest[0].date.to_string();
+    let mine = write(&mut new.vault, "written on this release", &day);
+    let c = Contact {
+        id: model::new_id(),
+        name: "Someone new".into(),
+        ..Default::default()
+    };
+    new.vault.put(&c).unwrap();
+    sync(&mut old.vault, &mut new.vault);
+    assert_same(&mut old.vault, &mut new.vault);
+    // Edits both ways on records the previous release wrote.
+    let theirs = &newest[0];
+    let mut editor = open_editor(&new.vault, &theirs.id);
+    editor["text"] = format!("{} (edited on this release)", theirs.text).into();
+    api::save_json(&mut new.vault, "entry", editor).unwrap();
+    api::edit_entry(
+        &mut old.vault,
+        &mine.id,
+        api::EntryEdit {
+            mood: Some(Some(2)),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    sync(&mut old.vault, &mut new.vault);
+    assert_same(&mut old.vault, &mut new.vault);
+    assert!(text_of(&old.vault, &theirs.id).ends_with("(edited on this release)"));
+    assert_eq!(new.vault.require::<Entry>(&mine.id).unwrap().mood, Some(2));
+    assert!(old.vault.get::<Contact>(&c.id).unwrap().is_some());
+}

@@ -88,7 +88,7 @@ fn a_refused_write_leaves_nothing_behind() {
 }
 
 #[test]
-fn entries_live_in_the_document_of_their_month_and_move_when_redated() {
+fn an_entry_lives_in_the_document_of_the_month_it_was_written_for_and_stays_when_redated() {
     let (_fx, mut vault) = fixture();
     let e = entry(&mut vault, "March words", "2026-03-14");
     assert_eq!(
@@ -104,12 +104,15 @@ fn entries_live_in_the_document_of_their_month_and_move_when_redated() {
         },
     )
     .unwrap();
-    assert_eq!(
-        vault.store.row("entry", &e.id).unwrap().unwrap().doc,
-        "journal-2026-04"
-    );
+    // A date change is a field edit: the entry stays in March's document, dated April.
+    let row = vault.store.row("entry", &e.id).unwrap().unwrap();
+    assert_eq!(row.doc, "journal-2026-03");
+    assert!(row.sort_key.starts_with("2026-04-01"));
     let march = vault.document("journal-2026-03").unwrap();
-    assert!(doc::get_record(march, "entry", &e.id).is_none());
+    assert_eq!(
+        doc::get_record(march, "entry", &e.id).unwrap()["date"],
+        "2026-04-01"
+    );
     assert!(vault.doctor().unwrap().healthy());
 }
 
@@ -181,11 +184,133 @@ fn a_damaged_chunk_is_set_aside_and_the_rest_of_the_vault_opens() {
     drop(vault);
     let mut vault = Vault::open(&fx.vault_dir, &fx.source).unwrap();
     let report = vault.doctor().unwrap();
-    assert!(report.healthy(), "{report:?}");
+    // Something is missing, so the doctor does not call the vault healthy, and says why.
+    assert!(!report.healthy(), "{report:?}");
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.contains("journal-2026-05")),
+        "{report:?}"
+    );
     assert_eq!(report.quarantined.len(), 1);
     assert_eq!(report.quarantined[0].doc, "journal-2026-05");
     let back: Entry = vault.require(&kept.id).unwrap();
     assert_eq!(back.text, "This one stays.");
+}
+
+#[test]
+fn saves_after_a_damaged_chunk_of_this_devices_history_are_kept_across_reopening() {
+    let (fx, mut vault) = fixture();
+    entry(&mut vault, "first", "2026-05-01");
+    let lost = entry(
+        &mut vault,
+        "second, in the chunk that gets damaged",
+        "2026-05-02",
+    );
+    entry(
+        &mut vault,
+        "third, which depends on the second",
+        "2026-05-03",
+    );
+    // Damage the chunk holding the second save (this device's seq 2), so the third
+    // waits on a change that is gone.
+    let seq: i64 = vault
+        .store
+        .conn
+        .query_row(
+            "SELECT seq FROM chunk WHERE doc = 'journal-2026-05' ORDER BY seq LIMIT 1 OFFSET 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    vault
+        .store
+        .conn
+        .execute("UPDATE chunk SET bytes = x'00ff' WHERE seq = ?1", [seq])
+        .unwrap();
+    drop(vault);
+    let mut vault = Vault::open(&fx.vault_dir, &fx.source).unwrap();
+    let mut later = Vec::new();
+    for i in 0..3 {
+        later.push(entry(&mut vault, &format!("later save {i}"), "2026-05-10"));
+        // Reopen between saves: the damage is remembered, not only noticed once.
+        drop(vault);
+        vault = Vault::open(&fx.vault_dir, &fx.source).unwrap();
+    }
+    let report = vault.doctor().unwrap();
+    assert!(vault.quarantined().unwrap().len() == 1, "{report:?}");
+    for e in &later {
+        let back: Entry = vault.require(&e.id).unwrap();
+        assert_eq!(back.text, e.text);
+    }
+    // None of them was a duplicate of the lost change: nothing more was set aside.
+    assert_eq!(vault.quarantined().unwrap().len(), 1);
+    assert!(vault.get::<Entry>(&lost.id).unwrap().is_none());
+    assert!(
+        report.problems.iter().all(|p| !p.contains("differs")),
+        "{report:?}"
+    );
+}
+
+#[test]
+fn init_refuses_a_folder_that_holds_a_database_and_leaves_it_as_it_was() {
+    let (fx, vault) = fixture();
+    drop(vault);
+    let db = fx.vault_dir.join(DB_FILE);
+    let before = std::fs::read(&db).unwrap();
+    std::fs::remove_file(fx.vault_dir.join(VAULT_FILE)).unwrap();
+    let err = Vault::create(&fx.vault_dir, &fx.source).unwrap_err();
+    assert_eq!(err.code(), "database_exists", "{err}");
+    assert!(err.to_string().contains("vault.json"), "{err}");
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+#[test]
+fn a_vault_whose_database_is_missing_or_empty_is_reported_not_opened_empty() {
+    let (fx, mut vault) = fixture();
+    entry(&mut vault, "kept", "2026-05-01");
+    drop(vault);
+    let db = fx.vault_dir.join(DB_FILE);
+    let saved = std::fs::read(&db).unwrap();
+    std::fs::write(&db, b"").unwrap();
+    let err = Vault::open(&fx.vault_dir, &fx.source).unwrap_err();
+    assert_eq!(err.code(), "database_missing", "{err}");
+    std::fs::remove_file(&db).unwrap();
+    let err = Vault::open(&fx.vault_dir, &fx.source).unwrap_err();
+    assert_eq!(err.code(), "database_missing", "{err}");
+    assert!(!db.exists(), "opening must not create a new database");
+    std::fs::write(&db, saved).unwrap();
+    assert!(Vault::open(&fx.vault_dir, &fx.source).is_ok());
+}
+
+#[test]
+fn a_damaged_database_header_is_told_apart_from_a_wrong_key() {
+    let (fx, mut vault) = fixture();
+    entry(&mut vault, "kept", "2026-05-01");
+    drop(vault);
+    // A wrong key first.
+    let other = KeySource::KeyFile(fx._dir.path().join("other-key"));
+    keys::write_key_file(
+        match &other {
+            KeySource::KeyFile(p) => p,
+            KeySource::Keychain(_) => unreachable!(),
+        },
+        &SecretKey::generate().unwrap(),
+    )
+    .unwrap();
+    let err = Vault::open(&fx.vault_dir, &other).unwrap_err();
+    assert_eq!(err.code(), "wrong_key", "{err}");
+    // Then the right key on a database whose first page is damaged.
+    let db = fx.vault_dir.join(DB_FILE);
+    let mut bytes = std::fs::read(&db).unwrap();
+    for b in &mut bytes[20..40] {
+        *b ^= 0x5a;
+    }
+    std::fs::write(&db, bytes).unwrap();
+    let err = Vault::open(&fx.vault_dir, &fx.source).unwrap_err();
+    assert_eq!(err.code(), "database_damaged", "{err}");
+    assert!(err.to_string().contains("backup"), "{err}");
 }
 
 #[test]
