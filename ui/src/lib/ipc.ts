@@ -208,7 +208,7 @@ export function onVaultChanged(cb: (kinds: string[], records: RecordRef[]) => vo
  */
 export function vaultChange(payload: unknown): VaultChange {
   if (Array.isArray(payload)) {
-    return { kinds: payload.filter((k): k is string => typeof k === 'string'), records: [] };
+    return { kinds: payload.filter((k): k is RecordRef['kind'] => typeof k === 'string'), records: [] };
   }
   if (!payload || typeof payload !== 'object') return { kinds: [], records: [] };
   const p = payload as { kinds?: unknown; records?: unknown };
@@ -216,7 +216,7 @@ export function vaultChange(payload: unknown): VaultChange {
     (r): r is RecordRef =>
       !!r && typeof r === 'object' && typeof r.kind === 'string' && typeof r.id === 'string',
   );
-  const kinds = Array.isArray(p.kinds) ? p.kinds.filter((k): k is string => typeof k === 'string') : [];
+  const kinds = Array.isArray(p.kinds) ? p.kinds.filter((k): k is RecordRef['kind'] => typeof k === 'string') : [];
   // A record's kind changed even if a sender left it out of `kinds`.
   for (const r of records) if (!kinds.includes(r.kind)) kinds.push(r.kind);
   return { kinds, records };

@@ -7,6 +7,9 @@
 export type IsoDate = string;
 
 import type { SetbackKind } from './bindings/SetbackKind';
+import type { Kind as AnyKind } from './bindings/Kind';
+import type { Changed } from './bindings/Changed';
+import type { ChangedRecord } from './bindings/ChangedRecord';
 import type { Profile } from './bindings/Profile';
 import type { Entry } from './bindings/Entry';
 import type { MoodCheckIn } from './bindings/MoodCheckIn';
@@ -151,7 +154,12 @@ export interface RecordKinds {
   story: Story;
 }
 
-export type Kind = keyof RecordKinds;
+/** The kinds a person writes: the registry's kinds (generated from `model::Kind`) but the device list. */
+export type Kind = Exclude<AnyKind, 'device'>;
+
+/** Fails to type-check if the registry gains a kind that `RecordKinds` does not map. */
+type AssertNever<T extends never> = T;
+export type KindsWithoutAType = AssertNever<Exclude<Kind, keyof RecordKinds>>;
 
 /** A record as sent to be saved: without an id (or with "") it is created. */
 export type Draft<T extends { id: string }> = Omit<T, 'id'> & { id?: string };
@@ -166,15 +174,7 @@ export type Draft<T extends { id: string }> = Omit<T, 'id'> & { id?: string };
 export type Versioned<T> = T & { version?: string };
 
 /** A record the vault wrote or deleted, as named by a `vault-changed` event. */
-export interface RecordRef {
-  kind: string;
-  id: string;
-}
+export type RecordRef = ChangedRecord;
 
-/** What a `vault-changed` event says changed. */
-export interface VaultChange {
-  /** Every kind that changed; empty when the backend could not say (reload everything). */
-  kinds: string[];
-  /** The records written or deleted; empty when the backend did not say which. */
-  records: RecordRef[];
-}
+/** What a `vault-changed` event says changed (generated from `vault::Changed`). */
+export type VaultChange = Changed;
