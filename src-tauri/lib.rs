@@ -62,8 +62,8 @@ impl AppState {
 struct EventSink(AppHandle, Arc<devices::Net>);
 
 impl ChangeSink for EventSink {
-    fn changed(&self, kinds: &[String]) {
-        let _ = self.0.emit("vault-changed", kinds.to_vec());
+    fn changed(&self, changed: &comeback_core::Changed) {
+        let _ = self.0.emit("vault-changed", changed);
         self.1.local_changed();
     }
 }

@@ -1267,3 +1267,134 @@ fn a_vault_opened_with_another_vaults_key_is_refused_with_a_one_line_reason() {
     assert_eq!(entries.len(), 1, "nothing was written with the wrong key");
     assert_eq!(entries[0]["text"], json!("mine"));
 }
+
+// ----- writes that carry the version they started from -----
+
+#[test]
+fn show_and_list_json_carry_the_version_each_record_was_read_at() {
+    let s = Sandbox::new();
+    let id = s.add(&["entry", "add", "--text", "One.", "--date", "2026-02-02"]);
+    let shown = s.json(&["entry", "show", &id, "--json"]);
+    let version = shown["version"].as_str().unwrap().to_string();
+    assert!(!version.is_empty());
+    let listed = s.list(&["entry", "list", "--json"]);
+    assert_eq!(listed[0]["version"], version.as_str());
+    let contact = s.add(&["contact", "add", "--name", "Ana"]);
+    assert!(s.json(&["contact", "show", &contact, "--json"])["version"].is_string());
+    assert!(s.list(&["contact", "list", "--json"])[0]["version"].is_string());
+}
+
+#[test]
+fn an_edit_on_an_older_version_keeps_what_was_written_since() {
+    let s = Sandbox::new();
+    let id = s.add(&[
+        "entry",
+        "add",
+        "--text",
+        "First paragraph.\n\nSecond paragraph.",
+        "--date",
+        "2026-02-02",
+    ]);
+    let old = s.json(&["entry", "show", &id, "--json"])["version"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Someone else (another device, another window) changes the second paragraph and
+    // the mood ...
+    s.ok(&[
+        "entry",
+        "edit",
+        &id,
+        "--text",
+        "First paragraph.\n\nSecond paragraph, rewritten.",
+        "--mood",
+        "4",
+    ]);
+    // ... while this edit was made on the version read before.
+    s.ok(&[
+        "entry",
+        "edit",
+        &id,
+        "--text",
+        "First paragraph, rewritten.\n\nSecond paragraph.",
+        "--version",
+        &old,
+    ]);
+    let now = s.json(&["entry", "show", &id, "--json"]);
+    assert_eq!(
+        now["text"],
+        "First paragraph, rewritten.\n\nSecond paragraph, rewritten."
+    );
+    assert_eq!(now["mood"], 4);
+    // The same through `set`, on a contact.
+    let c = s.add(&["contact", "add", "--name", "Ana"]);
+    let v = s.json(&["contact", "show", &c, "--json"])["version"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    s.ok(&["contact", "set", &c, "--set", "how_known=at a meetup"]);
+    s.ok(&[
+        "contact",
+        "set",
+        &c,
+        "--set",
+        "name=Ana Lima",
+        "--version",
+        &v,
+    ]);
+    let now = s.json(&["contact", "show", &c, "--json"]);
+    assert_eq!(now["name"], "Ana Lima");
+    assert_eq!(now["how_known"], "at a meetup");
+}
+
+#[test]
+fn a_version_that_is_not_in_the_vaults_history_is_refused_and_nothing_is_written() {
+    let s = Sandbox::new();
+    let id = s.add(&["entry", "add", "--text", "Stays.", "--date", "2026-02-02"]);
+    let other = s.add(&[
+        "entry",
+        "add",
+        "--text",
+        "Other month.",
+        "--date",
+        "2025-07-07",
+    ]);
+    let foreign = s.json(&["entry", "show", &other, "--json"])["version"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let before = s.list(&["entry", "list", "--json"]);
+    for bad in [foreign.as_str(), "yesterday", &"ab".repeat(32)] {
+        let reason = s.refused(&["entry", "edit", &id, "--text", "Gone?", "--version", bad]);
+        assert!(reason.contains("version"), "{reason}");
+        s.refused(&["entry", "set", &id, "--set", "text=Gone?", "--version", bad]);
+    }
+    assert_eq!(s.list(&["entry", "list", "--json"]), before);
+}
+
+#[test]
+fn init_refuses_a_folder_holding_a_database_without_vault_json() {
+    let (s, _) = Sandbox::with_init();
+    s.add(&[
+        "entry",
+        "add",
+        "--text",
+        "Precious.",
+        "--date",
+        "2026-02-02",
+    ]);
+    let db = s.vault.join("comeback.db");
+    let before = std::fs::read(&db).unwrap();
+    let vault_json = std::fs::read(s.vault.join("vault.json")).unwrap();
+    std::fs::remove_file(s.vault.join("vault.json")).unwrap();
+    let reason = s.refused(&["init"]);
+    assert!(reason.contains("vault.json"), "{reason}");
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "the database is untouched"
+    );
+    // Put vault.json back: the journal is all there.
+    std::fs::write(s.vault.join("vault.json"), vault_json).unwrap();
+    assert_eq!(s.list(&["entry", "list", "--json"]).len(), 1);
+}

@@ -787,5 +787,60 @@ fn the_window_joins_with_a_ticket_and_stays_in_sync() {
     node.local_changed();
     wait_for_page_text(&d, "Written on the laptop, read in the window.");
     d.wait_for_text("sync-label", "Synced");
+
+    // An editor left open takes in the other device's edit and keeps both.
+    write_entry(&d, "Paragraph one, typed in the window.");
+    let laptop_entry = |want: &str| {
+        let started = Instant::now();
+        loop {
+            let found = {
+                let guard = shared.lock().unwrap();
+                let v = guard.as_ref().unwrap();
+                comeback_core::api::list_json(v, "entry", 10, 0)
+                    .unwrap()
+                    .into_iter()
+                    .find(|e| e["text"].as_str().is_some_and(|t| t.contains(want)))
+            };
+            if let Some(e) = found {
+                return e;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the laptop never held an entry with {want:?}"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+    let mut on_laptop = laptop_entry("Paragraph one, typed in the window.");
+    on_laptop["text"] =
+        "Paragraph one, typed in the window.\n\nParagraph two, from the laptop.".into();
+    {
+        let mut guard = shared.lock().unwrap();
+        comeback_core::api::save_json(guard.as_mut().unwrap(), "entry", on_laptop).unwrap();
+    }
+    node.local_changed();
+    // The open editor shows it without being reopened ...
+    wait_until(
+        &d,
+        "the open editor showing the laptop's paragraph",
+        "return document.querySelector('[data-testid=entry-editor]').value.includes('Paragraph two, from the laptop.')",
+    );
+    d.screenshot(&shots().join("desktop-journal-editor-merged.png"));
+    // ... and typing on keeps both.
+    d.type_into("entry-editor", " And a last line from the window.");
+    d.wait_for_text("save-state", "Saved");
+    let both = laptop_entry("And a last line from the window.");
+    let text = both["text"].as_str().unwrap();
+    assert!(text.contains("Paragraph two, from the laptop."), "{text:?}");
+    assert!(
+        text.contains("Paragraph one, typed in the window."),
+        "{text:?}"
+    );
+    let shown = d.script("return document.querySelector('[data-testid=entry-editor]').value");
+    assert_eq!(
+        shown.as_str(),
+        Some(text),
+        "the window and the laptop agree"
+    );
     rt.block_on(node.shutdown());
 }

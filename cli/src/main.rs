@@ -25,8 +25,7 @@ use devices::{DevicesCommand, NetArgs};
 #[command(
     name = "comeback",
     version,
-    about = "Comeback: a private, local-first journal and plan, from the command line",
-    propagate_version = true
+    about = "Comeback: a private, local-first journal and plan, from the command line"
 )]
 struct Cli {
     /// The vault folder (default: the platform's data folder).
@@ -172,6 +171,10 @@ enum Common {
         id: String,
         #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
         sets: Vec<String>,
+        /// The version the change was made at (the `version` of `show --json`): the
+        /// change then merges with whatever changed since instead of overwriting it.
+        #[arg(long)]
+        version: Option<String>,
     },
     /// Delete one.
     Delete { id: String },
@@ -201,6 +204,10 @@ enum EntryCommand {
         tags: Vec<String>,
         #[arg(long, value_parser = parse_date)]
         date: Option<Date>,
+        /// The version the edit was made at (the `version` of `show --json`): the edit
+        /// then merges with whatever changed since instead of overwriting it.
+        #[arg(long)]
+        version: Option<String>,
     },
     /// Entries written on this day in earlier years.
     OnThisDay {
@@ -813,6 +820,7 @@ fn entry(cli: &Cli, cmd: &EntryCommand) -> Result<()> {
             mood,
             tags,
             date,
+            version,
         } => {
             let mut vault = open(cli)?;
             let edit = EntryEdit {
@@ -824,6 +832,7 @@ fn entry(cli: &Cli, cmd: &EntryCommand) -> Result<()> {
                     Some(tags.clone())
                 },
                 date: *date,
+                version: version.clone(),
             };
             api::edit_entry(&mut vault, id, edit)?;
             Ok(())
@@ -841,10 +850,10 @@ fn entry(cli: &Cli, cmd: &EntryCommand) -> Result<()> {
         }
         EntryCommand::Common(Common::List { limit, json }) => {
             let vault = open(cli)?;
-            let entries = api::list_entries(&vault, *limit)?;
             if *json {
-                return print_json(&entries);
+                return print_json(&api::list_json(&vault, Entry::KIND, *limit, 0)?);
             }
+            let entries = api::list_entries(&vault, *limit)?;
             for e in &entries {
                 print_entry_line(e);
             }
@@ -852,10 +861,10 @@ fn entry(cli: &Cli, cmd: &EntryCommand) -> Result<()> {
         }
         EntryCommand::Common(Common::Show { id, json }) => {
             let vault = open(cli)?;
-            let e = api::get_entry(&vault, id)?;
             if *json {
-                return print_json(&e);
+                return print_json(&api::get_json(&vault, Entry::KIND, id)?);
             }
+            let e = api::get_entry(&vault, id)?;
             println!("{}  {}", e.date, e.id);
             if let Some(m) = e.mood {
                 println!("mood: {m}/5");
@@ -937,7 +946,10 @@ fn profile(cli: &Cli, cmd: &ProfileCommand) -> Result<()> {
                     "no profile yet; set one with `comeback profile set --happened-on YYYY-MM-DD`"
                 )
             })?;
-            show_record(&p, *json)
+            if *json {
+                return print_json(&api::get_json(&vault, Profile::KIND, p.id())?);
+            }
+            show_record(&p)
         }
     }
 }
@@ -1136,11 +1148,9 @@ fn next(cli: &Cli, cmd: &NextCommand) -> Result<()> {
     }
 }
 
-fn show_record<R: Record>(rec: &R, json: bool) -> Result<()> {
+/// A record as `field: value` lines (`--json` prints `api::get_json` instead).
+fn show_record<R: Record>(rec: &R) -> Result<()> {
     let value = serde_json::to_value(rec).context("reading the record")?;
-    if json {
-        return print_json(&value);
-    }
     if let Json::Object(fields) = value {
         for (k, v) in fields {
             let shown = match v {
@@ -1159,10 +1169,10 @@ fn common<R: Record>(cli: &Cli, cmd: &Common) -> Result<()> {
     match cmd {
         Common::List { limit, json } => {
             let vault = open(cli)?;
-            let records: Vec<R> = api::list(&vault, *limit)?;
             if *json {
-                return print_json(&records);
+                return print_json(&api::list_json(&vault, R::KIND, *limit, 0)?);
             }
+            let records: Vec<R> = api::list(&vault, *limit)?;
             for r in &records {
                 println!("{}  {}", r.id(), r.title());
             }
@@ -1170,13 +1180,16 @@ fn common<R: Record>(cli: &Cli, cmd: &Common) -> Result<()> {
         }
         Common::Show { id, json } => {
             let vault = open(cli)?;
+            if *json {
+                return print_json(&api::get_json(&vault, R::KIND, id)?);
+            }
             let rec: R = api::get(&vault, id)?;
-            show_record(&rec, *json)
+            show_record(&rec)
         }
-        Common::Set { id, sets } => {
+        Common::Set { id, sets, version } => {
             let patch = sets_to_patch(sets)?;
             let mut vault = open(cli)?;
-            api::patch::<R>(&mut vault, id, &patch)?;
+            api::patch::<R>(&mut vault, id, &patch, version.as_deref())?;
             Ok(())
         }
         Common::Delete { id } => {

@@ -205,6 +205,24 @@ fn main() {
         vault.put(e).unwrap();
         edits.push(t.elapsed());
     }
+    // An open editor saving on the version it loaded while two other saves reached the
+    // same month's document meanwhile (what a live sync does): the save is applied at the
+    // old version and merged (`Vault::put_at`).
+    let mut stale = Vec::new();
+    for group in written.chunks_mut(3).take(100) {
+        let (first, others) = group.split_at_mut(1);
+        let mut editor = api::get_json(&vault, "entry", &first[0].id).unwrap();
+        for other in others.iter_mut() {
+            other.text.push_str(" Meanwhile.");
+            vault.put(other).unwrap();
+        }
+        let typed = format!("{} {}", editor["text"].as_str().unwrap(), prose.sentence());
+        editor["text"] = typed.into();
+        let t = Instant::now();
+        let saved = api::save_json(&mut vault, "entry", editor).unwrap();
+        stale.push(t.elapsed());
+        assert_ne!(saved["version"], serde_json::Value::Null);
+    }
     let mut contact_writes = Vec::new();
     for i in 0..300 {
         let c = comeback_core::model::Contact {
@@ -223,6 +241,7 @@ fn main() {
     );
     report("write: new entry", adds);
     report("write: debounced entry edit", edits);
+    report("write: edit on a version two saves old", stale);
     report("write: contact (core shard)", contact_writes);
 
     // 4. Search.
