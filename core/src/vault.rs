@@ -640,26 +640,16 @@ impl Vault {
             Some(base) => self.base_heads(&home, R::KIND, record.id(), base)?,
             None => None,
         };
-        let time = now_ms() / 1000;
         self.change(vec![(
             home,
             Box::new(move |d: &mut AutoCommit| {
                 let Some(heads) = isolate else {
                     return Ok(doc::put_record(d, record)?);
                 };
-                let base = doc::get_record_at(d, R::KIND, record.id(), &heads);
-                d.isolate(&heads);
-                let written = match &base {
-                    Some(base) => doc::put_record_over(d, record, base),
-                    None => doc::put_record(d, record),
-                };
-                d.commit_with(automerge::transaction::CommitOptions::default().with_time(time));
-                d.integrate();
-                written?;
-                if doc::get_record(d, R::KIND, record.id()).is_none() {
-                    // Deleted on another device while this one edited it: what was being
-                    // written is kept, as the record now reads here.
-                    doc::put_record(d, record)?;
+                // A record that did not exist at `heads` has no older state to edit.
+                match doc::get_record_at(d, R::KIND, record.id(), &heads) {
+                    Some(base) => doc::put_record_over(d, record, &base, &heads)?,
+                    None => doc::put_record(d, record)?,
                 }
                 Ok(())
             }),

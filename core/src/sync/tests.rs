@@ -489,6 +489,25 @@ fn an_editor_left_open_keeps_the_paragraph_another_device_wrote_meanwhile() {
 }
 
 #[test]
+fn a_sentence_deleted_on_an_old_version_keeps_the_words_another_device_added_inside_it() {
+    let (mut a, mut b, e) = two_devices_sharing("Keep this. Drop this whole sentence. Keep that.");
+    let mut editor = open_editor(&a.vault, &e.id);
+    let mut on_b = open_editor(&b.vault, &e.id);
+    on_b["text"] = "Keep this. Drop this NEW whole sentence. Keep that, too.".into();
+    api::save_json(&mut b.vault, "entry", on_b).unwrap();
+    sync(&mut a.vault, &mut b.vault);
+    editor["text"] = "Keep this. Keep that.".into();
+    api::save_json(&mut a.vault, "entry", editor).unwrap();
+    sync(&mut a.vault, &mut b.vault);
+    let text = text_of(&a.vault, &e.id);
+    assert_eq!(text, text_of(&b.vault, &e.id));
+    assert!(text.contains("NEW"), "what B wrote stays: {text:?}");
+    assert!(text.contains("Keep that, too."), "{text:?}");
+    assert!(!text.contains("Drop"), "what A deleted is gone: {text:?}");
+    assert!(text.starts_with("Keep this."), "{text:?}");
+}
+
+#[test]
 fn a_field_the_save_did_not_change_keeps_what_the_other_device_set() {
     let (mut a, mut b, e) = two_devices_sharing("Same words.");
     let mut editor = open_editor(&a.vault, &e.id);
