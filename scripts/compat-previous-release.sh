@@ -19,8 +19,10 @@ cargo build --locked -q -p comeback-cli
 NEW="$CARGO_TARGET_DIR/debug/comeback"
 OLD="$WORK/comeback-old"
 NET=(--loopback --no-mdns)
-old() { COMEBACK_VAULT="$WORK/a" COMEBACK_KEY_FILE="$WORK/a.key" COMEBACK_DEVICE_NAME="Old" "$OLD" "$@"; }
-new() { COMEBACK_VAULT="$WORK/b" COMEBACK_KEY_FILE="$WORK/b.key" COMEBACK_DEVICE_NAME="New" "$NEW" "$@"; }
+OLD_CMD=(env COMEBACK_VAULT="$WORK/a" COMEBACK_KEY_FILE="$WORK/a.key" COMEBACK_DEVICE_NAME=Old "$OLD")
+NEW_CMD=(env COMEBACK_VAULT="$WORK/b" COMEBACK_KEY_FILE="$WORK/b.key" COMEBACK_DEVICE_NAME=New "$NEW")
+old() { "${OLD_CMD[@]}" "$@"; }
+new() { "${NEW_CMD[@]}" "$@"; }
 old init >/dev/null
 new init >/dev/null
 old entry add --text "Written on the previous release." --date 2026-03-03 >/dev/null
@@ -49,19 +51,30 @@ check "this release holds both entries after pairing" test "$(count new)" = 2
 id="$(new entry list --json | python3 -c 'import json,sys; print([e["id"] for e in json.load(sys.stdin) if "previous" in e["text"]][0])')"
 new entry edit "$id" --text "Written on the previous release; edited on this one." >/dev/null
 old entry add --text "A second one on the previous release." --date 2026-04-01 >/dev/null
-serving() { # side; starts `serve` on it in the background
-  "$1" serve "${NET[@]}" >/dev/null 2>&1 &
+serving() { # command...; starts `serve` with it in the background
+  "$@" serve "${NET[@]}" >/dev/null 2>&1 &
   SERVE=$!
   sleep 2
 }
-serving old
-check "this release syncs with the previous one" new sync --once "${NET[@]}" >/dev/null
+quiet() { "$@" >/dev/null; }
+serving "${OLD_CMD[@]}"
+check "this release syncs with the previous one" quiet new sync --once "${NET[@]}"
 kill "$SERVE"; wait "$SERVE" 2>/dev/null || true
-serving new
-check "the previous release syncs with this one" old sync --once "${NET[@]}" >/dev/null
+serving "${NEW_CMD[@]}"
+check "the previous release syncs with this one" quiet old sync --once "${NET[@]}"
 kill "$SERVE"; wait "$SERVE" 2>/dev/null || true
 old doctor >/dev/null && new doctor >/dev/null && echo "ok: both doctors healthy"
 a="$(old entry list --json | python3 -c 'import json,sys; print(sorted((e["id"], e["text"]) for e in json.load(sys.stdin)))')"
 b="$(new entry list --json | python3 -c 'import json,sys; print(sorted((e["id"], e["text"]) for e in json.load(sys.stdin)))')"
 [ "$a" = "$b" ] && echo "ok: both devices show the same three entries" || { echo "FAILED: the devices differ:"; echo "$a"; echo "$b"; exit 1; } >&2
-echo "3 passed, 0 failed"
+# And the other way round: the previous release invites, this release joins.
+OLD2=(env COMEBACK_VAULT="$WORK/c" COMEBACK_KEY_FILE="$WORK/c.key" COMEBACK_DEVICE_NAME=Old2 "$OLD")
+NEW2=(env COMEBACK_VAULT="$WORK/d" COMEBACK_KEY_FILE="$WORK/d.key" COMEBACK_DEVICE_NAME=New2 "$NEW")
+old2() { "${OLD2[@]}" "$@"; }
+new2() { "${NEW2[@]}" "$@"; }
+old2 init >/dev/null
+new2 init >/dev/null
+old2 entry add --text "On the previous release, which invites." --date 2026-05-05 >/dev/null
+check "this release joins a device on the previous release" pair old2 new2
+check "the joiner holds the inviter's entry" test "$(count new2)" = 1
+echo "9 passed, 0 failed"

@@ -153,6 +153,33 @@ fn a_first_entry_is_still_there_after_quitting_and_relaunching() {
 }
 
 #[test]
+fn an_entrys_date_is_changed_in_the_editor_at_phone_size() {
+    let _one = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    {
+        let d = launch(&vault, PHONE);
+        first_run(&d);
+        write_entry(&d, "Meant to write this on the fifth of October.");
+        d.set_value("entry-date", "2026-10-05");
+        d.wait_for_text("save-state", "Saved");
+        d.screenshot(&shots().join("phone-journal-editor.png"));
+    }
+    // The vault holds the entry once, on its new date.
+    let source = comeback_core::KeySource::platform().unwrap();
+    let v = comeback_core::api::open(&vault, &source).unwrap();
+    let entries = comeback_core::api::list_json(&v, "entry", 10, 0).unwrap();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0]["date"], "2026-10-05");
+    assert!(
+        entries[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("fifth of October")
+    );
+}
+
+#[test]
 fn a_vault_written_by_the_cli_shows_in_the_window() {
     let _one = serial();
     let dir = tempfile::tempdir().unwrap();
