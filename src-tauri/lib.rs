@@ -157,13 +157,13 @@ fn search(state: State<'_, AppState>, query: String, limit: usize) -> Reply<Vec<
 }
 
 #[tauri::command(async)]
-fn on_this_day(state: State<'_, AppState>) -> Reply<Vec<model::Entry>> {
-    state.with(|v| api::on_this_day(v, api::today()))
+fn on_this_day(state: State<'_, AppState>) -> Reply<Vec<Json>> {
+    state.with(|v| api::versioned(v, &api::on_this_day(v, api::today())?))
 }
 
 #[tauri::command(async)]
-fn due_contacts(state: State<'_, AppState>) -> Reply<Vec<model::Contact>> {
-    state.with(|v| api::due_contacts(v, api::today()))
+fn due_contacts(state: State<'_, AppState>) -> Reply<Vec<Json>> {
+    state.with(|v| api::versioned(v, &api::due_contacts(v, api::today())?))
 }
 
 #[tauri::command(async)]

@@ -1282,6 +1282,20 @@ fn show_and_list_json_carry_the_version_each_record_was_read_at() {
     let contact = s.add(&["contact", "add", "--name", "Ana"]);
     assert!(s.json(&["contact", "show", &contact, "--json"])["version"].is_string());
     assert!(s.list(&["contact", "list", "--json"])[0]["version"].is_string());
+    // Lists a rule picks carry it too.
+    let due = s.list(&["contact", "due", "--json"]);
+    assert!(!due.is_empty() && due.iter().all(|c| c["version"].is_string()));
+    s.add(&[
+        "entry",
+        "add",
+        "--text",
+        "A year ago.",
+        "--date",
+        "2025-02-02",
+    ]);
+    let then = s.list(&["entry", "on-this-day", "--date", "2026-02-02", "--json"]);
+    assert_eq!(then.len(), 1);
+    assert!(then[0]["version"].is_string());
 }
 
 #[test]

@@ -841,7 +841,7 @@ fn entry(cli: &Cli, cmd: &EntryCommand) -> Result<()> {
             let vault = open(cli)?;
             let entries = api::on_this_day(&vault, date.unwrap_or_else(api::today))?;
             if *json {
-                return print_json(&entries);
+                return print_json(&api::versioned(&vault, &entries)?);
             }
             for e in &entries {
                 print_entry_line(e);
@@ -1024,7 +1024,7 @@ fn contact(cli: &Cli, cmd: &ContactCommand) -> Result<()> {
             let vault = open(cli)?;
             let due = api::due_contacts(&vault, api::today())?;
             if *json {
-                return print_json(&due);
+                return print_json(&api::versioned(&vault, &due)?);
             }
             for c in &due {
                 let last = c

@@ -244,7 +244,7 @@ impl From<Error> for ErrorReply {
 pub const VERSION_FIELD: &str = "version";
 
 /// A mirror row as a front sees it: the record's serde form plus its `version`.
-fn versioned(
+fn row_json(
     vault: &Vault,
     row: &crate::store::MirrorRow,
     versions: &mut std::collections::HashMap<String, String>,
@@ -278,7 +278,7 @@ pub fn list_json(vault: &Vault, kind: &str, limit: usize, offset: usize) -> Resu
         .rows(kind, limit, offset)
         .map_err(Error::from)?
         .iter()
-        .map(|row| versioned(vault, row, &mut versions))
+        .map(|row| row_json(vault, row, &mut versions))
         .collect()
 }
 
@@ -292,7 +292,26 @@ pub fn get_json(vault: &Vault, kind: &str, id: &str) -> Result<Json> {
             kind: kind.into(),
             id: id.into(),
         })?;
-    versioned(vault, &row, &mut Default::default())
+    row_json(vault, &row, &mut Default::default())
+}
+
+/// Records found by a rule (on this day, due contacts…) as a front reads them: each in its
+/// serde form with the `version` of its document, like [`list_json`].
+pub fn versioned<R: Record>(vault: &Vault, records: &[R]) -> Result<Vec<Json>> {
+    let mut versions = std::collections::HashMap::new();
+    records
+        .iter()
+        .map(|r| {
+            let row = vault
+                .store()
+                .row(R::KIND, r.id())?
+                .ok_or_else(|| Error::NotFound {
+                    kind: R::KIND.into(),
+                    id: r.id().into(),
+                })?;
+            row_json(vault, &row, &mut versions)
+        })
+        .collect()
 }
 
 /// Saves a record of `kind` given in its JSON form: a new one when its id is missing or
