@@ -63,6 +63,10 @@ enum Command {
     Doctor {
         #[arg(long)]
         rebuild: bool,
+        /// Let go of the damaged chunks set aside (do it once your other devices have
+        /// synced what they held back to this one).
+        #[arg(long)]
+        forget_damaged: bool,
         #[arg(long)]
         json: bool,
     },
@@ -597,8 +601,18 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Doctor { rebuild, json } => {
+        Command::Doctor {
+            rebuild,
+            forget_damaged,
+            json,
+        } => {
             let mut vault = open(&cli)?;
+            if *forget_damaged {
+                let n = api::forget_damaged(&mut vault)?;
+                if !*json {
+                    println!("Let go of {n} damaged chunk(s).");
+                }
+            }
             let report = api::doctor(&mut vault, *rebuild)?;
             if *json {
                 print_json(&report)?;

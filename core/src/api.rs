@@ -172,6 +172,12 @@ pub fn doctor(vault: &mut Vault, rebuild: bool) -> Result<DoctorReport> {
     })
 }
 
+/// Lets go of the damaged chunks the doctor reports, once what they held was synced back
+/// from another device; returns how many there were.
+pub fn forget_damaged(vault: &mut Vault) -> Result<usize> {
+    vault.forget_damaged()
+}
+
 /// Entries written on this month and day in earlier years, newest first.
 pub fn on_this_day(vault: &Vault, date: Date) -> Result<Vec<Entry>> {
     use chrono::Datelike;

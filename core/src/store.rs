@@ -441,6 +441,11 @@ fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> 
         .optional()?)
 }
 
+/// A `meta` value read inside a transaction.
+pub fn meta_get_tx(tx: &Transaction<'_>, key: &str) -> Result<Option<String>, StoreError> {
+    meta_get(tx, key)
+}
+
 pub fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<(), StoreError> {
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?1, ?2)

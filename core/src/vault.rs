@@ -1037,6 +1037,12 @@ impl Vault {
                     .problems
                     .push(describe_difference(doc_id, &expected, &actual));
             }
+            let waiting = doc.get_missing_deps(&[]).len();
+            if waiting > 0 {
+                report.problems.push(format!(
+                    "{doc_id}: changes here wait on {waiting} change(s) this device does not have; sync with another of your devices to get them"
+                ));
+            }
             let mut heads = doc.get_heads();
             heads.sort();
             let mut stored = self.store.heads(doc_id)?;
@@ -1067,12 +1073,37 @@ impl Vault {
             docs.sort();
             docs.dedup();
             report.problems.push(format!(
-                "{} damaged chunk(s) of {} are set aside and what they held is missing here; sync with another of your devices to get it back (new saves there carry on safely meanwhile)",
+                "{} damaged chunk(s) of {} are set aside and what they held is missing here; sync with another of your devices to get it back (new saves there carry on safely meanwhile), then `comeback doctor --forget-damaged` lets them go",
                 report.quarantined.len(),
                 docs.join(", ")
             ));
         }
         Ok(report)
+    }
+
+    /// Lets go of the damaged chunks set aside (after the person synced what they held
+    /// back from another device); returns how many. The documents they came from keep
+    /// writing under their own fresh actor, so a lost change of this device's is never
+    /// reused even now that nothing marks the document damaged.
+    pub fn forget_damaged(&mut self) -> Result<usize> {
+        let quarantined = self.store.quarantined()?;
+        let mut docs: Vec<String> = quarantined.iter().map(|q| q.doc.clone()).collect();
+        docs.sort();
+        docs.dedup();
+        let tx = self.store.transaction()?;
+        for doc_id in &docs {
+            let key = format!("actor:{doc_id}");
+            if store::meta_get_tx(&tx, &key)?.is_none() {
+                let actor = fresh_actor(&self.actor)?;
+                store::meta_set(&tx, &key, &data_encoding::HEXLOWER.encode(actor.to_bytes()))?;
+            }
+        }
+        tx.execute("DELETE FROM quarantine", [])?;
+        tx.commit()?;
+        for doc_id in &docs {
+            self.docs.remove(doc_id);
+        }
+        Ok(quarantined.len())
     }
 
     /// Throws the mirror away and projects every document afresh.

@@ -251,6 +251,27 @@ fn saves_after_a_damaged_chunk_of_this_devices_history_are_kept_across_reopening
         report.problems.iter().all(|p| !p.contains("differs")),
         "{report:?}"
     );
+    // The third save waits on the lost one: the doctor says so too.
+    assert!(
+        report.problems.iter().any(|p| p.contains("wait on")),
+        "{report:?}"
+    );
+    // Letting the damaged chunk go keeps the document on its own actor: later saves
+    // still never reuse a lost sequence number.
+    assert_eq!(vault.forget_damaged().unwrap(), 1);
+    let after = entry(&mut vault, "after letting go", "2026-05-11");
+    drop(vault);
+    let mut vault = Vault::open(&fx.vault_dir, &fx.source).unwrap();
+    assert!(vault.quarantined().unwrap().is_empty());
+    assert_eq!(
+        vault.require::<Entry>(&after.id).unwrap().text,
+        "after letting go"
+    );
+    let report = vault.doctor().unwrap();
+    assert!(
+        report.problems.iter().all(|p| !p.contains("damaged")),
+        "{report:?}"
+    );
 }
 
 #[test]
