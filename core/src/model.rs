@@ -119,10 +119,13 @@ impl Home {
             year: year.parse().ok()?,
             month: month.parse().ok()?,
         };
-        let Home::Month { month, .. } = home else {
+        let Home::Month { year, month } = home else {
             return None;
         };
-        ((1..=12).contains(&month) && home.doc_id() == s).then_some(home)
+        // Only the years a record's date may have (`check_date`): a peer naming
+        // `journal-99999-01` or `journal--001-01` names nothing this vault can hold.
+        ((1000..=9999).contains(&year) && (1..=12).contains(&month) && home.doc_id() == s)
+            .then_some(home)
     }
 }
 
@@ -484,6 +487,10 @@ mod tests {
             "Core",
             "journal-2024",
             "entry-2024-03",
+            "journal-99999-01",
+            "journal--001-01",
+            "journal-0999-12",
+            "journal-10000-01",
             "",
         ] {
             assert_eq!(Home::from_doc_id(s), None, "{s}");
