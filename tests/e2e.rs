@@ -165,9 +165,20 @@ fn an_entrys_date_is_changed_in_the_editor_at_phone_size() {
         d.wait_for_text("save-state", "Saved");
         d.screenshot(&shots().join("phone-journal-editor.png"));
     }
-    // The vault holds the entry once, on its new date.
+    // The vault holds the entry once, on its new date. The window's process lets go of
+    // the vault a moment after it is closed.
     let source = comeback_core::KeySource::platform().unwrap();
-    let v = comeback_core::api::open(&vault, &source).unwrap();
+    let started = std::time::Instant::now();
+    let v = loop {
+        match comeback_core::api::open(&vault, &source) {
+            Err(comeback_core::Error::Busy(_))
+                if started.elapsed() < std::time::Duration::from_secs(30) =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            other => break other.unwrap(),
+        }
+    };
     let entries = comeback_core::api::list_json(&v, "entry", 10, 0).unwrap();
     assert_eq!(entries.len(), 1, "{entries:?}");
     assert_eq!(entries[0]["date"], "2026-10-05");
