@@ -250,8 +250,17 @@ pub fn put_record_over<R: Record>(
     }
 }
 
+/// Whether the document stores `json` as a map: an object, or a keyed list.
+fn is_map_like(json: &Json) -> bool {
+    match json {
+        Json::Object(_) => true,
+        Json::Array(items) => is_keyed_list(items),
+        _ => false,
+    }
+}
+
 /// A map-like JSON value as the document stores it: objects as they are, keyed lists as
-/// maps of id → item with its position.
+/// maps of id → item with its position (the one place that spells that layout out).
 fn as_stored_map(json: &Json) -> Option<serde_json::Map<String, Json>> {
     match json {
         Json::Object(m) => Some(m.clone()),
@@ -291,7 +300,7 @@ fn reconcile_map(
         let here = doc.get(obj, key.as_str())?;
         match (was, value, here) {
             (Some(was), _, Some((automerge::Value::Object(ObjType::Map), child)))
-                if as_stored_map(was).is_some() && as_stored_map(value).is_some() =>
+                if is_map_like(was) && is_map_like(value) =>
             {
                 reconcile_map(doc, &child, was, value, prose, heads)?;
             }
@@ -302,7 +311,7 @@ fn reconcile_map(
             ) if prose.contains(&key.as_str()) => {
                 splice_over(doc, &t, was, text, heads)?;
             }
-            _ => put_value(doc, obj, key, &value_to_hydrate(value, Some(key), prose))?,
+            _ => put_fresh(doc, obj, key, &value_to_hydrate(value, Some(key), prose))?,
         }
     }
     for key in base.keys().filter(|k| !new.contains_key(*k)) {
@@ -405,62 +414,27 @@ fn splice_over(
     Ok(())
 }
 
-/// Puts a fresh value at `key` of a map, building objects element by element.
-fn put_value(
+/// Puts a fresh value at `key` of a map: a scalar as it is, an object made empty and
+/// then filled by Automerge's own `update_object`/`update_text`, as `put_record` does.
+fn put_fresh(
     doc: &mut AutoCommit,
     obj: &ObjId,
     key: &str,
     value: &hydrate::Value,
 ) -> Result<(), DocError> {
     match value {
-        hydrate::Value::Scalar(s) => {
-            doc.put(obj, key, s.clone())?;
-        }
+        hydrate::Value::Scalar(s) => doc.put(obj, key, s.clone())?,
         hydrate::Value::Text(t) => {
             let text = doc.put_object(obj, key, ObjType::Text)?;
-            doc.splice_text(&text, 0, 0, &t.to_string())?;
+            doc.update_text(&text, t.to_string())?;
         }
-        hydrate::Value::Map(m) => {
-            let child = doc.put_object(obj, key, ObjType::Map)?;
-            for (k, v) in m.iter() {
-                put_value(doc, &child, k, &v.value)?;
-            }
+        hydrate::Value::Map(_) => {
+            let map = doc.put_object(obj, key, ObjType::Map)?;
+            doc.update_object(&map, value)?;
         }
-        hydrate::Value::List(items) => {
+        hydrate::Value::List(_) => {
             let list = doc.put_object(obj, key, ObjType::List)?;
-            for (i, item) in items.iter().enumerate() {
-                insert_value(doc, &list, i, &item.value)?;
-            }
-        }
-    }
-    Ok(())
-}
-
-fn insert_value(
-    doc: &mut AutoCommit,
-    list: &ObjId,
-    at: usize,
-    value: &hydrate::Value,
-) -> Result<(), DocError> {
-    match value {
-        hydrate::Value::Scalar(s) => {
-            doc.insert(list, at, s.clone())?;
-        }
-        hydrate::Value::Text(t) => {
-            let text = doc.insert_object(list, at, ObjType::Text)?;
-            doc.splice_text(&text, 0, 0, &t.to_string())?;
-        }
-        hydrate::Value::Map(m) => {
-            let child = doc.insert_object(list, at, ObjType::Map)?;
-            for (k, v) in m.iter() {
-                put_value(doc, &child, k, &v.value)?;
-            }
-        }
-        hydrate::Value::List(items) => {
-            let inner = doc.insert_object(list, at, ObjType::List)?;
-            for (i, item) in items.iter().enumerate() {
-                insert_value(doc, &inner, i, &item.value)?;
-            }
+            doc.update_object(&list, value)?;
         }
     }
     Ok(())
@@ -599,25 +573,16 @@ fn value_to_hydrate(json: &Json, key: Option<&str>, prose: &[&str]) -> hydrate::
                 ScalarValue::Str(s.as_str().into()).into()
             }
         }
-        Json::Array(items) if is_keyed_list(items) => {
-            let mut map: HashMap<String, hydrate::Value> = HashMap::new();
-            map.insert(LIST_MARK.into(), ScalarValue::Boolean(true).into());
-            for (pos, item) in items.iter().enumerate() {
-                let id = item.get("id").and_then(Json::as_str).unwrap_or_default();
-                let mut child = value_to_hydrate(item, None, prose);
-                if let hydrate::Value::Map(m) = &mut child {
-                    let order: hydrate::Value = ScalarValue::Int(pos as i64).into();
-                    let mut with_order: HashMap<String, hydrate::Value> = m
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.value.clone()))
-                        .collect();
-                    with_order.insert(ORDER.into(), order);
-                    child = hydrate::Map::from(with_order).into();
-                }
-                map.insert(id.to_string(), child);
+        Json::Array(items) if is_keyed_list(items) => match as_stored_map(json) {
+            Some(map) => {
+                let map: HashMap<String, hydrate::Value> = map
+                    .iter()
+                    .map(|(id, item)| (id.clone(), value_to_hydrate(item, None, prose)))
+                    .collect();
+                hydrate::Map::from(map).into()
             }
-            hydrate::Map::from(map).into()
-        }
+            None => ScalarValue::Null.into(),
+        },
         Json::Array(items) => {
             let values: Vec<hydrate::Value> = items
                 .iter()

@@ -435,15 +435,10 @@ fn fts_query(query: &str) -> Option<String> {
     }
 }
 
-fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
+pub fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
     Ok(conn
         .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
         .optional()?)
-}
-
-/// A `meta` value read inside a transaction.
-pub fn meta_get_tx(tx: &Transaction<'_>, key: &str) -> Result<Option<String>, StoreError> {
-    meta_get(tx, key)
 }
 
 pub fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<(), StoreError> {

@@ -323,6 +323,27 @@ fn fresh_actor(device: &ActorId) -> Result<ActorId> {
     Ok(ActorId::from(bytes))
 }
 
+/// The `meta` key under which a damaged document's own actor is kept.
+fn actor_key(doc_id: &str) -> String {
+    format!("actor:{doc_id}")
+}
+
+/// Makes a fresh actor for `doc_id` and keeps it in `meta`, so every later open of the
+/// document writes under it.
+fn keep_fresh_actor(
+    conn: &rusqlite::Connection,
+    device: &ActorId,
+    doc_id: &str,
+) -> Result<ActorId> {
+    let actor = fresh_actor(device)?;
+    store::meta_set(
+        conn,
+        &actor_key(doc_id),
+        &data_encoding::HEXLOWER.encode(actor.to_bytes()),
+    )?;
+    Ok(actor)
+}
+
 fn new_vault_id() -> Result<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| Error::Io(format!("no randomness: {e}")))?;
@@ -557,17 +578,8 @@ impl Vault {
         Ok(Version::new(self.store.heads(doc_id)?))
     }
 
-    /// The version of the document a stored record lives in.
-    pub fn version_of_record(&self, kind: &str, id: &str) -> Result<Version> {
-        let row = self.store.row(kind, id)?.ok_or_else(|| Error::NotFound {
-            kind: kind.into(),
-            id: id.into(),
-        })?;
-        self.version_of(&row.doc)
-    }
-
-    /// Checks that `base` is in the history of the document `doc_id` and returns the heads
-    /// to isolate at, or `None` when `base` is the document as it is now.
+    /// Checks that `base` is in the history of the document `doc_id` and returns its heads,
+    /// or `None` when `base` is the document as it is now.
     fn base_heads(
         &mut self,
         doc_id: &str,
@@ -629,21 +641,20 @@ impl Vault {
 
     /// Validates and writes a record as if it had been edited at `base` (the version the
     /// front read it at; `None`: the document as it is now). Only what differs from the
-    /// record at `base` is written, on top of `base`, then merged with everything the
-    /// document gained since: prose merges by character, a field this edit left alone
-    /// keeps what another device set, and two devices setting one field end with one
-    /// value everywhere (Automerge's deterministic winner). One commit, one transaction.
+    /// record at `base` is written, onto the document as it is now (`doc::put_record_over`):
+    /// prose merges by character, and a field this edit left alone keeps what another
+    /// device set meanwhile. One commit, one transaction.
     pub fn put_at<R: Record>(&mut self, record: &R, base: Option<&Version>) -> Result<()> {
         record.validate()?;
         let home = self.home_of(record)?;
-        let isolate = match base {
+        let old_heads = match base {
             Some(base) => self.base_heads(&home, R::KIND, record.id(), base)?,
             None => None,
         };
         self.change(vec![(
             home,
             Box::new(move |d: &mut AutoCommit| {
-                let Some(heads) = isolate else {
+                let Some(heads) = old_heads else {
                     return Ok(doc::put_record(d, record)?);
                 };
                 // A record that did not exist at `heads` has no older state to edit.
@@ -737,29 +748,30 @@ impl Vault {
         }
         // Once a document was damaged, this device writes to it under an actor of its
         // own, kept in `meta` so that every later open uses the same one.
-        let key = format!("actor:{doc_id}");
-        let kept = self.store.meta(&key)?;
-        let damaged = !bad.is_empty()
-            || !doc.get_missing_deps(&[]).is_empty()
-            || self.store.quarantined()?.iter().any(|q| q.doc == doc_id);
-        match kept.and_then(|hex| data_encoding::HEXLOWER.decode(hex.as_bytes()).ok()) {
-            Some(actor) => {
-                doc.set_actor(ActorId::from(actor));
-            }
-            None if damaged => {
+        let kept = self
+            .store
+            .meta(&actor_key(doc_id))?
+            .and_then(|hex| data_encoding::HEXLOWER.decode(hex.as_bytes()).ok())
+            .map(ActorId::from);
+        let actor = match kept {
+            Some(actor) => Some(actor),
+            None => {
+                let damaged = !bad.is_empty()
+                    || !doc.get_missing_deps(&[]).is_empty()
+                    || self.store.quarantined()?.iter().any(|q| q.doc == doc_id);
                 // Some of this device's own changes may be among what is missing, and
                 // its peers have them: carrying on under the device's actor would reuse
                 // their sequence numbers, and every later save would be refused as a
                 // duplicate. A fresh actor of this device can never collide.
-                let actor = fresh_actor(&self.actor)?;
-                store::meta_set(
-                    &self.store.conn,
-                    &key,
-                    &data_encoding::HEXLOWER.encode(actor.to_bytes()),
-                )?;
-                doc.set_actor(actor);
+                if damaged {
+                    Some(keep_fresh_actor(&self.store.conn, &self.actor, doc_id)?)
+                } else {
+                    None
+                }
             }
-            None => {}
+        };
+        if let Some(actor) = actor {
+            doc.set_actor(actor);
         }
         Ok(doc)
     }
@@ -1092,10 +1104,8 @@ impl Vault {
         docs.dedup();
         let tx = self.store.transaction()?;
         for doc_id in &docs {
-            let key = format!("actor:{doc_id}");
-            if store::meta_get_tx(&tx, &key)?.is_none() {
-                let actor = fresh_actor(&self.actor)?;
-                store::meta_set(&tx, &key, &data_encoding::HEXLOWER.encode(actor.to_bytes()))?;
+            if store::meta_get(&tx, &actor_key(doc_id))?.is_none() {
+                keep_fresh_actor(&tx, &self.actor, doc_id)?;
             }
         }
         tx.execute("DELETE FROM quarantine", [])?;

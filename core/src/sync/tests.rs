@@ -534,6 +534,53 @@ fn a_field_the_save_did_not_change_keeps_what_the_other_device_set() {
 }
 
 #[test]
+fn lists_and_list_items_saved_on_an_old_version_merge_with_the_other_devices_edits() {
+    let mut a = device();
+    let mut b = device();
+    let debrief = api::save_json(
+        &mut a.vault,
+        "debrief",
+        serde_json::json!({"title": "Leaving Acme", "setback": "let_go", "started_on": "2026-03-01"}),
+    )
+    .unwrap();
+    let id = debrief["id"].as_str().unwrap().to_string();
+    let e = write(&mut a.vault, "Tagged later.", "2026-03-10");
+    sync(&mut a.vault, &mut b.vault);
+    // A's editors hold the debrief and the entry; B writes the intent and the mood.
+    let mut debrief_on_a = api::get_json(&a.vault, "debrief", &id).unwrap();
+    let mut entry_on_a = open_editor(&a.vault, &e.id);
+    let mut on_b = api::get_json(&b.vault, "debrief", &id).unwrap();
+    on_b["intent"] = "Ship the redesign by June.".into();
+    api::save_json(&mut b.vault, "debrief", on_b).unwrap();
+    api::edit_entry(
+        &mut b.vault,
+        &e.id,
+        api::EntryEdit {
+            mood: Some(Some(4)),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    sync(&mut a.vault, &mut b.vault);
+    // A adds a timeline fact (a keyed list that was empty) and tags (a plain list).
+    debrief_on_a["timeline"] =
+        serde_json::json!([{"id": "t1", "fact": "The reorg was announced."}]);
+    api::save_json(&mut a.vault, "debrief", debrief_on_a).unwrap();
+    entry_on_a["tags"] = serde_json::json!(["work", "sleep"]);
+    api::save_json(&mut a.vault, "entry", entry_on_a).unwrap();
+    sync(&mut a.vault, &mut b.vault);
+    for v in [&a.vault, &b.vault] {
+        let d = api::get_json(v, "debrief", &id).unwrap();
+        assert_eq!(d["intent"], "Ship the redesign by June.");
+        assert_eq!(d["timeline"][0]["fact"], "The reorg was announced.");
+        let back: Entry = v.require(&e.id).unwrap();
+        assert_eq!(back.tags, vec!["work".to_string(), "sleep".to_string()]);
+        assert_eq!(back.mood, Some(4));
+    }
+    assert_same(&mut a.vault, &mut b.vault);
+}
+
+#[test]
 fn two_devices_setting_one_field_at_once_end_with_the_same_value() {
     let (mut a, mut b, e) = two_devices_sharing("Mood day.");
     let mut on_a = open_editor(&a.vault, &e.id);
