@@ -195,10 +195,96 @@ fn kind_map(doc: &mut AutoCommit, kind: &str) -> Result<ObjId, DocError> {
     })
 }
 
+/// The map of `kind` that a genesis change made (`"1@000…"`), as Automerge spells its id:
+/// the only map of that kind any release reads or writes. A peer that puts another map
+/// at the root under a kind's name (to replace the device list, say) is ignored.
+fn genesis_map_id(devices: bool, kind: &str) -> Option<String> {
+    use std::sync::{Mutex, OnceLock};
+    static IDS: OnceLock<Mutex<HashMap<(bool, String), Option<String>>>> = OnceLock::new();
+    let ids = IDS.get_or_init(|| Mutex::new(HashMap::new()));
+    let key = (devices, kind.to_string());
+    if let Some(id) = ids.lock().ok()?.get(&key) {
+        return id.clone();
+    }
+    let made = |doc: &AutoCommit| match doc.get(ROOT, kind) {
+        Ok(Some((_, id))) => Some(id.to_string()),
+        _ => None,
+    };
+    let id = if devices {
+        (kind == crate::model::Device::KIND)
+            .then(|| genesis(true).ok())
+            .flatten()
+            .and_then(|doc| made(&doc))
+    } else if kind == crate::model::Device::KIND {
+        None
+    } else if crate::model::GENESIS_KINDS.contains(&kind) {
+        genesis(false).ok().and_then(|doc| made(&doc))
+    } else {
+        match (genesis(false), kind_genesis(kind)) {
+            (Ok(mut doc), Ok(bytes)) => doc.load_incremental(&bytes).ok().and_then(|_| made(&doc)),
+            _ => None,
+        }
+    };
+    ids.lock().ok()?.insert(key, id.clone());
+    id
+}
+
+/// Whether the document is the device list: it holds that list's genesis change.
+fn is_device_list(doc: &AutoCommit) -> bool {
+    doc.get_change_by_hash(&genesis_hash(true)).is_some()
+}
+
+/// The hash of the genesis change of ordinary documents (`false`) or the device list.
+fn genesis_hash(devices: bool) -> automerge::ChangeHash {
+    use std::sync::OnceLock;
+    static HASHES: OnceLock<[automerge::ChangeHash; 2]> = OnceLock::new();
+    let hashes = HASHES.get_or_init(|| {
+        let hash = |devices| {
+            genesis(devices)
+                .ok()
+                .and_then(|mut d| d.get_heads().first().copied())
+                .unwrap_or(automerge::ChangeHash([0; 32]))
+        };
+        [hash(false), hash(true)]
+    });
+    hashes[usize::from(devices)]
+}
+
+/// The map holding the records of `kind`: the one its genesis made, whatever else a peer
+/// put at the root under that name (such a map is never read). Only a document whose
+/// genesis is missing (damaged) falls back to the map at the root.
 fn existing_kind_map(doc: &AutoCommit, kind: &str) -> Option<ObjId> {
-    match doc.get(ROOT, kind) {
+    let at_root = match doc.get(ROOT, kind) {
         Ok(Some((automerge::Value::Object(ObjType::Map), id))) => Some(id),
         _ => None,
+    };
+    let devices = is_device_list(doc);
+    if !devices && doc.get_change_by_hash(&genesis_hash(false)).is_none() {
+        // A damaged document that lost its genesis: only what is at the root is left.
+        return at_root;
+    }
+    let expected = genesis_map_id(devices, kind)?;
+    if let Some(id) = &at_root
+        && id.to_string() == expected
+    {
+        return at_root;
+    }
+    let expected = expected.as_str();
+    // The genesis map was replaced at the root (or lost a conflict there): it still
+    // exists in the document and is read by its id. A kind whose own genesis was never
+    // laid down in this document has no map yet.
+    let (genesis_id, kind_of) = doc.import(expected).ok()?;
+    (kind_of == ObjType::Map && doc.object_type(&genesis_id).is_ok()).then_some(genesis_id)
+}
+
+/// Whether a kind's map at the root is not the one its genesis made (a peer replaced it):
+/// every record of such a kind is re-read after a change, since patches follow the root.
+pub fn kind_map_replaced(doc: &AutoCommit, kind: &str) -> bool {
+    match doc.get(ROOT, kind) {
+        Ok(Some((_, id))) => genesis_map_id(is_device_list(doc), kind)
+            .is_some_and(|expected| id.to_string() != expected),
+
+        _ => false,
     }
 }
 
@@ -452,12 +538,79 @@ pub fn delete_record(doc: &mut AutoCommit, kind: &str, id: &str) -> Result<bool,
     Ok(true)
 }
 
-/// The serde form of one record, as the document holds it now.
-pub fn get_record(doc: &AutoCommit, kind: &str, id: &str) -> Option<Json> {
+/// How deep a record may nest (record → field → list item → field is 4; nothing this
+/// version writes goes past 6).
+pub const MAX_RECORD_DEPTH: usize = 12;
+/// How many values (map keys, list items, texts) one record may hold.
+pub const MAX_RECORD_VALUES: usize = 20_000;
+/// How many characters all the texts of one record may hold together (a long entry is
+/// 50,000; a book is a million).
+pub const MAX_RECORD_CHARS: usize = 2_000_000;
+
+/// Checks a record's shape before it is read, walking it without recursion: reading a
+/// record nested ten thousand maps deep (which a hostile peer can send in 20 kB) would
+/// overflow the stack, and a record of a hundred million letters would fill the memory.
+fn check_shape(doc: &AutoCommit, obj: &ObjId) -> Result<(), String> {
+    let mut stack = vec![(obj.clone(), 1usize)];
+    let (mut values, mut chars) = (0usize, 0usize);
+    while let Some((obj, depth)) = stack.pop() {
+        if depth > MAX_RECORD_DEPTH {
+            return Err(format!("it nests deeper than {MAX_RECORD_DEPTH} levels"));
+        }
+        let kind = doc.object_type(&obj).map_err(|e| e.to_string())?;
+        if kind == ObjType::Text {
+            chars += doc.length(&obj);
+            values += 1;
+        } else {
+            let len = doc.length(&obj);
+            values += len;
+            if values > MAX_RECORD_VALUES {
+                return Err(format!("it holds more than {MAX_RECORD_VALUES} values"));
+            }
+            for item in doc.values(&obj) {
+                match item {
+                    (automerge::Value::Object(_), child) => stack.push((child, depth + 1)),
+                    (automerge::Value::Scalar(s), _) => {
+                        if let ScalarValue::Str(t) = s.as_ref() {
+                            chars += t.chars().count();
+                        } else if let ScalarValue::Bytes(b) = s.as_ref() {
+                            chars += b.len();
+                        }
+                    }
+                }
+            }
+        }
+        if values > MAX_RECORD_VALUES {
+            return Err(format!("it holds more than {MAX_RECORD_VALUES} values"));
+        }
+        if chars > MAX_RECORD_CHARS {
+            return Err(format!(
+                "its texts hold more than {MAX_RECORD_CHARS} characters"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// One record as the document holds it now: `None` if there is none, `Err` with the
+/// reason if its shape is beyond what any record may be (it is then never read).
+pub fn read_record(doc: &AutoCommit, kind: &str, id: &str) -> Option<Result<Json, String>> {
     let map = existing_kind_map(doc, kind)?;
-    let (_, obj) = doc.get(&map, id).ok()??;
+    let (value, obj) = doc.get(&map, id).ok()??;
+    if !matches!(value, automerge::Value::Object(ObjType::Map)) {
+        return Some(Err("it is not a map of fields".into()));
+    }
+    if let Err(reason) = check_shape(doc, &obj) {
+        return Some(Err(reason));
+    }
     let value = doc.hydrate(&obj, None).ok()?;
-    Some(from_hydrate(&value))
+    Some(Ok(from_hydrate(&value)))
+}
+
+/// The serde form of one record, as the document holds it now (`None` also for a record
+/// whose shape is refused, see [`read_record`]).
+pub fn get_record(doc: &AutoCommit, kind: &str, id: &str) -> Option<Json> {
+    read_record(doc, kind, id)?.ok()
 }
 
 /// The serde form of one record as the document held it at `heads`.
@@ -476,16 +629,15 @@ pub fn get_record_at(
     Some(from_hydrate(&value))
 }
 
-/// Every record in the document as `(kind, id, json)`: the full projection.
-pub fn all_records(doc: &AutoCommit) -> Vec<(String, String, Json)> {
+/// Every record of every kind this version knows, as `(kind, id, json or the reason its
+/// shape is refused)`: the full projection. Only the kinds' genesis maps are read; other
+/// keys at the root (a newer release's kinds, or a peer's) are carried, never read.
+pub fn all_records(doc: &AutoCommit) -> Vec<(String, String, Result<Json, String>)> {
     let mut out = Vec::new();
-    for kind in doc.keys(ROOT).collect::<Vec<_>>() {
-        let Some(map) = existing_kind_map(doc, &kind) else {
-            continue;
-        };
-        for id in doc.keys(&map).collect::<Vec<_>>() {
-            if let Some(json) = get_record(doc, &kind, &id) {
-                out.push((kind.clone(), id, json));
+    for kind in crate::model::Kind::ALL.iter().map(|k| k.as_str()) {
+        for id in ids_of_kind(doc, kind) {
+            if let Some(json) = read_record(doc, kind, &id) {
+                out.push((kind.to_string(), id, json));
             }
         }
     }

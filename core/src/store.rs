@@ -18,7 +18,7 @@ use crate::keys::SecretKey;
 use crate::model;
 
 /// Bump when the mirror tables change shape: the mirror is then rebuilt from the documents.
-pub const MIRROR_VERSION: i64 = 2;
+pub const MIRROR_VERSION: i64 = 3;
 /// The truth tables never change shape silently; a new layout needs a new number and code
 /// that reads the old one.
 const TRUTH_VERSION: i64 = 1;
@@ -342,6 +342,22 @@ impl Store {
     }
 
     /// Every mirror row of one document, ordered by kind and id (for the doctor).
+    /// Every record set aside, by document.
+    pub fn set_aside_records(&self) -> Result<Vec<SetAside>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT doc, kind, id, reason FROM aside ORDER BY doc, kind, id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(SetAside {
+                doc: r.get(0)?,
+                kind: r.get(1)?,
+                id: r.get(2)?,
+                reason: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     pub fn rows_of_doc(&self, doc: &str) -> Result<Vec<MirrorRow>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT kind, id, doc, sort_key, title, json, body FROM record
@@ -454,7 +470,8 @@ fn drop_mirror(conn: &Connection) -> Result<(), StoreError> {
     conn.execute_batch(
         "DROP TABLE IF EXISTS search;
          DROP TABLE IF EXISTS record;
-         DROP TABLE IF EXISTS heads;",
+         DROP TABLE IF EXISTS heads;
+         DROP TABLE IF EXISTS aside;",
     )?;
     Ok(())
 }
@@ -476,7 +493,14 @@ fn create_mirror(conn: &Connection) -> Result<(), StoreError> {
              kind UNINDEXED, id UNINDEXED, title, body,
              content = 'record', content_rowid = 'rowid',
              tokenize = 'unicode61 remove_diacritics 2');
-         CREATE TABLE heads (doc TEXT PRIMARY KEY, heads BLOB NOT NULL);",
+         CREATE TABLE heads (doc TEXT PRIMARY KEY, heads BLOB NOT NULL);
+         -- Records a document holds that break this version's rules: never shown.
+         CREATE TABLE aside (
+             doc TEXT NOT NULL,
+             kind TEXT NOT NULL,
+             id TEXT NOT NULL,
+             reason TEXT NOT NULL,
+             PRIMARY KEY (doc, kind, id));",
     )?;
     Ok(())
 }
@@ -618,30 +642,105 @@ pub fn sizes(conn: &Connection) -> Result<Vec<(String, i64)>, StoreError> {
     ])
 }
 
-/// The mirror row for one record as the document holds it, or `None` for a kind this
-/// version does not know (written by a newer app) or a record that no longer parses.
-pub fn project(doc: &str, kind: &str, id: &str, json: &Json) -> Option<MirrorRow> {
+/// A record a document holds that breaks this version's rules (received from a peer:
+/// a local write is refused before it is written). It stays in the document, so every
+/// device keeps converging, but it is never shown; `doctor` lists it and
+/// `doctor --drop-set-aside` deletes it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SetAside {
+    pub doc: String,
+    pub kind: String,
+    pub id: String,
+    pub reason: String,
+}
+
+/// The mirror row for one record as the document holds it: `Ok(None)` for a kind this
+/// version does not know (written by a newer release: carried, never read), `Err` with
+/// the reason when the record breaks a rule a local write would be held to: it must read
+/// as its kind, pass the kind's `validate`, carry the id it is stored under, and sit in
+/// a document its kind lives in (devices in the device list, undated records in the core
+/// shard their id picks, dated records in a month).
+pub fn project(doc: &str, kind: &str, id: &str, json: &Json) -> Result<Option<MirrorRow>, String> {
     struct Row<'a> {
         doc: &'a str,
         id: &'a str,
         json: &'a Json,
     }
     impl model::KindVisitor for Row<'_> {
-        type Out = Option<MirrorRow>;
-        fn visit<R: model::Record>(self) -> Option<MirrorRow> {
-            let record: R = serde_json::from_value(self.json.clone()).ok()?;
-            Some(MirrorRow {
+        type Out = Result<Option<MirrorRow>, String>;
+        fn visit<R: model::Record>(self) -> Self::Out {
+            let record: R = serde_json::from_value(self.json.clone())
+                .map_err(|e| format!("it does not read as a {} ({e})", R::KIND))?;
+            if record.id() != self.id {
+                return Err(format!(
+                    "its id field says \"{}\" but it is stored as \"{}\"",
+                    record.id().chars().take(40).collect::<String>(),
+                    self.id
+                ));
+            }
+            record
+                .validate()
+                .map_err(|e| format!("{}: {}", e.field, e.message))?;
+            let here = model::Home::from_doc_id(self.doc);
+            let fits = match (record.home(), here) {
+                (model::Home::Devices, Some(model::Home::Devices)) => true,
+                (model::Home::Month { .. }, Some(model::Home::Month { .. })) => true,
+                (home @ model::Home::Core { .. }, Some(here)) => home == here,
+                _ => false,
+            };
+            if !fits {
+                return Err(format!("a {} does not belong in {}", R::KIND, self.doc));
+            }
+            Ok(Some(MirrorRow {
                 kind: R::KIND.to_string(),
                 id: self.id.to_string(),
                 doc: self.doc.to_string(),
                 sort_key: record.sort_key(),
                 title: record.title(),
-                json: serde_json::to_string(&record).ok()?,
+                json: serde_json::to_string(&record).map_err(|e| e.to_string())?,
                 body: record.search_text(),
-            })
+            }))
         }
     }
-    // A kind this version does not know (written by a newer release) is carried in the
-    // document and left out of the mirror.
-    model::Kind::parse(kind)?.visit(Row { doc, id, json })
+    match model::Kind::parse(kind) {
+        Some(k) => k.visit(Row { doc, id, json }),
+        None => Ok(None),
+    }
+}
+
+/// Notes a record set aside (replacing an earlier reason).
+pub fn set_aside(tx: &Transaction<'_>, aside: &SetAside) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO aside (doc, kind, id, reason) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (doc, kind, id) DO UPDATE SET reason = excluded.reason",
+    )?
+    .execute(params![aside.doc, aside.kind, aside.id, aside.reason])?;
+    Ok(())
+}
+
+/// Forgets that a record of `doc` was set aside (it was fixed or deleted).
+pub fn clear_aside(
+    tx: &Transaction<'_>,
+    doc: &str,
+    kind: &str,
+    id: &str,
+) -> Result<(), StoreError> {
+    tx.prepare_cached("DELETE FROM aside WHERE doc = ?1 AND kind = ?2 AND id = ?3")?
+        .execute([doc, kind, id])?;
+    Ok(())
+}
+
+pub fn clear_aside_of_doc(tx: &Transaction<'_>, doc: &str) -> Result<(), StoreError> {
+    tx.prepare_cached("DELETE FROM aside WHERE doc = ?1")?
+        .execute([doc])?;
+    Ok(())
+}
+
+/// The document a record's mirror row comes from, if it has one.
+pub fn row_doc(tx: &Transaction<'_>, kind: &str, id: &str) -> Result<Option<String>, StoreError> {
+    Ok(tx
+        .prepare_cached("SELECT doc FROM record WHERE kind = ?1 AND id = ?2")?
+        .query_row([kind, id], |r| r.get(0))
+        .optional()?)
 }

@@ -22,7 +22,7 @@ use crate::doc;
 use crate::error::{Error, Result};
 use crate::keys::{self, Keychain, RecoveryKey, SecretKey};
 use crate::model::Record;
-use crate::store::{self, Hit, MirrorRow, Quarantined, Store, StoreError};
+use crate::store::{self, Hit, MirrorRow, Quarantined, SetAside, Store, StoreError};
 use crate::version::Version;
 
 const VAULT_FILE: &str = "vault.json";
@@ -108,6 +108,8 @@ pub struct Report {
     pub records: usize,
     pub problems: Vec<String>,
     pub quarantined: Vec<Quarantined>,
+    /// Records that break a rule and are not shown (see `store::SetAside`).
+    pub set_aside: Vec<SetAside>,
 }
 
 impl Report {
@@ -820,7 +822,14 @@ impl Vault {
             } else {
                 doc.save_after(&before)
             };
-            let touched = doc::touched_since_cursor(doc);
+            let mut touched = doc::touched_since_cursor(doc);
+            // Patches follow the root: if a peer put another map where a kind's genesis
+            // map was, changes to the genesis map (the one read) come with no patch.
+            for kind in crate::model::Kind::ALL {
+                if doc::kind_map_replaced(doc, kind.as_str()) {
+                    touched.kinds.insert(kind.as_str().to_string());
+                }
+            }
             staged.push(Staged {
                 doc_id,
                 after,
@@ -969,14 +978,11 @@ impl Vault {
             })?;
             return Ok(heads);
         }
-        let rows = projection(doc_id, &theirs);
         let tx = self.store.transaction()?;
         store::insert_chunk(&tx, doc_id, true, bytes)?;
-        for row in &rows {
-            store::upsert_row(&tx, row)?;
-        }
-        store::set_heads(&tx, doc_id, &heads)?;
+        reproject(&tx, doc_id, &mut theirs)?;
         tx.commit()?;
+        let rows = self.store.rows_of_doc(doc_id)?;
         if let Some(sink) = &self.sink {
             let touched = doc::Touched {
                 records: rows
@@ -1037,18 +1043,11 @@ impl Vault {
     pub fn doctor(&mut self) -> Result<Report> {
         let mut report = Report::default();
         let doc_ids = self.store.doc_ids()?;
+        let mut expected: Vec<(String, Projection)> = Vec::new();
         for doc_id in &doc_ids {
             // A fresh load from disk, not the in-memory copy: the check is of what is stored.
             self.docs.remove(doc_id);
             let mut doc = self.load_document(doc_id)?;
-            let expected = projection(doc_id, &doc);
-            report.records += expected.len();
-            let actual = self.store.rows_of_doc(doc_id)?;
-            if actual != expected {
-                report
-                    .problems
-                    .push(describe_difference(doc_id, &expected, &actual));
-            }
             let waiting = doc.get_missing_deps(&[]).len();
             if waiting > 0 {
                 report.problems.push(format!(
@@ -1064,8 +1063,78 @@ impl Vault {
                     "{doc_id}: the mirror reflects other heads than the document's"
                 ));
             }
+            expected.push((doc_id.clone(), projection(doc_id, &doc)));
             self.docs.insert(doc_id.clone(), doc);
         }
+        // One id in one document: where two hold it, the first document wins (place_row).
+        let mut shown: HashMap<(String, String), String> = HashMap::new();
+        for (doc_id, p) in &expected {
+            for row in &p.rows {
+                shown
+                    .entry((row.kind.clone(), row.id.clone()))
+                    .and_modify(|d| {
+                        if *doc_id < *d {
+                            d.clone_from(doc_id)
+                        }
+                    })
+                    .or_insert_with(|| doc_id.clone());
+            }
+        }
+        let mut aside: Vec<SetAside> = Vec::new();
+        for (doc_id, p) in &mut expected {
+            aside.append(&mut p.aside);
+            p.rows.retain(|row| {
+                let winner = &shown[&(row.kind.clone(), row.id.clone())];
+                if winner == doc_id {
+                    return true;
+                }
+                aside.push(duplicate(doc_id, &row.kind, &row.id, winner));
+                false
+            });
+            report.records += p.rows.len();
+            let actual = self.store.rows_of_doc(doc_id)?;
+            if actual != p.rows {
+                report
+                    .problems
+                    .push(describe_difference(doc_id, &p.rows, &actual));
+            }
+        }
+        aside.sort_by(|a, b| (&a.doc, &a.kind, &a.id).cmp(&(&b.doc, &b.kind, &b.id)));
+        let mut noted = self.store.set_aside_records()?;
+        noted.sort_by(|a, b| (&a.doc, &a.kind, &a.id).cmp(&(&b.doc, &b.kind, &b.id)));
+        let same = |a: &[SetAside], b: &[SetAside]| {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|(x, y)| (&x.doc, &x.kind, &x.id) == (&y.doc, &y.kind, &y.id))
+        };
+        if !same(&aside, &noted) {
+            report.problems.push(
+                "the records set aside differ from what the documents hold; run `comeback doctor --rebuild`".into(),
+            );
+        }
+        if !aside.is_empty() {
+            let listed: Vec<String> = aside
+                .iter()
+                .take(5)
+                .map(|a| {
+                    format!(
+                        "{} {} in {} ({})",
+                        a.kind,
+                        a.id.chars().take(24).collect::<String>(),
+                        a.doc,
+                        a.reason
+                    )
+                })
+                .collect();
+            report.problems.push(format!(
+                "{} record(s) received from another device break this version's rules and are not shown: {}{}; the rest of the journal is unaffected, and `comeback doctor --drop-set-aside` deletes them from every device",
+                aside.len(),
+                listed.join("; "),
+                if aside.len() > 5 { "; …" } else { "" }
+            ));
+        }
+        report.set_aside = aside;
         let records = self.store.count_rows()?;
         if records as usize != report.records {
             report.problems.push(format!(
@@ -1116,6 +1185,34 @@ impl Vault {
         Ok(quarantined.len())
     }
 
+    /// Deletes every record set aside (see [`Report::set_aside`]) from its document, as
+    /// one local change each device then syncs; returns how many.
+    pub fn drop_set_aside(&mut self) -> Result<usize> {
+        let aside = self.store.set_aside_records()?;
+        let mut edits: Vec<(String, Edit<'_>)> = Vec::new();
+        let mut by_doc: std::collections::BTreeMap<String, Vec<(String, String)>> =
+            Default::default();
+        for a in &aside {
+            by_doc
+                .entry(a.doc.clone())
+                .or_default()
+                .push((a.kind.clone(), a.id.clone()));
+        }
+        for (doc_id, records) in by_doc {
+            edits.push((
+                doc_id,
+                Box::new(move |d: &mut AutoCommit| {
+                    for (kind, id) in &records {
+                        doc::delete_record(d, kind, id)?;
+                    }
+                    Ok(())
+                }),
+            ));
+        }
+        self.change(edits)?;
+        Ok(aside.len())
+    }
+
     /// Throws the mirror away and projects every document afresh.
     pub fn rebuild_mirror(&mut self) -> Result<()> {
         let doc_ids = self.store.doc_ids()?;
@@ -1161,14 +1258,63 @@ fn parse_row<R: Record>(row: &MirrorRow) -> Result<R> {
     })
 }
 
-/// The mirror rows a document projects to, ordered as `rows_of_doc` returns them.
-pub fn projection(doc_id: &str, doc: &AutoCommit) -> Vec<MirrorRow> {
-    let mut rows: Vec<MirrorRow> = doc::all_records(doc)
-        .into_iter()
-        .filter_map(|(kind, id, json)| store::project(doc_id, &kind, &id, &json))
-        .collect();
-    rows.sort_by(|a, b| (&a.kind, &a.id).cmp(&(&b.kind, &b.id)));
-    rows
+/// What a document shows in the mirror: its rows (ordered as `rows_of_doc` returns them)
+/// and the records it holds that break a rule and are set aside instead.
+#[derive(Debug, Default, PartialEq)]
+pub struct Projection {
+    pub rows: Vec<MirrorRow>,
+    pub aside: Vec<SetAside>,
+}
+
+/// The mirror rows a document projects to, and what it sets aside.
+pub fn projection(doc_id: &str, doc: &AutoCommit) -> Projection {
+    let mut out = Projection::default();
+    for (kind, id, json) in doc::all_records(doc) {
+        match json.and_then(|json| store::project(doc_id, &kind, &id, &json)) {
+            Ok(Some(row)) => out.rows.push(row),
+            Ok(None) => {}
+            Err(reason) => out.aside.push(SetAside {
+                doc: doc_id.to_string(),
+                kind,
+                id,
+                reason,
+            }),
+        }
+    }
+    out.rows
+        .sort_by(|a, b| (&a.kind, &a.id).cmp(&(&b.kind, &b.id)));
+    out
+}
+
+/// Puts a record's row into the mirror, unless the same record (kind and id) is already
+/// shown from another document: one id lives in one document, and when two hold it the
+/// one whose id sorts first wins on every device; the other copy is set aside.
+fn place_row(tx: &rusqlite::Transaction<'_>, row: &MirrorRow) -> Result<()> {
+    let other = store::row_doc(tx, &row.kind, &row.id)?.filter(|d| *d != row.doc);
+    match other {
+        Some(other) if other < row.doc => {
+            store::set_aside(tx, &duplicate(&row.doc, &row.kind, &row.id, &other))?;
+        }
+        Some(other) => {
+            store::set_aside(tx, &duplicate(&other, &row.kind, &row.id, &row.doc))?;
+            store::upsert_row(tx, row)?;
+            store::clear_aside(tx, &row.doc, &row.kind, &row.id)?;
+        }
+        None => {
+            store::upsert_row(tx, row)?;
+            store::clear_aside(tx, &row.doc, &row.kind, &row.id)?;
+        }
+    }
+    Ok(())
+}
+
+fn duplicate(doc: &str, kind: &str, id: &str, shown_from: &str) -> SetAside {
+    SetAside {
+        doc: doc.to_string(),
+        kind: kind.to_string(),
+        id: id.to_string(),
+        reason: format!("the same {kind} is also in {shown_from}, which is the copy shown"),
+    }
 }
 
 fn mirror_touched(
@@ -1184,23 +1330,31 @@ fn mirror_touched(
         }
     }
     for (kind, id) in records {
-        let row = doc::get_record(doc, &kind, &id)
-            .and_then(|json| store::project(doc_id, &kind, &id, &json));
+        let row = doc::read_record(doc, &kind, &id)
+            .map(|json| json.and_then(|json| store::project(doc_id, &kind, &id, &json)));
         match row {
-            Some(row) => store::upsert_row(tx, &row)?,
-            None => {
-                // Only remove the row if it still belongs to this document: the record
-                // may have moved to another month's document in the same action.
-                let here: Option<String> = tx
-                    .query_row(
-                        "SELECT doc FROM record WHERE kind = ?1 AND id = ?2",
-                        [&kind, &id],
-                        |r| r.get(0),
-                    )
-                    .ok();
-                if here.as_deref() == Some(doc_id) {
+            Some(Ok(Some(row))) => place_row(tx, &row)?,
+            Some(Err(reason)) => {
+                if store::row_doc(tx, &kind, &id)?.as_deref() == Some(doc_id) {
                     store::delete_row(tx, &kind, &id)?;
                 }
+                store::set_aside(
+                    tx,
+                    &SetAside {
+                        doc: doc_id.to_string(),
+                        kind,
+                        id,
+                        reason,
+                    },
+                )?;
+            }
+            Some(Ok(None)) | None => {
+                // Only remove the row if it still belongs to this document: the record
+                // may live in another document too.
+                if store::row_doc(tx, &kind, &id)?.as_deref() == Some(doc_id) {
+                    store::delete_row(tx, &kind, &id)?;
+                }
+                store::clear_aside(tx, doc_id, &kind, &id)?;
             }
         }
     }
@@ -1216,8 +1370,13 @@ fn reproject(tx: &rusqlite::Transaction<'_>, doc_id: &str, doc: &mut AutoCommit)
     for (kind, id) in old {
         store::delete_row(tx, &kind, &id)?;
     }
-    for row in projection(doc_id, doc) {
-        store::upsert_row(tx, &row)?;
+    store::clear_aside_of_doc(tx, doc_id)?;
+    let projected = projection(doc_id, doc);
+    for row in &projected.rows {
+        place_row(tx, row)?;
+    }
+    for aside in &projected.aside {
+        store::set_aside(tx, aside)?;
     }
     store::set_heads(tx, doc_id, &doc.get_heads())?;
     Ok(())
