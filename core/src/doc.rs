@@ -684,6 +684,82 @@ pub fn touched_since_cursor(doc: &mut AutoCommit) -> Touched {
     out
 }
 
+/// The devices that any change in the device list's history marked removed, whatever
+/// later or concurrent changes did to their records (a removed device rewriting or
+/// deleting its own record at the same time as its removal). Read from the changes
+/// themselves; the device list is a small document.
+pub fn removed_in_history(doc: &mut AutoCommit) -> BTreeSet<String> {
+    use automerge::legacy::{Key, ObjectId, OpType};
+    let Some(map) = existing_kind_map(doc, crate::model::Device::KIND) else {
+        return BTreeSet::new();
+    };
+    let map = map.to_string();
+    // The map object made for each device id, and the objects given a `revoked_at`.
+    let mut record_of: HashMap<String, String> = HashMap::new();
+    let mut revoked: Vec<String> = Vec::new();
+    for change in doc.get_changes(&[]) {
+        let change = change.decode();
+        for (i, op) in change.operations.iter().enumerate() {
+            let obj = match &op.obj {
+                ObjectId::Root => continue,
+                ObjectId::Id(id) => id.to_string(),
+            };
+            let Key::Map(key) = &op.key else { continue };
+            match &op.action {
+                OpType::Make(ObjType::Map) if obj == map => {
+                    let counter = change.start_op.get() + i as u64;
+                    record_of.insert(format!("{counter}@{}", change.actor_id), key.to_string());
+                }
+                OpType::Put(value) if key == "revoked_at" && !value.is_null() => {
+                    revoked.push(obj);
+                }
+                _ => {}
+            }
+        }
+    }
+    revoked
+        .iter()
+        .filter_map(|obj| record_of.get(obj).cloned())
+        .collect()
+}
+
+/// Every vouch the device list holds for each device, from every branch of a conflict:
+/// two devices that listed the same device at once (the inviter listing the joiner, the
+/// joiner listing itself) each made a record of it, and only one is the record shown.
+pub fn vouches_in_any_branch(
+    doc: &AutoCommit,
+) -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>> {
+    let mut out = std::collections::BTreeMap::new();
+    let Some(map) = existing_kind_map(doc, crate::model::Device::KIND) else {
+        return out;
+    };
+    for id in doc.keys(&map).collect::<Vec<_>>() {
+        let mut vouches = std::collections::BTreeMap::new();
+        for (value, obj) in doc.get_all(&map, id.as_str()).unwrap_or_default() {
+            if !matches!(value, automerge::Value::Object(ObjType::Map)) {
+                continue;
+            }
+            for (v, by) in doc.get_all(&obj, "vouched_by").unwrap_or_default() {
+                if !matches!(v, automerge::Value::Object(ObjType::Map)) {
+                    continue;
+                }
+                for voucher in doc.keys(&by).take(64).collect::<Vec<_>>() {
+                    if let Ok(Some((automerge::Value::Scalar(s), _))) =
+                        doc.get(&by, voucher.as_str())
+                        && let ScalarValue::Str(sig) = s.as_ref()
+                    {
+                        vouches.insert(voucher, sig.to_string());
+                    }
+                }
+            }
+        }
+        if !vouches.is_empty() {
+            out.insert(id, vouches);
+        }
+    }
+    out
+}
+
 /// The ids of every record of `kind` in the document.
 pub fn ids_of_kind(doc: &AutoCommit, kind: &str) -> Vec<String> {
     match existing_kind_map(doc, kind) {

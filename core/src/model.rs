@@ -20,7 +20,7 @@ pub use debrief::{
     Block, Close, Control, Debrief, DebriefStep, HotThought, Lesson, MAX_LESSONS, Probe,
     TimelineEvent, WhyNode, probing_questions,
 };
-pub use device::{Device, MAX_DEVICE_NAME_CHARS, is_device_id};
+pub use device::{Device, MAX_DEVICE_NAME_CHARS, is_device_id, vouch_holds, vouch_message};
 pub use journal::{
     Entry, MAX_TAG_CHARS, MoodCheckIn, PROFILE_ID, Profile, SetbackKind, Worry, normalise_tag,
 };

@@ -457,6 +457,18 @@ pub fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>, StoreErr
         .optional()?)
 }
 
+/// Every `meta` key starting with `prefix`, without the prefix.
+pub fn meta_keys(conn: &Connection, prefix: &str) -> Result<Vec<String>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT key FROM meta WHERE substr(key, 1, length(?1)) = ?1")?;
+    let rows = stmt.query_map([prefix], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for key in rows {
+        out.push(key?[prefix.len()..].to_string());
+    }
+    Ok(out)
+}
+
 pub fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<(), StoreError> {
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?1, ?2)

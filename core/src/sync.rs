@@ -511,4 +511,7 @@ fn check_doc_id(doc: &str) -> Result<()> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod hostile;
+#[cfg(test)]
 mod tests;

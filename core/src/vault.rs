@@ -426,6 +426,7 @@ impl Vault {
             device_key,
             _lock: lock,
         };
+        store::meta_set(&vault.store.conn, "trust:legacy", "[]")?;
         Ok((vault, key.recovery_key()))
     }
 
@@ -461,6 +462,7 @@ impl Vault {
         if rebuild {
             vault.rebuild_mirror()?;
         }
+        vault.adopt_vouches()?;
         Ok(vault)
     }
 
@@ -869,6 +871,9 @@ impl Vault {
                 .get_mut(&s.doc_id)
                 .ok_or_else(|| Error::Io("document cache lost a document".into()))?;
             mirror_touched(&tx, &s.doc_id, doc, &s.touched)?;
+            if s.doc_id == crate::model::DEVICES_DOC {
+                devices::note_device_list(&tx, doc)?;
+            }
             store::set_heads(&tx, &s.doc_id, &s.after)?;
             if store::incremental_count(&tx, &s.doc_id)? >= self.compact_after {
                 store::compact(&tx, &s.doc_id, &doc.save())?;
@@ -1377,6 +1382,9 @@ fn reproject(tx: &rusqlite::Transaction<'_>, doc_id: &str, doc: &mut AutoCommit)
     }
     for aside in &projected.aside {
         store::set_aside(tx, aside)?;
+    }
+    if doc_id == crate::model::DEVICES_DOC {
+        devices::note_device_list(tx, doc)?;
     }
     store::set_heads(tx, doc_id, &doc.get_heads())?;
     Ok(())

@@ -3,6 +3,13 @@
 //! device is trusted by all of them. A removal is a tombstone: once `revoked_at` is set no
 //! write clears it (`Vault::add_device` refuses a revoked id), so a lost phone stays shut
 //! out; pairing that hardware again makes a new identity.
+//!
+//! Being listed is not being trusted: a device is trusted when a device this one trusts
+//! vouched for it (`vouched_by`: an ed25519 signature by that device's key over the new
+//! device's id, written when the two paired and compared their check code), and no
+//! removal of it was ever seen. See `Vault::trusted_devices`.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -28,6 +35,39 @@ pub struct Device {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(type = "number")]
     pub revoked_at: Option<i64>,
+    /// Who vouched for this device: voucher's device id → hex signature of
+    /// [`vouch_message`] by the voucher's key. A map, so vouches written on two devices
+    /// at once merge.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub vouched_by: BTreeMap<String, String>,
+}
+
+/// What a device signs to vouch for another: a fixed label and the new device's id.
+pub fn vouch_message(id: &str) -> Vec<u8> {
+    let mut m = b"comeback vouch v1\0".to_vec();
+    m.extend_from_slice(id.as_bytes());
+    m
+}
+
+/// Whether `signature` (hex) is `voucher`'s signature of [`vouch_message`] for `id`.
+pub fn vouch_holds(voucher: &str, id: &str, signature: &str) -> bool {
+    let Ok(key) = data_encoding::HEXLOWER.decode(voucher.as_bytes()) else {
+        return false;
+    };
+    let Ok(sig) = data_encoding::HEXLOWER.decode(signature.as_bytes()) else {
+        return false;
+    };
+    let (Ok(key), Ok(sig)) = (<[u8; 32]>::try_from(key), <[u8; 64]>::try_from(sig)) else {
+        return false;
+    };
+    let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(&key) else {
+        return false;
+    };
+    key.verify_strict(
+        &vouch_message(id),
+        &ed25519_dalek::Signature::from_bytes(&sig),
+    )
+    .is_ok()
 }
 
 impl Device {
@@ -69,6 +109,20 @@ impl Record for Device {
         if !self.added_by.is_empty() && !is_device_id(&self.added_by) {
             return Err(Invalid::new("added_by", "not a device id"));
         }
+        if self.vouched_by.len() > 64 {
+            return Err(Invalid::new(
+                "vouched_by",
+                "more vouches than any vault has devices",
+            ));
+        }
+        for (voucher, signature) in &self.vouched_by {
+            if !is_device_id(voucher) || signature.len() != 128 {
+                return Err(Invalid::new(
+                    "vouched_by",
+                    "a vouch is a device id and a signature",
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -102,6 +156,7 @@ mod tests {
             added_at: 1,
             added_by: "cd".repeat(32),
             revoked_at: None,
+            vouched_by: BTreeMap::new(),
         }
     }
 

@@ -3,10 +3,38 @@
 //! Trust is the device list (a synced document); what a device remembers of the others
 //! (addresses, last contact, sync states) is local and never synced.
 
+use std::collections::BTreeSet;
+
 use super::{Vault, now_ms};
 use crate::error::{Error, Result};
-use crate::model::{Device, is_device_id};
-use crate::store::Peer;
+use crate::model::{Device, is_device_id, vouch_holds, vouch_message};
+use crate::store::{self, Peer};
+
+/// The `meta` prefix of this device's own memory of removals: every device any branch of
+/// the device list ever marked removed. Local, never synced, never shrinking.
+const TOMBSTONE: &str = "tombstone:";
+/// The `meta` key listing the devices this one trusted when it first ran a release that
+/// checks vouches (devices paired before vouches existed have none).
+const LEGACY_TRUST: &str = "trust:legacy";
+
+/// The `meta` prefix of the vouches each device has, from every branch of the list.
+const VOUCHES: &str = "vouches:";
+
+/// Notes every removal the device list's history holds, and every vouch any branch of it
+/// holds, in the transaction that stores it.
+pub(super) fn note_device_list(
+    tx: &rusqlite::Transaction<'_>,
+    doc: &mut automerge::AutoCommit,
+) -> Result<()> {
+    for id in crate::doc::removed_in_history(doc) {
+        store::meta_set(tx, &format!("{TOMBSTONE}{id}"), "removed")?;
+    }
+    for (id, vouches) in crate::doc::vouches_in_any_branch(doc) {
+        let json = serde_json::to_string(&vouches).map_err(|e| Error::Io(e.to_string()))?;
+        store::meta_set(tx, &format!("{VOUCHES}{id}"), &json)?;
+    }
+    Ok(())
+}
 
 /// One row of `comeback devices list`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
@@ -19,6 +47,10 @@ pub struct DeviceInfo {
     #[ts(type = "number | null")]
     pub last_seen: Option<i64>,
     pub revoked: bool,
+    /// Whether this device syncs with it: a trusted device vouched for it and it was
+    /// never removed. A device listed but not trusted was added by a device that has
+    /// since been removed; pair it again if it is yours.
+    pub trusted: bool,
     #[ts(type = "number")]
     pub added_at: i64,
 }
@@ -31,20 +63,126 @@ impl Vault {
         Ok(all)
     }
 
+    /// Every device this one has ever seen removed (see [`TOMBSTONE`]).
+    pub fn removed_devices(&self) -> Result<BTreeSet<String>> {
+        Ok(store::meta_keys(&self.store.conn, TOMBSTONE)?
+            .into_iter()
+            .collect())
+    }
+
+    /// Whether `id` was ever removed from the vault, as far as this device has seen.
+    pub fn was_removed(&self, id: &str) -> Result<bool> {
+        Ok(self.store.meta(&format!("{TOMBSTONE}{id}"))?.is_some()
+            || self.get::<Device>(id)?.is_some_and(|d| d.revoked()))
+    }
+
+    /// The devices this one trusts, itself included: a device is trusted when a trusted
+    /// device vouched for it (a signature by that device's key over its id, made when the
+    /// two paired), starting from this device and the devices it trusted before vouches
+    /// existed, and when no removal of it was ever seen. A device listed by a paired
+    /// device that signs for it is trusted only while that device is: removing the
+    /// device that added it ends its trust too, unless another trusted device paired
+    /// with it. Nobody is trusted once this device itself was removed.
+    pub fn trusted_devices(&self) -> Result<BTreeSet<String>> {
+        let removed = self.removed_devices()?;
+        let listed = self.devices()?;
+        let mut trusted = BTreeSet::new();
+        if removed.contains(&self.device_id) || self.this_device_revoked()? {
+            return Ok(trusted);
+        }
+        trusted.insert(self.device_id.clone());
+        let legacy: Vec<String> = self
+            .store
+            .meta(LEGACY_TRUST)?
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default();
+        let eligible = |d: &Device| !d.revoked() && !removed.contains(&d.id);
+        for d in &listed {
+            if eligible(d) && legacy.contains(&d.id) {
+                trusted.insert(d.id.clone());
+            }
+        }
+        loop {
+            let before = trusted.len();
+            for d in &listed {
+                if trusted.contains(&d.id) || !eligible(d) {
+                    continue;
+                }
+                let mut vouches = d.vouched_by.clone();
+                if let Some(json) = self.store.meta(&format!("{VOUCHES}{}", d.id))? {
+                    vouches.extend(
+                        serde_json::from_str::<std::collections::BTreeMap<String, String>>(&json)
+                            .unwrap_or_default(),
+                    );
+                }
+                let vouched = vouches.iter().any(|(voucher, signature)| {
+                    *voucher != d.id
+                        && trusted.contains(voucher)
+                        && vouch_holds(voucher, &d.id, signature)
+                });
+                if vouched {
+                    trusted.insert(d.id.clone());
+                }
+            }
+            if trusted.len() == before {
+                return Ok(trusted);
+            }
+        }
+    }
+
+    /// On the first open by a release that checks vouches: the devices listed and not
+    /// removed are the ones this device already trusted, so it keeps trusting them and
+    /// vouches for them, so that devices paired from now on trust them through it.
+    pub(super) fn adopt_vouches(&mut self) -> Result<()> {
+        if self.store.meta(LEGACY_TRUST)?.is_some() {
+            return Ok(());
+        }
+        let removed = self.removed_devices()?;
+        let keep: Vec<Device> = self
+            .devices()?
+            .into_iter()
+            .filter(|d| d.id != self.device_id && !d.revoked() && !removed.contains(&d.id))
+            .collect();
+        let ids: Vec<&str> = keep.iter().map(|d| d.id.as_str()).collect();
+        store::meta_set(
+            &self.store.conn,
+            LEGACY_TRUST,
+            &serde_json::to_string(&ids).map_err(|e| Error::Io(e.to_string()))?,
+        )?;
+        for mut d in keep {
+            if !d.vouched_by.contains_key(&self.device_id) {
+                d.vouched_by
+                    .insert(self.device_id.clone(), self.vouch_for(&d.id));
+                self.put(&d)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// This device's signature vouching for `id`.
+    fn vouch_for(&self, id: &str) -> String {
+        use ed25519_dalek::Signer;
+        let key = ed25519_dalek::SigningKey::from_bytes(self.device_key.as_bytes());
+        data_encoding::HEXLOWER.encode(&key.sign(&vouch_message(id)).to_bytes())
+    }
+
     /// The device list as shown: this device marked, last contact filled in.
     pub fn device_infos(&self) -> Result<Vec<DeviceInfo>> {
         let mut out = Vec::new();
         let mut listed_self = false;
+        let trusted = self.trusted_devices()?;
+        let removed = self.removed_devices()?;
         for d in self.devices()? {
             let this_device = d.id == self.device_id;
             listed_self |= this_device;
             out.push(DeviceInfo {
+                trusted: trusted.contains(&d.id),
                 last_seen: if this_device {
                     None
                 } else {
                     self.store.peer(&d.id)?.and_then(|p| p.last_seen)
                 },
-                revoked: d.revoked(),
+                revoked: d.revoked() || removed.contains(&d.id),
                 this_device,
                 added_at: d.added_at,
                 id: d.id,
@@ -61,6 +199,7 @@ impl Vault {
                     this_device: true,
                     last_seen: None,
                     revoked: false,
+                    trusted: true,
                     added_at: 0,
                 },
             );
@@ -68,27 +207,19 @@ impl Vault {
         Ok(out)
     }
 
-    /// The devices this one syncs with: listed, not removed, not this one.
+    /// The devices this one syncs with: trusted, not this one.
     pub fn sync_peers(&self) -> Result<Vec<Device>> {
+        let trusted = self.trusted_devices()?;
         Ok(self
             .devices()?
             .into_iter()
-            .filter(|d| d.id != self.device_id && !d.revoked())
+            .filter(|d| d.id != self.device_id && trusted.contains(&d.id))
             .collect())
     }
 
-    /// Whether `id` may sync with this vault: listed and not removed. This device's own
-    /// removal (done from another device) also ends its trust in everyone.
+    /// Whether `id` may sync with this vault (see [`Vault::trusted_devices`]).
     pub fn trusts(&self, id: &str) -> Result<bool> {
-        if let Some(me) = self.get::<Device>(&self.device_id)?
-            && me.revoked()
-        {
-            return Ok(false);
-        }
-        Ok(id != self.device_id
-            && self
-                .get::<Device>(id)?
-                .is_some_and(|d: Device| !d.revoked()))
+        Ok(id != self.device_id && self.trusted_devices()?.contains(id))
     }
 
     /// Whether this device has been removed from the vault by another device.
@@ -98,15 +229,24 @@ impl Vault {
             .is_some_and(|d| d.revoked()))
     }
 
-    /// Adds a device to the list (or keeps it, if listed). A removed device is refused:
-    /// its tombstone is final.
+    /// Adds a device to the list, vouched for by this device (a device already listed
+    /// gets this device's vouch if it lacks it). Called when the two devices paired and
+    /// the person compared their check code. A removed device is refused: its removal is
+    /// final.
     pub fn add_device(&mut self, id: &str, name: &str, added_by: &str) -> Result<Device> {
-        if let Some(existing) = self.get::<Device>(id)? {
-            if existing.revoked() {
-                return Err(Error::Refused(format!(
-                    "device {} was removed from this vault and cannot be added again; reset the app on that device so it makes a new identity, then pair it",
-                    short(id)
-                )));
+        if self.was_removed(id)? {
+            return Err(Error::Refused(format!(
+                "device {} was removed from this vault and cannot be added again; reset the app on that device so it makes a new identity, then pair it",
+                short(id)
+            )));
+        }
+        let vouch = (id != self.device_id).then(|| self.vouch_for(id));
+        if let Some(mut existing) = self.get::<Device>(id)? {
+            if let Some(vouch) = vouch
+                && !existing.vouched_by.contains_key(&self.device_id)
+            {
+                existing.vouched_by.insert(self.device_id.clone(), vouch);
+                self.put(&existing)?;
             }
             return Ok(existing);
         }
@@ -116,6 +256,9 @@ impl Vault {
             added_at: now_ms(),
             added_by: added_by.to_string(),
             revoked_at: None,
+            vouched_by: vouch
+                .map(|v| [(self.device_id.clone(), v)].into_iter().collect())
+                .unwrap_or_default(),
         };
         self.put(&device)?;
         Ok(device)
@@ -153,6 +296,7 @@ impl Vault {
         }
         device.revoked_at = Some(now_ms());
         self.put(&device)?;
+        store::meta_set(&self.store.conn, &format!("{TOMBSTONE}{id}"), "removed")?;
         self.store.forget_peer(id)?;
         Ok(device)
     }
