@@ -12,6 +12,7 @@ pub mod api;
 pub mod doc;
 pub mod error;
 pub mod keys;
+pub mod limits;
 pub mod model;
 pub mod sample;
 pub mod store;

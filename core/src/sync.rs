@@ -39,9 +39,14 @@ pub enum Frame {
     /// The sender's documents with their heads: all of them (`full`), or only those
     /// changed since the last session with this peer (what its kept sync states say the
     /// peer already has). `digest` covers the sender's whole manifest either way.
+    ///
+    /// A manifest too big for one frame goes in parts: every part but the last says
+    /// `more` (the flag byte is `full | more << 1`; a manifest that fits in one frame,
+    /// which is every real journal's, is byte for byte what earlier releases sent).
     Manifest {
         digest: Digest,
         full: bool,
+        more: bool,
         docs: Vec<(String, Vec<ChangeHash>)>,
     },
     /// One Automerge sync message for one document.
@@ -68,10 +73,15 @@ fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
 pub fn encode(frame: &Frame) -> Vec<u8> {
     let mut body = Vec::new();
     match frame {
-        Frame::Manifest { digest, full, docs } => {
+        Frame::Manifest {
+            digest,
+            full,
+            more,
+            docs,
+        } => {
             body.push(TAG_MANIFEST);
             body.extend_from_slice(digest);
-            body.push(u8::from(*full));
+            body.push(u8::from(*full) | (u8::from(*more) << 1));
             body.extend_from_slice(&(docs.len() as u32).to_be_bytes());
             for (doc, heads) in docs {
                 put_bytes(&mut body, doc.as_bytes());
@@ -150,11 +160,11 @@ pub fn decode(buf: &mut Vec<u8>) -> Result<Option<Frame>, FrameError> {
     let frame = match r.take(1)?[0] {
         TAG_MANIFEST => {
             let digest = r.digest()?;
-            let full = match r.take(1)?[0] {
-                0 => false,
-                1 => true,
-                _ => return Err(FrameError::Malformed("a bad flag")),
-            };
+            let flags = r.take(1)?[0];
+            if flags > 3 {
+                return Err(FrameError::Malformed("a bad flag"));
+            }
+            let (full, more) = (flags & 1 == 1, flags & 2 == 2);
             let count = r.u32()?;
             let mut docs = Vec::new();
             for _ in 0..count {
@@ -170,7 +180,12 @@ pub fn decode(buf: &mut Vec<u8>) -> Result<Option<Frame>, FrameError> {
                 }
                 docs.push((doc, heads));
             }
-            Frame::Manifest { digest, full, docs }
+            Frame::Manifest {
+                digest,
+                full,
+                more,
+                docs,
+            }
         }
         TAG_SYNC => {
             let doc = String::from_utf8(r.bytes()?.to_vec())
@@ -222,6 +237,45 @@ pub struct Session {
     full_sent: bool,
     /// Documents the peer has none of, to send whole.
     outbox: VecDeque<String>,
+    /// The documents our full manifest listed: a whole document is taken only for one we
+    /// did not list (we said we lack it), and only once.
+    listed_in_full: BTreeSet<String>,
+    taken_whole: BTreeSet<String>,
+    /// Documents this session added to the vault (see `limits::MAX_NEW_DOCS_PER_SESSION`).
+    new_docs: usize,
+    /// The parts of a manifest that came in several frames.
+    manifest_parts: Vec<(String, Vec<ChangeHash>)>,
+}
+
+/// How many bytes of manifest entries go in one frame before the rest goes in another.
+pub const MANIFEST_PART_BYTES: usize = 1024 * 1024;
+
+/// A manifest as frames: one unless it is bigger than [`MANIFEST_PART_BYTES`].
+fn manifest_frames(digest: Digest, full: bool, docs: Vec<(String, Vec<ChangeHash>)>) -> Vec<Frame> {
+    let mut parts: Vec<Vec<(String, Vec<ChangeHash>)>> = vec![Vec::new()];
+    let mut size = 0;
+    for (doc, heads) in docs {
+        let entry = 8 + doc.len() + 32 * heads.len();
+        if size + entry > MANIFEST_PART_BYTES && !parts.last().is_some_and(Vec::is_empty) {
+            parts.push(Vec::new());
+            size = 0;
+        }
+        size += entry;
+        if let Some(part) = parts.last_mut() {
+            part.push((doc, heads));
+        }
+    }
+    let n = parts.len();
+    parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, docs)| Frame::Manifest {
+            digest,
+            full,
+            more: i + 1 < n,
+            docs,
+        })
+        .collect()
 }
 
 /// How many whole documents one call sends before handing back (the caller asks for
@@ -291,12 +345,12 @@ impl Session {
             .collect();
         self.offered = manifest.iter().cloned().collect();
         self.full_sent = full;
-        self.sent += 1;
-        Ok(vec![Frame::Manifest {
-            digest: digest(&manifest),
-            full,
-            docs,
-        }])
+        if full {
+            self.listed_in_full = manifest.iter().map(|(d, _)| d.clone()).collect();
+        }
+        let frames = manifest_frames(digest(&manifest), full, docs);
+        self.sent += frames.len() as u64;
+        Ok(frames)
     }
 
     /// Whether both sides have said all they had: the peer's last frame was `Quiet`
@@ -333,14 +387,10 @@ impl Session {
                             // backup, a lost state): compare everything once.
                             self.full_sent = true;
                             self.offered = manifest.iter().cloned().collect();
-                            self.emit(
-                                &mut out,
-                                Frame::Manifest {
-                                    digest: ours,
-                                    full: true,
-                                    docs: manifest,
-                                },
-                            );
+                            self.listed_in_full = manifest.iter().map(|(d, _)| d.clone()).collect();
+                            for frame in manifest_frames(ours, true, manifest) {
+                                self.emit(&mut out, frame);
+                            }
                         } else if self.reported != Some(self.received) {
                             self.emit(
                                 &mut out,
@@ -355,20 +405,33 @@ impl Session {
                 Frame::Manifest {
                     digest: their_digest,
                     full,
+                    more,
                     docs: theirs,
                 } => {
                     self.received += 1;
                     self.peer_quiet = None;
                     data_in = true;
+                    if self.manifest_parts.len() + theirs.len() > crate::limits::MAX_DOCS_PER_VAULT
+                    {
+                        return Err(Error::Refused(format!(
+                            "the other device listed more than {} documents; the session is ended",
+                            crate::limits::MAX_DOCS_PER_VAULT
+                        )));
+                    }
+                    for (doc, _) in &theirs {
+                        check_doc_id(doc)?;
+                    }
+                    self.manifest_parts.extend(theirs);
+                    if more {
+                        continue;
+                    }
+                    let theirs = std::mem::take(&mut self.manifest_parts);
                     let manifest = vault.manifest()?;
                     if digest(&manifest) == their_digest {
                         continue;
                     }
                     let theirs: BTreeMap<String, Vec<ChangeHash>> = theirs.into_iter().collect();
                     let ours: BTreeMap<String, Vec<ChangeHash>> = manifest.into_iter().collect();
-                    for doc in theirs.keys() {
-                        check_doc_id(doc)?;
-                    }
                     let mut docs: BTreeSet<&String> = theirs.keys().collect();
                     if full {
                         // What they do not list, they do not have.
@@ -399,11 +462,22 @@ impl Session {
                     self.peer_quiet = None;
                     data_in = true;
                     check_doc_id(&doc)?;
+                    let new = !vault.has_document(&doc)?;
+                    if new {
+                        self.admit_new(vault)?;
+                    }
                     let message = Message::decode(&message).map_err(|e| {
                         Error::Io(format!(
                             "the peer sent a sync message that does not parse: {e}"
                         ))
                     })?;
+                    if self.states.len() >= crate::limits::MAX_DOCS_PER_VAULT
+                        && !self.states.contains_key(&doc)
+                    {
+                        return Err(Error::Refused(
+                            "the other device named more documents than a vault may hold; the session is ended".into(),
+                        ));
+                    }
                     let state = self.states.entry(doc.clone()).or_default();
                     vault.sync_receive(&doc, state, message)?;
                     if let Some(frame) = self.next_for(vault, &doc)? {
@@ -415,6 +489,18 @@ impl Session {
                     self.peer_quiet = None;
                     data_in = true;
                     check_doc_id(&doc)?;
+                    // Whole documents only for what our full manifest said we lack, once.
+                    if !self.full_sent
+                        || self.listed_in_full.contains(&doc)
+                        || !self.taken_whole.insert(doc.clone())
+                    {
+                        return Err(Error::Refused(format!(
+                            "the other device sent {doc} whole, which this device did not ask for; the session is ended"
+                        )));
+                    }
+                    if !vault.has_document(&doc)? {
+                        self.admit_new(vault)?;
+                    }
                     let heads = vault.absorb_snapshot(&doc, &bytes)?;
                     // Both devices now hold at least these heads: a later session
                     // starts from them instead of from nothing.
@@ -437,6 +523,23 @@ impl Session {
             );
         }
         Ok(out)
+    }
+
+    /// Counts a document a peer is about to add, within the session's and the vault's limits.
+    fn admit_new(&mut self, vault: &Vault) -> Result<()> {
+        use crate::limits::{MAX_DOCS_PER_VAULT, MAX_NEW_DOCS_PER_SESSION};
+        self.new_docs += 1;
+        if self.new_docs > MAX_NEW_DOCS_PER_SESSION {
+            return Err(Error::Refused(format!(
+                "the other device sent more than {MAX_NEW_DOCS_PER_SESSION} new documents in one session; the session is ended (the next one carries on)"
+            )));
+        }
+        if vault.document_ids()?.len() >= MAX_DOCS_PER_VAULT {
+            return Err(Error::Refused(format!(
+                "this vault holds {MAX_DOCS_PER_VAULT} documents, the most it may; the other device's new ones are refused"
+            )));
+        }
+        Ok(())
     }
 
     /// Whether whole documents are still waiting to be sent (see [`Session::more`]).

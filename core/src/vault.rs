@@ -895,15 +895,19 @@ impl Vault {
     /// Merges changes that arrived from elsewhere (another device, an import) into a
     /// document, storing them with their mirror update in one transaction.
     pub fn apply_changes(&mut self, doc_id: &str, bytes: &[u8]) -> Result<()> {
+        inspect(doc_id, [bytes])?;
         self.absorb(doc_id, |doc| {
             doc.load_incremental(bytes)
                 .map(|_| ())
-                .map_err(|e| Error::Doc(e.into()))
+                .map_err(|e| Error::Doc(e.into()))?;
+            checked(doc_id, doc)
         })
     }
 
     /// Takes in one message of Automerge's sync protocol for a document: the changes it
     /// carries are stored with their mirror update in one transaction, like local edits.
+    /// What they hold is counted before Automerge loads them, and the document is checked
+    /// before anything is read from it or stored (see `limits`).
     pub fn sync_receive(
         &mut self,
         doc_id: &str,
@@ -911,6 +915,16 @@ impl Vault {
         message: automerge::sync::Message,
     ) -> Result<()> {
         use automerge::sync::SyncDoc;
+        inspect(doc_id, message.changes.iter())?;
+        if message.changes.is_empty() && !self.has_document(doc_id)? {
+            // Nothing to take in for a document we do not have: answer from the genesis
+            // without keeping an empty document in memory for it.
+            let mut doc = doc::new_document(doc_id, self.actor.clone())?;
+            return doc
+                .sync()
+                .receive_sync_message(state, message)
+                .map_err(|e| Error::Doc(e.into()));
+        }
         self.absorb(doc_id, |doc| {
             doc.sync()
                 .receive_sync_message(state, message)
@@ -919,8 +933,14 @@ impl Vault {
                         "{doc_id}: two different changes claim the same place in one device's history ({e}); a device was probably restored from an older backup and written on before it synced. Keep the device whose journal is complete; on the other, make a new vault and pair it again"
                     )),
                     e => Error::Doc(e.into()),
-                })
+                })?;
+            checked(doc_id, doc)
         })
+    }
+
+    /// Whether the vault holds the document (stored, or made in memory by a local edit).
+    pub fn has_document(&self, doc_id: &str) -> Result<bool> {
+        Ok(self.docs.contains_key(doc_id) || !self.store.heads(doc_id)?.is_empty())
     }
 
     /// The next message of Automerge's sync protocol for a document, if there is one.
@@ -930,6 +950,11 @@ impl Vault {
         state: &mut automerge::sync::State,
     ) -> Result<Option<automerge::sync::Message>> {
         use automerge::sync::SyncDoc;
+        if !self.has_document(doc_id)? {
+            // Asking for a document we do not have: from its genesis, kept nowhere.
+            let mut doc = doc::new_document(doc_id, self.actor.clone())?;
+            return Ok(doc.sync().generate_sync_message(state));
+        }
         let message = self.document(doc_id)?.sync().generate_sync_message(state);
         self.trim_cache(doc_id);
         Ok(message)
@@ -968,18 +993,21 @@ impl Vault {
     /// projected into the mirror once, in one transaction; one it has is merged through
     /// the ordinary write path. Returns the heads the two devices now share.
     pub fn absorb_snapshot(&mut self, doc_id: &str, bytes: &[u8]) -> Result<Vec<ChangeHash>> {
+        inspect(doc_id, [bytes])?;
         let mut theirs = AutoCommit::load(bytes).map_err(|e| {
             Error::Io(format!(
                 "the other device sent a document ({doc_id}) that does not load: {e}"
             ))
         })?;
+        checked(doc_id, &theirs)?;
         let heads = theirs.get_heads();
         let have = self.docs.contains_key(doc_id) || !self.store.chunks(doc_id)?.is_empty();
         if have {
             self.absorb(doc_id, move |doc| {
                 doc.merge(&mut theirs)
                     .map(|_| ())
-                    .map_err(|e| Error::Doc(e.into()))
+                    .map_err(|e| Error::Doc(e.into()))?;
+                checked(doc_id, doc)
             })?;
             return Ok(heads);
         }
@@ -1259,6 +1287,28 @@ fn parse_row<R: Record>(row: &MirrorRow) -> Result<R> {
         Error::Io(format!(
             "the mirror row of {} {} does not parse ({e}); run `comeback doctor --rebuild`",
             row.kind, row.id
+        ))
+    })
+}
+
+/// Counts what a peer's chunks for `doc_id` hold before Automerge loads them.
+fn inspect<'a>(doc_id: &str, chunks: impl IntoIterator<Item = &'a [u8]>) -> Result<()> {
+    let mut tally = crate::limits::Tally::default();
+    for chunk in chunks {
+        crate::limits::inspect(chunk, &mut tally).map_err(|e| {
+            Error::Refused(format!(
+                "the other device sent changes to {doc_id} that were refused: {e}; the session is ended"
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+/// Checks a document a peer's changes were applied to, before it is read or stored.
+fn checked(doc_id: &str, doc: &AutoCommit) -> Result<()> {
+    crate::limits::check_document(doc).map_err(|e| {
+        Error::Refused(format!(
+            "the other device sent changes to {doc_id} that were refused: {e}; the session is ended"
         ))
     })
 }

@@ -122,7 +122,14 @@ fn frames_round_trip_and_arrive_in_pieces() {
         Frame::Manifest {
             digest: [3; 32],
             full: true,
+            more: false,
             docs: vec![("core-1".into(), vec![ChangeHash([7; 32])])],
+        },
+        Frame::Manifest {
+            digest: [3; 32],
+            full: true,
+            more: true,
+            docs: vec![],
         },
         Frame::Sync {
             doc: "journal-2026-03".into(),
@@ -171,6 +178,7 @@ fn a_peer_naming_a_strange_document_is_refused() {
             Frame::Manifest {
                 digest: [0; 32],
                 full: false,
+                more: false,
                 docs: vec![("../../etc".into(), vec![ChangeHash([1; 32])])],
             },
         )
