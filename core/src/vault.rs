@@ -1276,6 +1276,11 @@ impl Vault {
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
+    /// How many documents are held in memory now.
+    pub fn documents_in_memory(&self) -> usize {
+        self.docs.len()
+    }
+
     /// Drops documents held in memory (they reload from disk on next use).
     pub fn forget_documents(&mut self) {
         self.docs.clear();

@@ -440,3 +440,257 @@ fn finding_5_received_records_that_break_the_rules_are_set_aside_and_can_be_dele
     sync(&mut a.vault, &mut m.vault);
     assert!(m.vault.doctor().unwrap().set_aside.is_empty());
 }
+
+/// Runs frames a hostile peer wrote into a fresh session of the victim's; returns the
+/// first error the victim answered with.
+fn feed(victim: &mut Vault, frames: Vec<Frame>) -> Result<Vec<Frame>> {
+    let mut s = Session::default();
+    s.open(victim).unwrap();
+    let mut out = Vec::new();
+    for f in frames {
+        // Through the wire encoding, as they would arrive.
+        let mut bytes = encode(&f);
+        let f = decode(&mut bytes).unwrap().unwrap();
+        out.extend(s.handle(victim, f)?);
+    }
+    Ok(out)
+}
+
+/// A sync message carrying `changes` (raw change or document chunks) for a document.
+fn message_with(changes: Vec<Vec<u8>>) -> Vec<u8> {
+    automerge::sync::Message {
+        heads: Vec::new(),
+        need: Vec::new(),
+        have: Vec::new(),
+        changes: changes.into(),
+        flags: None,
+        version: automerge::sync::MessageVersion::V1,
+    }
+    .encode()
+}
+
+#[test]
+fn finding_3_a_change_nested_ten_thousand_maps_deep_is_refused_and_nothing_is_kept() {
+    let mut a = device();
+    let honest = entry(&mut a.vault, "kept");
+    let month = "journal-2026-03";
+    let before = a.vault.version_of(month).unwrap();
+    // The attacker's change: one field of a new entry, 10,000 maps deep (~20 kB).
+    let mut doc = crate::doc::new_document(month, automerge::ActorId::from([9u8; 16])).unwrap();
+    let heads = doc.get_heads();
+    let map = kind_map(&doc, "entry");
+    let mut obj = doc.put_object(&map, "deepdeepdeep", ObjType::Map).unwrap();
+    for _ in 0..10_000 {
+        obj = doc.put_object(&obj, "x", ObjType::Map).unwrap();
+    }
+    doc.commit();
+    let change = doc.save_after(&heads);
+    assert!(change.len() < 64 * 1024, "{} bytes", change.len());
+    let err = feed(
+        &mut a.vault,
+        vec![Frame::Sync {
+            doc: month.into(),
+            message: message_with(vec![change.clone()]),
+        }],
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("nests"), "{err}");
+    assert_eq!(a.vault.version_of(month).unwrap(), before, "nothing stored");
+    assert!(a.vault.doctor().unwrap().healthy());
+    assert_eq!(
+        a.vault.get::<Entry>(&honest.id).unwrap().unwrap().text,
+        "kept"
+    );
+    // Again on the next session: refused again, never stored.
+    assert!(
+        feed(
+            &mut a.vault,
+            vec![Frame::Sync {
+                doc: month.into(),
+                message: message_with(vec![change]),
+            }],
+        )
+        .is_err()
+    );
+    assert_eq!(a.vault.version_of(month).unwrap(), before);
+}
+
+#[test]
+fn finding_3_a_small_document_of_a_million_letters_is_refused_before_it_is_loaded() {
+    let mut a = device();
+    let mut doc =
+        crate::doc::new_document("journal-2026-04", automerge::ActorId::from([9u8; 16])).unwrap();
+    let map = kind_map(&doc, "entry");
+    let obj = doc.put_object(&map, "longlonglong", ObjType::Map).unwrap();
+    let text = doc.put_object(&obj, "text", ObjType::Text).unwrap();
+    doc.splice_text(&text, 0, 0, &"a".repeat(1_100_000))
+        .unwrap();
+    doc.commit();
+    let bytes = doc.save();
+    assert!(bytes.len() < 64 * 1024, "{} bytes", bytes.len());
+    let as_change = message_with(vec![bytes.clone()]);
+    let err = feed(
+        &mut a.vault,
+        vec![Frame::Sync {
+            doc: "journal-2026-04".into(),
+            message: as_change,
+        }],
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("operations"), "{err}");
+    assert!(!a.vault.has_document("journal-2026-04").unwrap());
+    assert_eq!(
+        a.vault.documents_in_memory(),
+        0,
+        "nothing loaded, nothing kept"
+    );
+}
+
+#[test]
+fn finding_3_a_whole_document_nobody_asked_for_is_refused() {
+    let (mut a, mut b) = (device(), device());
+    entry(&mut b.vault, "from b");
+    let (bytes, _) = b.vault.snapshot("journal-2026-03").unwrap();
+    // A resumed session (not a full manifest): the victim said it lacks nothing.
+    let mut s = Session::resume(vec![(
+        "core-0".into(),
+        automerge::sync::State::new().encode(),
+    )]);
+    s.open(&a.vault).unwrap();
+    let err = s
+        .handle(
+            &mut a.vault,
+            Frame::Snapshot {
+                doc: "journal-2026-03".into(),
+                bytes: bytes.clone(),
+            },
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("did not ask for"), "{err}");
+    // With a full manifest that lacks it, once; a second copy is refused.
+    let mut s = Session::default();
+    s.open(&a.vault).unwrap();
+    s.handle(
+        &mut a.vault,
+        Frame::Snapshot {
+            doc: "journal-2026-03".into(),
+            bytes: bytes.clone(),
+        },
+    )
+    .unwrap();
+    assert!(
+        s.handle(
+            &mut a.vault,
+            Frame::Snapshot {
+                doc: "journal-2026-03".into(),
+                bytes,
+            },
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn finding_4_document_ids_outside_real_dates_are_refused_and_named_ids_make_nothing() {
+    let mut a = device();
+    for bad in [
+        "journal-99999-01",
+        "journal--001-01",
+        "journal-0999-12",
+        "journal-2026-13",
+    ] {
+        let err = feed(
+            &mut a.vault,
+            vec![Frame::Manifest {
+                digest: [1; 32],
+                full: false,
+                more: false,
+                docs: vec![(bad.into(), vec![ChangeHash([1; 32])])],
+            }],
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("does not know"), "{bad}: {err}");
+    }
+    // 2,000 real months named: answered, but no document is made for any of them.
+    let docs: Vec<(String, Vec<ChangeHash>)> = (0..2000)
+        .map(|i| {
+            (
+                format!("journal-{:04}-{:02}", 2000 + i / 12, i % 12 + 1),
+                vec![ChangeHash([1; 32])],
+            )
+        })
+        .collect();
+    let out = feed(
+        &mut a.vault,
+        vec![Frame::Manifest {
+            digest: [1; 32],
+            full: false,
+            more: false,
+            docs: docs.clone(),
+        }],
+    )
+    .unwrap();
+    assert!(!out.is_empty(), "the victim still answers");
+    assert_eq!(a.vault.documents_in_memory(), 0);
+    assert!(a.vault.document_ids().unwrap().is_empty());
+    // More documents than a vault may hold, even split over frames, end the session.
+    let many: Vec<(String, Vec<ChangeHash>)> = (0..3000)
+        .map(|i| {
+            (
+                format!("journal-{:04}-{:02}", 1000 + i / 12, i % 12 + 1),
+                vec![],
+            )
+        })
+        .collect();
+    let err = feed(
+        &mut a.vault,
+        vec![
+            Frame::Manifest {
+                digest: [1; 32],
+                full: true,
+                more: true,
+                docs: many[..1500].to_vec(),
+            },
+            Frame::Manifest {
+                digest: [1; 32],
+                full: true,
+                more: false,
+                docs: many[1500..].to_vec(),
+            },
+        ],
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("more than"), "{err}");
+}
+
+#[test]
+fn a_manifest_too_big_for_one_frame_goes_in_parts_that_the_receiver_joins() {
+    let docs: Vec<(String, Vec<ChangeHash>)> = (0..2400)
+        .map(|i| {
+            (
+                format!("journal-{:04}-{:02}", 1000 + i / 12, i % 12 + 1),
+                (0..20).map(|h| ChangeHash([h as u8; 32])).collect(),
+            )
+        })
+        .collect();
+    let frames = manifest_frames([0; 32], true, docs.clone());
+    assert!(frames.len() > 1, "split into {} parts", frames.len());
+    let mut joined = Vec::new();
+    for (i, f) in frames.iter().enumerate() {
+        let Frame::Manifest { more, docs, .. } = f else {
+            panic!()
+        };
+        assert_eq!(*more, i + 1 < frames.len());
+        assert!(encode(f).len() < MANIFEST_PART_BYTES + 64 * 1024);
+        joined.extend(docs.clone());
+    }
+    assert_eq!(joined, docs);
+    let mut a = device();
+    let answer = feed(&mut a.vault, frames).unwrap();
+    assert!(!answer.is_empty(), "answered once the last part came");
+    assert_eq!(a.vault.documents_in_memory(), 0);
+    // And a small one is one frame, as earlier releases sent it.
+    let one = manifest_frames([0; 32], true, docs[..10].to_vec());
+    assert_eq!(one.len(), 1);
+    assert_eq!(encode(&one[0])[4 + 1 + 32], 1, "flag byte as before");
+}
