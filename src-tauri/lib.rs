@@ -195,6 +195,14 @@ fn doctor(state: State<'_, AppState>) -> Reply<api::DoctorReport> {
     state.with(|v| api::doctor(v, false))
 }
 
+#[tauri::command(async)]
+fn drop_set_aside(state: State<'_, AppState>) -> Reply<api::DoctorReport> {
+    state.with(|v| {
+        api::drop_set_aside(v)?;
+        api::doctor(v, false)
+    })
+}
+
 fn vault_dir() -> PathBuf {
     std::env::var_os("COMEBACK_VAULT")
         .map(PathBuf::from)
@@ -246,6 +254,7 @@ pub fn run() {
             hours_per_week,
             debrief_markdown,
             doctor,
+            drop_set_aside,
             devices::devices_list,
             devices::devices_invite,
             devices::devices_answer,

@@ -270,6 +270,8 @@ fn print_table(list: &[DeviceInfo]) {
             "removed"
         } else if d.this_device {
             "this device"
+        } else if !d.trusted {
+            "not trusted (the device that paired it was removed; pair it again if it is yours)"
         } else {
             "paired"
         };

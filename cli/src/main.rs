@@ -67,6 +67,10 @@ enum Command {
         /// synced what they held back to this one).
         #[arg(long)]
         forget_damaged: bool,
+        /// Delete the records received from another device that break this version's
+        /// rules (the doctor lists them; they are never shown).
+        #[arg(long)]
+        drop_set_aside: bool,
         #[arg(long)]
         json: bool,
     },
@@ -604,9 +608,16 @@ fn run(cli: Cli) -> Result<()> {
         Command::Doctor {
             rebuild,
             forget_damaged,
+            drop_set_aside,
             json,
         } => {
             let mut vault = open(&cli)?;
+            if *drop_set_aside {
+                let n = api::drop_set_aside(&mut vault)?;
+                if !*json {
+                    println!("Deleted {n} record(s) that broke the rules.");
+                }
+            }
             if *forget_damaged {
                 let n = api::forget_damaged(&mut vault)?;
                 if !*json {
@@ -636,13 +647,21 @@ fn run(cli: Cli) -> Result<()> {
                 for d in &report.damaged_chunks {
                     println!("  set aside (damaged): {d}");
                 }
+                for a in &report.set_aside {
+                    println!(
+                        "  set aside (breaks a rule): {} {} in {}: {}",
+                        a.kind, a.id, a.doc, a.reason
+                    );
+                }
             }
             if report.healthy {
                 Ok(())
             } else {
-                Err(anyhow!(
+                Err(anyhow!(if !report.set_aside.is_empty() {
+                    "records that break the rules are set aside; `comeback doctor --drop-set-aside` deletes them"
+                } else {
                     "the mirror differs from the documents; run `comeback doctor --rebuild`"
-                ))
+                }))
             }
         }
         Command::Profile(cmd) => profile(&cli, cmd),

@@ -149,6 +149,9 @@ pub struct DoctorReport {
     pub records: usize,
     pub problems: Vec<String>,
     pub damaged_chunks: Vec<String>,
+    /// Records received from another device that break this version's rules: kept in
+    /// the documents, never shown ([`drop_set_aside`] deletes them).
+    pub set_aside: Vec<crate::store::SetAside>,
     pub rebuilt: bool,
 }
 
@@ -168,6 +171,7 @@ pub fn doctor(vault: &mut Vault, rebuild: bool) -> Result<DoctorReport> {
             .iter()
             .map(|q| format!("{} chunk #{}: {}", q.doc, q.seq, q.reason))
             .collect(),
+        set_aside: report.set_aside,
         rebuilt: rebuild,
     })
 }
@@ -176,6 +180,12 @@ pub fn doctor(vault: &mut Vault, rebuild: bool) -> Result<DoctorReport> {
 /// from another device; returns how many there were.
 pub fn forget_damaged(vault: &mut Vault) -> Result<usize> {
     vault.forget_damaged()
+}
+
+/// Deletes the records the doctor lists as set aside, on every device (a local change
+/// that syncs); returns how many.
+pub fn drop_set_aside(vault: &mut Vault) -> Result<usize> {
+    vault.drop_set_aside()
 }
 
 /// Entries written on this month and day in earlier years, newest first.

@@ -136,6 +136,11 @@ export function doctor(): Promise<DoctorReport> {
   return call('doctor');
 }
 
+/** Deletes the records the doctor set aside (they break the rules), on every device. */
+export function dropSetAside(): Promise<DoctorReport> {
+  return call('drop_set_aside');
+}
+
 // ----- devices: pairing and sync -----
 
 /** Every device of the vault, this one marked, removed ones included. */

@@ -148,7 +148,7 @@ export function fakeBackend(init: Partial<Pick<FakeBackend, 'exists' | 'today'>>
         case 'sync_now':
           return [];
         case 'doctor':
-          return { healthy: true, documents: 1, records: 0, problems: [], damaged_chunks: [], rebuilt: false };
+          return { healthy: true, documents: 1, records: 0, problems: [], damaged_chunks: [], set_aside: [], rebuilt: false };
         default:
           refuse('internal', `the fake backend has no ${cmd}`);
       }

@@ -20,4 +20,10 @@ added_by: string,
 /**
  * When it was removed; set once, never cleared.
  */
-revoked_at?: number, };
+revoked_at?: number, 
+/**
+ * Who vouched for this device: voucher's device id → hex signature of
+ * [`vouch_message`] by the voucher's key. A map, so vouches written on two devices
+ * at once merge.
+ */
+vouched_by: { [key in string]: string }, };

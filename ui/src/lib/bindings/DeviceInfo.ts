@@ -7,4 +7,10 @@ export type DeviceInfo = { id: string, name: string, this_device: boolean,
 /**
  * When this device last synced with it (ms since the epoch); null if never.
  */
-last_seen: number | null, revoked: boolean, added_at: number, };
+last_seen: number | null, revoked: boolean, 
+/**
+ * Whether this device syncs with it: a trusted device vouched for it and it was
+ * never removed. A device listed but not trusted was added by a device that has
+ * since been removed; pair it again if it is yours.
+ */
+trusted: boolean, added_at: number, };
