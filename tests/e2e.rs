@@ -833,9 +833,10 @@ fn the_window_joins_with_a_ticket_and_stays_in_sync() {
     d.click("join-submit");
     let code = code_rx.recv_timeout(Duration::from_secs(30)).unwrap();
     d.wait_for_text("join-code", &code);
+    // One entry, and the profile the first run wrote.
     d.wait_for_text(
         "join-shares",
-        "This device's journal (1 entry, 0 other records) will be shared with Test laptop",
+        "This device's journal (1 entry, 1 other record) will be shared with Test laptop",
     );
     std::thread::sleep(Duration::from_millis(300));
     d.screenshot(&shots().join("desktop-devices-join.png"));
