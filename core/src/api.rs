@@ -597,7 +597,9 @@ mod tests {
         vault.ensure_this_device(Some("Laptop")).unwrap();
         let me = vault.device_id().to_string();
         vault.add_device(&"ab".repeat(32), "Phone", &me).unwrap();
-        vault.add_device(&"cd".repeat(32), "Old tablet", &me).unwrap();
+        vault
+            .add_device(&"cd".repeat(32), "Old tablet", &me)
+            .unwrap();
         vault.revoke_device(&"cd".repeat(32)).unwrap();
         assert_eq!(
             pairing_shares(&vault).unwrap(),
