@@ -1,6 +1,7 @@
 //! Pairing and sync, as the app drives them: the `comeback-net` node that runs once the
 //! vault is open, the commands of the Devices screen, and the `sync-status`,
-//! `pair-request` and `pair-code` events.
+//! `pair-request` and `pair-code` events. Joining asks this device's person too
+//! (`pair-code`, answered by `devices_join_answer`) before anything is shared.
 //!
 //! The node shares the app's vault (`comeback_net::Shared`) and keeps every paired device
 //! in sync while the app runs (`run_live`); the change sink nudges it after each local
@@ -18,6 +19,7 @@ use comeback_net::{Event, JoinRequest, NetError, Node, Options, PeerReport, TICK
 use serde::Serialize;
 use tauri::async_runtime::{self, JoinHandle};
 use tauri::{AppHandle, Emitter, Manager};
+use tokio::sync::oneshot;
 
 use crate::{AppState, IpcError, Reply, locked, poisoned};
 
@@ -35,6 +37,8 @@ pub struct Net {
     pending: Mutex<Option<JoinRequest>>,
     /// The task waiting for the current ticket's join request.
     waiting: Mutex<Option<JoinHandle<()>>>,
+    /// While joining: the question "same code? share?" waiting for this device's person.
+    joining: Mutex<Option<oneshot::Sender<bool>>>,
     status: Mutex<SyncStatus>,
 }
 
@@ -90,11 +94,6 @@ pub struct InviteReply {
 struct PairRequest {
     device_id: String,
     name: String,
-    code: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-struct PairCode {
     code: String,
 }
 
@@ -359,27 +358,51 @@ pub async fn devices_answer(app: AppHandle, accept: bool) -> Reply<Option<PeerRe
     result
 }
 
-/// Pairs this device with the one showing `ticket`. The check code is sent as a
-/// `pair-code` event as soon as it is known, to compare with the other screen while
-/// that device decides; the first sync's report is returned.
+/// Pairs this device with the one showing `ticket`. Once the other device has answered,
+/// a `pair-code` event carries the check code, the other device's name and what joining
+/// shares (`comeback_net::JoinCheck`); nothing of this vault is shared until the person
+/// answers with `devices_join_answer`. The first sync's report is returned; a "no" ends
+/// the join with a refusal.
 #[tauri::command]
 pub async fn devices_join(app: AppHandle, ticket: String) -> Reply<PeerReport> {
     let node = ensure_node(&app).await?;
+    let net = app.state::<AppState>().net.clone();
     let handle = app.clone();
+    let asking = net.clone();
     let result = node
-        .join(&ticket, move |code| {
-            let _ = handle.emit(
-                "pair-code",
-                PairCode {
-                    code: code.to_string(),
-                },
-            );
-            true
+        .join(&ticket, move |check| {
+            let (tx, rx) = oneshot::channel();
+            if let Ok(mut slot) = asking.joining.lock() {
+                *slot = Some(tx);
+            }
+            let _ = handle.emit("pair-code", check);
+            // No answer (the window went away) is no.
+            async move { rx.await.unwrap_or(false) }
         })
         .await
         .map_err(net_error);
+    // A question the other device ended (it declined first) is not left waiting.
+    if let Ok(mut slot) = net.joining.lock() {
+        slot.take();
+    }
     emit_status(&app, None).await;
     result
+}
+
+/// This device's person answers the join's question (the code matches the other
+/// device's, and what joining shares may go): yes goes on, no ends the join and shares
+/// nothing.
+#[tauri::command]
+pub async fn devices_join_answer(app: AppHandle, accept: bool) -> Reply<()> {
+    let net = app.state::<AppState>().net.clone();
+    let waiting = net.joining.lock().ok().and_then(|mut j| j.take());
+    match waiting.map(|tx| tx.send(accept)) {
+        Some(Ok(())) => Ok(()),
+        _ => Err(IpcError {
+            code: "not_found".into(),
+            message: "no pairing is waiting for an answer here; enter the ticket again".into(),
+        }),
+    }
 }
 
 /// Removes a device for good: it keeps what it has but never syncs with this vault again.

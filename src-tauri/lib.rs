@@ -259,6 +259,7 @@ pub fn run() {
             devices::devices_invite,
             devices::devices_answer,
             devices::devices_join,
+            devices::devices_join_answer,
             devices::devices_revoke,
             devices::sync_now,
             devices::sync_status,

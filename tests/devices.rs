@@ -294,10 +294,19 @@ fn pair(inviter: &Device, joiner: &Device) -> String {
     let ticket = first["ticket"].as_str().unwrap().to_string();
     assert!(ticket.starts_with("CB1"), "{ticket}");
 
+    let entries = joiner.entry_texts().len();
     let mut join = vec!["devices", "join", ticket.as_str(), "--yes"];
     join.extend(NET);
     let joined = joiner.run(&join);
     assert!(joined.status.success(), "join: {}", text(&joined));
+    // The joiner is told what it shares, and with whom, with the code.
+    let said = String::from_utf8_lossy(&joined.stdout);
+    assert!(
+        said.contains(&format!(
+            "Joining shares this device's journal ({entries} entr"
+        )) && said.contains(&format!("with {} (", inviter.name)),
+        "{said}"
+    );
 
     let invited = finish(invite, &args);
     assert!(invited.status.success(), "invite: {}", text(&invited));

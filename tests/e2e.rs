@@ -702,9 +702,9 @@ fn a_device_pairs_through_the_devices_screen() {
         };
         let node = Node::start(shared, options).await.unwrap();
         let report = node
-            .join(&ticket, move |code| {
-                let _ = code_tx.send(code.to_string());
-                true
+            .join(&ticket, move |check| {
+                let _ = code_tx.send(check.code.clone());
+                async { true }
             })
             .await;
         node.shutdown().await;
@@ -743,9 +743,63 @@ fn a_device_pairs_through_the_devices_screen() {
     assert!(!d.exists("device-remove"));
 }
 
-/// The window joins a headless device's ticket (the check code shows while that device
-/// decides), then stays in sync with it: an entry written in the window reaches the
-/// other vault, and one written there shows in the window.
+/// Joining from the window and choosing Cancel at the code step: the other device (whose
+/// person already said yes) is told no, and neither device lists the other or holds
+/// anything of the other's journal.
+#[test]
+fn cancelling_a_join_at_the_code_step_shares_nothing() {
+    use comeback_net::{Node, Options, TICKET_TTL};
+    use std::sync::Arc;
+
+    let _one = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let key = comeback_core::KeySource::KeyFile(dir.path().join("other.key"));
+    let (other_vault, _) = comeback_core::api::init(&dir.path().join("other"), &key).unwrap();
+    let shared: comeback_net::Shared = Arc::new(Mutex::new(Some(other_vault)));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let options = Options {
+        name: Some("Someone's laptop".into()),
+        ..Options::default()
+    };
+    let node = rt.block_on(Node::start(shared.clone(), options)).unwrap();
+    let (invite, mut requests) = node.invite(TICKET_TTL).unwrap();
+    let answering = rt.spawn(async move {
+        let request = requests.recv().await.unwrap();
+        request.answer(true).await
+    });
+
+    let d = launch(&dir.path().join("vault"), DESKTOP);
+    first_run(&d);
+    write_entry(&d, "Not for someone else's laptop.");
+    go(&d, "devices");
+    d.type_into("join-ticket", &invite.ticket);
+    d.click("join-submit");
+    d.wait_for_text("join-shares", "will be shared with Someone's laptop");
+    d.click("join-cancel");
+    d.wait_for_text("join-cancelled", "Nothing was shared");
+    assert!(!d.exists("join-error"));
+    let answered = rt.block_on(answering).unwrap();
+    let err = answered.unwrap_err().to_string();
+    assert!(err.contains("joining device declined"), "{err}");
+    {
+        let guard = shared.lock().unwrap();
+        let v = guard.as_ref().unwrap();
+        assert!(v.sync_peers().unwrap().is_empty());
+        assert!(
+            comeback_core::api::list_json(v, "entry", 10, 0)
+                .unwrap()
+                .is_empty()
+        );
+    }
+    d.find("this-device-badge");
+    assert!(!page_text(&d).contains("Someone's laptop"));
+    rt.block_on(node.shutdown());
+}
+
+/// The window joins a headless device's ticket: it shows the check code and what joining
+/// shares, and nothing moves until the person confirms there (though the other device
+/// said yes at once); then it stays in sync with it: an entry written in the window
+/// reaches the other vault, and one written there shows in the window.
 #[test]
 fn the_window_joins_with_a_ticket_and_stays_in_sync() {
     use comeback_net::{Node, Options, TICKET_TTL};
@@ -768,20 +822,40 @@ fn the_window_joins_with_a_ticket_and_stays_in_sync() {
     let answering = rt.spawn(async move {
         let request = requests.recv().await.unwrap();
         let _ = code_tx.send(request.code.clone());
-        // Long enough for the window to show the code before the answer.
-        tokio::time::sleep(Duration::from_millis(1500)).await;
         request.answer(true).await
     });
 
     let d = launch(&dir.path().join("vault"), DESKTOP);
     first_run(&d);
+    write_entry(&d, "Written in the window before pairing.");
     go(&d, "devices");
     d.type_into("join-ticket", &invite.ticket);
     d.click("join-submit");
     let code = code_rx.recv_timeout(Duration::from_secs(30)).unwrap();
     d.wait_for_text("join-code", &code);
+    // One entry, and the profile the first run wrote.
+    d.wait_for_text(
+        "join-shares",
+        "This device's journal (1 entry, 1 other record) will be shared with Test laptop",
+    );
     std::thread::sleep(Duration::from_millis(300));
     d.screenshot(&shots().join("desktop-devices-join.png"));
+    // The laptop said yes at once; without the window's confirm nothing moves.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(!answering.is_finished(), "the pairing went on unconfirmed");
+    assert!(!d.exists("join-result"));
+    {
+        let guard = shared.lock().unwrap();
+        let v = guard.as_ref().unwrap();
+        assert!(v.sync_peers().unwrap().is_empty(), "listed unconfirmed");
+        assert!(
+            comeback_core::api::list_json(v, "entry", 10, 0)
+                .unwrap()
+                .is_empty(),
+            "the window's journal left unconfirmed"
+        );
+    }
+    d.click("join-confirm");
     let report = rt.block_on(answering).unwrap().unwrap();
     assert!(report.is_some_and(|r| r.ok), "the first sync ran");
     d.wait_for_text("join-result", "Paired with Test laptop");

@@ -11,7 +11,7 @@ use anyhow::{Result, anyhow};
 use clap::{Args, Subcommand};
 use comeback_core::Error as CoreError;
 use comeback_core::vault::{DeviceInfo, short};
-use comeback_net::{Event, JoinRequest, NetError, Node, Options, PeerReport, Shared};
+use comeback_net::{Event, JoinCheck, JoinRequest, NetError, Node, Options, PeerReport, Shared};
 use serde_json::json;
 
 use crate::{Cli, open, print_json};
@@ -58,11 +58,13 @@ pub enum DevicesCommand {
         net: NetArgs,
     },
     /// Join the vault of the device that shows TICKET (from `comeback devices invite`);
-    /// this vault and that one are merged by the first sync.
+    /// this vault and that one are merged by the first sync. Shows the check code and
+    /// what joining shares, and asks before anything is shared.
     Join {
         #[arg(value_parser = parse_ticket)]
         ticket: String,
-        /// Do not ask whether the codes match (needed when stdin is not a terminal).
+        /// Do not ask whether the codes match and to share this vault (needed when stdin
+        /// is not a terminal).
         #[arg(long)]
         yes: bool,
         /// Print the first sync's report as JSON.
@@ -426,14 +428,21 @@ fn join(
         ));
     }
     let report = with_node(shared(cli)?, options(net, Some(name)), async |node| {
-        node.join(ticket, |code| {
+        node.join(ticket, |check| {
+            let text = format!(
+                "Check code: {}\n{}",
+                check.code,
+                what_joining_shares(&check)
+            );
             if json {
-                eprintln!("Check code: {code}");
+                eprintln!("{text}");
             } else {
-                let _ = say(&format!("Check code: {code}"));
+                let _ = say(&text);
             }
             // The question waits for a person; let the runtime's other work go on.
-            yes || tokio::task::block_in_place(|| ask(SAME_CODE))
+            async move {
+                yes || tokio::task::block_in_place(|| ask(&format!("{SAME_CODE} Join and share?")))
+            }
         })
         .await
         .map_err(net_err)
@@ -443,6 +452,28 @@ fn join(
     } else {
         say(&format!("Paired. First sync: {}", report_line(&report)))
     }
+}
+
+/// What the joining person is told before saying yes: what leaves this device, and to
+/// whom (the counts come from `api::pairing_shares`).
+fn what_joining_shares(check: &JoinCheck) -> String {
+    let s = &check.shares;
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut text = format!(
+        "Joining shares this device's journal ({}, {}) with {} ({}), and brings its journal here.",
+        plural(s.entries, "entry", "entries"),
+        plural(s.other_records, "other record", "other records"),
+        check.inviter_name,
+        short(&check.inviter_id)
+    );
+    if s.devices > 0 {
+        text.push_str(&format!(
+            " The {} this device syncs with will sync with it too.",
+            plural(s.devices, "other device", "other devices")
+        ));
+    }
+    text
 }
 
 /// Whether this vault lists any device to sync with.

@@ -1266,6 +1266,21 @@ impl Vault {
         Ok(())
     }
 
+    /// How many records of each kind the mirror holds.
+    pub fn count_by_kind(&self) -> Result<std::collections::BTreeMap<String, usize>> {
+        let mut stmt = self
+            .store
+            .conn
+            .prepare("SELECT kind, count(*) FROM record GROUP BY kind")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        let mut out = std::collections::BTreeMap::new();
+        for row in rows {
+            let (kind, n) = row?;
+            out.insert(kind, usize::try_from(n).unwrap_or(0));
+        }
+        Ok(out)
+    }
+
     /// Every mirror row as `(kind, id, json)`, to compare two devices.
     pub fn mirror_rows(&self) -> Result<Vec<(String, String, String)>> {
         let mut stmt = self

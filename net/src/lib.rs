@@ -1,8 +1,8 @@
 //! comeback-net: a person's devices find each other and sync, with no server.
 //!
 //! Each device is an iroh endpoint whose key is the vault's device key (so the endpoint
-//! id is the device id in the vault's device list). Two ALPNs: `comeback/pair/1` for
-//! pairing with a one-time ticket, `comeback/sync/1` for the sync protocol of
+//! id is the device id in the vault's device list). Two ALPNs: `comeback/pair/2` for
+//! pairing with a one-time ticket (`pair.rs`), `comeback/sync/1` for the sync protocol of
 //! `comeback_core::sync`. Every sync connection is checked against the device list right
 //! after the handshake (an `EndpointHooks::after_handshake` hook) and again before each
 //! frame is handled; an unknown or removed device gets a refusal and nothing else.
@@ -22,17 +22,18 @@ use iroh::endpoint::{
     AfterHandshakeOutcome, Connection, EndpointHooks, QuicTransportConfig, presets,
 };
 use iroh::{Endpoint, EndpointAddr, EndpointId, RelayMode, TransportAddr};
-use serde::{Deserialize, Serialize};
-use tokio::sync::{broadcast, mpsc, oneshot, watch};
+use serde::Serialize;
+use tokio::sync::{broadcast, mpsc, watch};
 
+pub mod pair;
 pub mod ticket;
 mod wire;
 
 pub use iroh::RelayUrl;
+pub use pair::{Invite, JoinCheck, JoinRequest, PAIR_ALPN};
 pub use ticket::Ticket;
 
 pub const SYNC_ALPN: &[u8] = b"comeback/sync/1";
-pub const PAIR_ALPN: &[u8] = b"comeback/pair/1";
 
 /// How long a ticket lives unless told otherwise.
 pub const TICKET_TTL: Duration = Duration::from_secs(5 * 60);
@@ -143,55 +144,12 @@ pub enum Event {
     Progress { id: String, received: u64 },
 }
 
-/// A ticket shown on the inviting device.
-#[derive(Debug, Clone, Serialize)]
-pub struct Invite {
-    pub ticket: String,
-    /// Seconds since the epoch.
-    pub expires: u64,
-}
-
-/// A device that holds a valid ticket and wants in; the person compares `code` on both
-/// screens and answers.
-#[derive(Debug)]
-pub struct JoinRequest {
-    pub device_id: String,
-    pub name: String,
-    pub code: String,
-    reply: oneshot::Sender<(bool, oneshot::Sender<NetResult<PeerReport>>)>,
-}
-
-impl JoinRequest {
-    /// Says yes (the device is added and a first sync runs; its report is returned) or no.
-    pub async fn answer(self, accept: bool) -> NetResult<Option<PeerReport>> {
-        let (tx, rx) = oneshot::channel();
-        self.reply
-            .send((accept, tx))
-            .map_err(|_| NetError::Lost("the joining device went away".into()))?;
-        if !accept {
-            // Returns once the joining device has been told (or has gone).
-            let _ = rx.await;
-            return Ok(None);
-        }
-        rx.await
-            .map_err(|_| NetError::Lost("the joining device went away".into()))?
-            .map(Some)
-    }
-}
-
-struct PendingInvite {
-    secret: [u8; 32],
-    expires: u64,
-    used: bool,
-    requests: mpsc::Sender<JoinRequest>,
-}
-
 struct Inner {
     endpoint: Endpoint,
     vault: Shared,
     device: [u8; 32],
     name: String,
-    invites: Mutex<Vec<PendingInvite>>,
+    invites: Mutex<Vec<pair::PendingInvite>>,
     events: broadcast::Sender<Event>,
     /// Bumped on every local change; live sessions offer what moved.
     local: watch::Sender<u64>,
@@ -371,254 +329,6 @@ impl Node {
     pub async fn shutdown(&self) {
         let _ = self.inner.stop.send(true);
         self.inner.endpoint.close().await;
-    }
-
-    // ----- pairing, the inviting side -----
-
-    /// Makes a one-time ticket and returns it with the queue its join request will
-    /// arrive on.
-    pub fn invite(&self, ttl: Duration) -> NetResult<(Invite, mpsc::Receiver<JoinRequest>)> {
-        let mut secret = [0u8; 32];
-        getrandom::fill(&mut secret).map_err(|e| NetError::Setup(format!("no randomness: {e}")))?;
-        let expires = now_secs() + ttl.as_secs().max(1);
-        let ticket = Ticket {
-            device: self.inner.device,
-            secret,
-            expires,
-            addrs: self.addrs(),
-        };
-        let (tx, rx) = mpsc::channel(1);
-        let mut invites = self
-            .inner
-            .invites
-            .lock()
-            .map_err(|_| NetError::Setup("poisoned".into()))?;
-        // Used tickets stay until they expire, so a second use is told "already used".
-        invites.retain(|i| i.expires > now_secs());
-        invites.push(PendingInvite {
-            secret,
-            expires,
-            used: false,
-            requests: tx,
-        });
-        Ok((
-            Invite {
-                ticket: ticket.encode(),
-                expires,
-            },
-            rx,
-        ))
-    }
-
-    async fn answer_pairing(&self, conn: Connection) -> NetResult<()> {
-        let joiner = *conn.remote_id().as_bytes();
-        let (mut send, mut recv) = conn.accept_bi().await.map_err(NetError::from_read)?;
-        let hello: JoinHello = wire::recv_json(&mut recv).await?;
-        let proof = key_bytes(&hello.proof).unwrap_or([0; 32]);
-        // Find the invite this proof answers; a ticket works once, and not after expiry.
-        let found = {
-            let mut invites = self
-                .inner
-                .invites
-                .lock()
-                .map_err(|_| NetError::Setup("poisoned".into()))?;
-            let mut found = Err("that ticket is not known here; make a new one on this device");
-            for i in invites.iter_mut() {
-                if ticket::same(
-                    &ticket::proof(&i.secret, &self.inner.device, &joiner),
-                    &proof,
-                ) {
-                    found = if i.used {
-                        Err("that ticket was already used; make a new one on the other device")
-                    } else if i.expires <= now_secs() {
-                        Err("that ticket has expired; make a new one on the other device")
-                    } else {
-                        i.used = true;
-                        Ok((i.secret, i.requests.clone()))
-                    };
-                    break;
-                }
-            }
-            found
-        };
-        let (secret, requests) = match found {
-            Ok(f) => f,
-            Err(reason) => return refuse(&conn, &mut send, reason).await,
-        };
-        let joiner_id = hex(&joiner);
-        let already_removed = {
-            let id = joiner_id.clone();
-            vault_call(&self.inner.vault, move |v| {
-                Ok(v.get::<Device>(&id)?.is_some_and(|d| d.revoked()))
-            })
-            .await?
-        };
-        if already_removed {
-            let reason = "this device was removed from the vault; reset the app on it to make a new identity, then pair again";
-            return refuse(&conn, &mut send, reason).await;
-        }
-        let code = ticket::check_code(&secret, &self.inner.device, &joiner);
-        let (reply_tx, reply_rx) = oneshot::channel();
-        let name: String = hello.name.chars().take(60).collect();
-        let request = JoinRequest {
-            device_id: joiner_id.clone(),
-            name: if name.trim().is_empty() {
-                "New device".into()
-            } else {
-                name
-            },
-            code,
-            reply: reply_tx,
-        };
-        let name = request.name.clone();
-        if requests.send(request).await.is_err() {
-            let reason = "the other device stopped waiting; make a new ticket";
-            return refuse(&conn, &mut send, reason).await;
-        }
-        let Ok((accept, done)) = reply_rx.await else {
-            let reason = "the pairing was abandoned on the other device; make a new ticket";
-            return refuse(&conn, &mut send, reason).await;
-        };
-        if !accept {
-            let reason = "the other device declined; check that both show the same code, then try again with a new ticket";
-            let refused = refuse(&conn, &mut send, reason).await;
-            let _ = done.send(Err(NetError::Refused(reason.into())));
-            return refused;
-        }
-        let me = self.device_id();
-        let my_name = self.inner.name.clone();
-        let added = {
-            let id = joiner_id.clone();
-            let name = name.clone();
-            vault_call(&self.inner.vault, move |v| {
-                v.ensure_this_device(Some(&my_name))?;
-                v.add_device(&id, &name, &me)
-            })
-            .await
-        };
-        if let Err(e) = added {
-            let reason = e.to_string();
-            let _ = done.send(Err(NetError::Refused(reason.clone())));
-            return refuse(&conn, &mut send, &reason).await;
-        }
-        wire::send_json(
-            &mut send,
-            &PairReply::Welcome {
-                name: self.inner.name.clone(),
-            },
-        )
-        .await?;
-        let _ = send.finish();
-        // The first sync runs on the same connection, on a stream the joiner opens.
-        let result = match conn.accept_bi().await {
-            Ok((send, recv)) => {
-                self.run_session(&conn, joiner_id, name, send, recv, false)
-                    .await
-            }
-            Err(e) => Err(NetError::from_read(e)),
-        };
-        let _ = done.send(result);
-        Ok(())
-    }
-
-    // ----- pairing, the joining side -----
-
-    /// Pairs this vault with the device that shows `ticket`. `on_code` is shown the
-    /// check code and returns whether to go on (the CLI asks unless `--yes`). Returns the
-    /// report of the first sync.
-    pub async fn join(
-        &self,
-        ticket_text: &str,
-        on_code: impl FnOnce(&str) -> bool,
-    ) -> NetResult<PeerReport> {
-        let ticket = Ticket::decode(ticket_text).map_err(|e| NetError::Setup(e.to_string()))?;
-        if ticket.expires <= now_secs() {
-            return Err(NetError::Refused(
-                "that ticket has expired; make a new one on the other device".into(),
-            ));
-        }
-        if ticket.device == self.inner.device {
-            return Err(NetError::Setup(
-                "that ticket was made on this device; enter it on the device you want to add"
-                    .into(),
-            ));
-        }
-        let inviter = iroh::PublicKey::from_bytes(&ticket.device)
-            .map_err(|_| NetError::Setup("the ticket names no valid device".into()))?;
-        let addr =
-            EndpointAddr::from_parts(inviter, ticket.addrs.iter().map(|a| TransportAddr::Ip(*a)));
-        let conn = tokio::time::timeout(
-            Duration::from_secs(20),
-            self.inner.endpoint.connect(addr, PAIR_ALPN),
-        )
-        .await
-        .map_err(|_| {
-            NetError::Lost(
-                "the other device did not answer in 20 s; are both on the same network, and is it still showing the ticket?".into(),
-            )
-        })?
-        .map_err(|e| NetError::Lost(format!("could not reach the other device ({e})")))?;
-        let code = ticket::check_code(&ticket.secret, &ticket.device, &self.inner.device);
-        if !on_code(&code) {
-            conn.close(CLOSE_DONE.into(), b"declined");
-            return Err(NetError::Refused("you declined the pairing".into()));
-        }
-        let (mut send, mut recv) = conn.open_bi().await.map_err(NetError::from_read)?;
-        wire::send_json(
-            &mut send,
-            &JoinHello {
-                proof: hex(&ticket::proof(
-                    &ticket.secret,
-                    &ticket.device,
-                    &self.inner.device,
-                )),
-                name: self.inner.name.clone(),
-            },
-        )
-        .await?;
-        let reply: PairReply = match wire::recv_json(&mut recv).await {
-            Ok(r) => r,
-            Err(e) => return Err(closed_error(&conn, e).await),
-        };
-        let inviter_name = match reply {
-            PairReply::Refused { reason } => {
-                conn.close(CLOSE_DONE.into(), b"refused");
-                return Err(NetError::Refused(reason));
-            }
-            PairReply::Welcome { name } => name,
-        };
-        let inviter_id = hex(&ticket.device);
-        {
-            let (id, me, name, my_name) = (
-                inviter_id.clone(),
-                self.device_id(),
-                inviter_name.clone(),
-                self.inner.name.clone(),
-            );
-            let addrs: Vec<String> = ticket.addrs.iter().map(|a| a.to_string()).collect();
-            vault_call(&self.inner.vault, move |v| {
-                v.ensure_this_device(Some(&my_name))?;
-                // The inviter lists us; we list it, and the lists merge in the sync.
-                v.add_device(&id, &name, &me)?;
-                v.remember_peer(&id, &addrs)
-            })
-            .await?;
-        }
-        let first_sync = async {
-            let (send, recv) = conn.open_bi().await.map_err(NetError::from_read)?;
-            self.run_session(&conn, inviter_id, inviter_name.clone(), send, recv, false)
-                .await
-        };
-        let report = first_sync.await;
-        conn.close(CLOSE_DONE.into(), b"done");
-        // Both devices list each other by now: a cut-short first sync is not a failed
-        // pairing, and the next sync carries on from where this one stopped.
-        report.map_err(|e| match e {
-            NetError::Lost(m) => NetError::Lost(format!(
-                "paired with {inviter_name}, but the first sync was cut short ({m}); it carries on at the next sync"
-            )),
-            other => other,
-        })
     }
 
     // ----- sync -----
@@ -992,24 +702,6 @@ impl Node {
     }
 }
 
-/// Says no to a joining device, and waits (briefly) until it has read why.
-async fn refuse(
-    conn: &Connection,
-    send: &mut iroh::endpoint::SendStream,
-    reason: &str,
-) -> NetResult<()> {
-    wire::send_json(
-        send,
-        &PairReply::Refused {
-            reason: reason.into(),
-        },
-    )
-    .await?;
-    let _ = send.finish();
-    let _ = tokio::time::timeout(Duration::from_secs(3), conn.closed()).await;
-    Err(NetError::Refused(reason.into()))
-}
-
 /// Why a connection failed: the peer's close reason (a refusal says why) if it sent one.
 async fn closed_error(conn: &Connection, e: impl std::fmt::Display) -> NetError {
     let reason = match conn.close_reason() {
@@ -1120,19 +812,6 @@ async fn bind(
             "could not listen on port {port} ({e}); choose another with --port"
         ))
     })
-}
-
-#[derive(Serialize, Deserialize)]
-struct JoinHello {
-    proof: String,
-    name: String,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(tag = "result", rename_all = "snake_case")]
-enum PairReply {
-    Welcome { name: String },
-    Refused { reason: String },
 }
 
 /// Whether an iroh id parses (for the CLI).

@@ -71,9 +71,9 @@ async fn pair(inviter: &Dev, joiner: &Dev) -> (PeerReport, PeerReport) {
     let mut shown = String::new();
     let joined = joiner
         .node
-        .join(&invite.ticket, |code| {
-            shown = code.to_string();
-            true
+        .join(&invite.ticket, |check| {
+            shown = check.code.clone();
+            async { true }
         })
         .await
         .unwrap();
@@ -124,10 +124,14 @@ async fn a_ticket_works_once() {
             let _ = req.answer(true).await;
         }
     });
-    phone.node.join(&invite.ticket, |_| true).await.unwrap();
+    phone
+        .node
+        .join(&invite.ticket, |_| async { true })
+        .await
+        .unwrap();
     let err = tablet
         .node
-        .join(&invite.ticket, |_| true)
+        .join(&invite.ticket, |_| async { true })
         .await
         .unwrap_err();
     assert!(err.refused(), "{err}");
@@ -143,7 +147,11 @@ async fn an_expired_ticket_is_refused() {
     let phone = device("Phone").await;
     let (invite, _requests) = laptop.node.invite(Duration::from_secs(1)).unwrap();
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    let err = phone.node.join(&invite.ticket, |_| true).await.unwrap_err();
+    let err = phone
+        .node
+        .join(&invite.ticket, |_| async { true })
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("expired"), "{err}");
     assert!(!vault_of(&laptop, |v| v
         .trusts(&phone.node.device_id())
@@ -159,7 +167,11 @@ async fn declining_the_check_code_pairs_nothing() {
         let req = requests.recv().await.unwrap();
         req.answer(false).await.unwrap();
     });
-    let err = phone.node.join(&invite.ticket, |_| true).await.unwrap_err();
+    let err = phone
+        .node
+        .join(&invite.ticket, |_| async { true })
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("declined"), "{err}");
     assert!(!vault_of(&laptop, |v| v
         .trusts(&phone.node.device_id())
@@ -242,7 +254,11 @@ async fn a_removed_device_is_refused_by_every_device_of_the_vault() {
             let _ = req.answer(true).await;
         }
     });
-    let err = phone.node.join(&invite.ticket, |_| true).await.unwrap_err();
+    let err = phone
+        .node
+        .join(&invite.ticket, |_| async { true })
+        .await
+        .unwrap_err();
     assert!(err.refused(), "{err}");
     assert!(vault_of(&laptop, |v| !v.trusts(&phone_id).unwrap()));
 }
@@ -403,4 +419,197 @@ async fn a_first_sync_of_many_months_arrives_whole_before_either_side_stops() {
     assert_eq!(mirror(&laptop), mirror(&phone));
     let entries = vault_of(&phone, |v| v.list::<Entry>(1000, 0).unwrap().len());
     assert_eq!(entries, 321);
+}
+
+fn trusts(d: &Dev, other: &Dev) -> bool {
+    let id = other.node.device_id();
+    vault_of(d, |v| v.trusts(&id).unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_joiner_is_shown_the_code_and_what_it_shares_before_anything_is_sent() {
+    let laptop = device("Laptop").await;
+    let phone = device("Phone").await;
+    let on_laptop = write(&laptop, "the laptop's own line");
+    let on_phone = write(&phone, "the phone's diary");
+    write(&phone, "and another line");
+    let (invite, mut requests) = laptop.node.invite(TICKET_TTL).unwrap();
+    // The laptop's person says yes at once; the phone's person is still looking.
+    let answering = tokio::spawn(async move {
+        let req = requests.recv().await.unwrap();
+        let code = req.code.clone();
+        (code, req.answer(true).await)
+    });
+    let (asked_tx, asked_rx) = oneshot_pair();
+    let err = phone
+        .node
+        .join(&invite.ticket, |check| {
+            let _ = asked_tx.send(check);
+            async {
+                // While the question is open nothing has moved and nobody is listed.
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                false
+            }
+        })
+        .await
+        .unwrap_err();
+    let check = asked_rx.await.unwrap();
+    assert_eq!(check.inviter_name, "Laptop");
+    assert_eq!(check.inviter_id, laptop.node.device_id());
+    assert_eq!(check.shares.entries, 2, "{check:?}");
+    assert!(err.to_string().contains("declined"), "{err}");
+    assert!(err.to_string().contains("nothing was shared"), "{err}");
+    let (code, answered) = answering.await.unwrap();
+    assert_eq!(code, check.code, "both devices show the same check code");
+    let refused = answered.unwrap_err();
+    assert!(
+        refused.to_string().contains("joining device declined"),
+        "{refused}"
+    );
+    // Nothing was sent either way, and neither lists the other.
+    assert!(!has(&laptop, &on_phone.id));
+    assert!(!has(&phone, &on_laptop.id));
+    assert!(!trusts(&laptop, &phone));
+    assert!(!trusts(&phone, &laptop));
+    assert!(!listed(&laptop, &phone.node.device_id()));
+    assert!(!listed(&phone, &laptop.node.device_id()));
+}
+
+/// Whether `d`'s device list names `id` at all (even as removed).
+fn listed(d: &Dev, id: &str) -> bool {
+    vault_of(d, |v| v.get::<Device>(id).unwrap().is_some())
+}
+
+fn oneshot_pair<T>() -> (
+    tokio::sync::oneshot::Sender<T>,
+    tokio::sync::oneshot::Receiver<T>,
+) {
+    tokio::sync::oneshot::channel()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_joiner_that_declines_before_the_inviter_answers_withdraws_the_request() {
+    let laptop = device("Laptop").await;
+    let phone = device("Phone").await;
+    let on_phone = write(&phone, "private");
+    let (invite, mut requests) = laptop.node.invite(TICKET_TTL).unwrap();
+    let err = phone
+        .node
+        .join(&invite.ticket, |_| async { false })
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("declined"), "{err}");
+    // The laptop's person answers late: the request is gone, with the reason.
+    let req = requests.recv().await.unwrap();
+    let late = req.answer(true).await.unwrap_err();
+    assert!(
+        late.to_string().contains("joining device declined"),
+        "{late}"
+    );
+    assert!(!has(&laptop, &on_phone.id));
+    assert!(!trusts(&laptop, &phone));
+    assert!(!trusts(&phone, &laptop));
+}
+
+/// A joiner speaking for itself with its own key: it holds the ticket, commits to one
+/// nonce, and after seeing the inviter's reveals another (to pick the code).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_joiner_whose_reveal_does_not_open_its_commitment_is_refused_and_not_listed() {
+    let laptop = device("Laptop").await;
+    let (invite, mut requests) = laptop.node.invite(TICKET_TTL).unwrap();
+    let ticket = Ticket::decode(&invite.ticket).unwrap();
+    let key = iroh::SecretKey::from_bytes(&[42; 32]);
+    let me = *key.public().as_bytes();
+    let rogue = Endpoint::builder(presets::Minimal)
+        .secret_key(key)
+        .clear_ip_transports()
+        .bind_addr("127.0.0.1:0")
+        .unwrap()
+        .bind()
+        .await
+        .unwrap();
+    let target = EndpointAddr::from_parts(
+        iroh::PublicKey::from_bytes(&ticket.device).unwrap(),
+        ticket.addrs.iter().map(|a| TransportAddr::Ip(*a)),
+    );
+    let conn = rogue.connect(target, PAIR_ALPN).await.unwrap();
+    let (mut send, mut recv) = conn.open_bi().await.unwrap();
+    let committed = [7u8; 32];
+    wire::send_json(
+        &mut send,
+        &serde_json::json!({
+            "proof": hex(&ticket::proof(&ticket.secret, &ticket.device, &me)),
+            "name": "Rogue",
+            "commit": hex(&pair::commitment(&committed, &ticket.device, &me)),
+        }),
+    )
+    .await
+    .unwrap();
+    let nonce: serde_json::Value = wire::recv_json(&mut recv).await.unwrap();
+    assert_eq!(nonce["result"], "nonce", "{nonce}");
+    assert_eq!(nonce["name"], "Laptop", "{nonce}");
+    wire::send_json(
+        &mut send,
+        &serde_json::json!({ "step": "reveal", "nonce": hex(&[8u8; 32]) }),
+    )
+    .await
+    .unwrap();
+    let reply: serde_json::Value = wire::recv_json(&mut recv).await.unwrap();
+    assert_eq!(reply["result"], "refused", "{reply}");
+    assert!(
+        reply["reason"].as_str().unwrap().contains("committed"),
+        "{reply}"
+    );
+    conn.close(0u32.into(), b"");
+    rogue.close().await;
+    // The laptop's person was never asked, and nothing was listed.
+    assert!(requests.try_recv().is_err());
+    let rogue_id = hex(&me);
+    assert!(!vault_of(&laptop, |v| v.trusts(&rogue_id).unwrap()));
+    assert!(!listed(&laptop, &rogue_id));
+}
+
+/// A device of the release before this one serves only `comeback/pair/1`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn joining_a_device_that_speaks_only_the_old_pairing_says_to_update_it() {
+    let phone = device("Phone").await;
+    let key = iroh::SecretKey::from_bytes(&[43; 32]);
+    let device = *key.public().as_bytes();
+    let old = Endpoint::builder(presets::Minimal)
+        .secret_key(key)
+        .alpns(vec![b"comeback/pair/1".to_vec(), SYNC_ALPN.to_vec()])
+        .clear_ip_transports()
+        .bind_addr("127.0.0.1:0")
+        .unwrap()
+        .bind()
+        .await
+        .unwrap();
+    let accepting = old.clone();
+    tokio::spawn(async move {
+        while let Some(incoming) = accepting.accept().await {
+            tokio::spawn(async move {
+                let _ = incoming.await;
+            });
+        }
+    });
+    let ticket = Ticket {
+        device,
+        secret: [5; 32],
+        expires: now_secs() + 300,
+        addrs: old.bound_sockets(),
+    };
+    let err = phone
+        .node
+        .join(&ticket.encode(), |_| async { true })
+        .await
+        .unwrap_err();
+    eprintln!("joining an old device: {err}");
+    assert!(err.refused(), "{err}");
+    assert!(
+        err.to_string()
+            .contains("update Comeback on the other device, then pair again"),
+        "{err}"
+    );
+    assert!(!listed(&phone, &hex(&device)));
+    old.close().await;
 }

@@ -1,11 +1,10 @@
-//! Pairing tickets, the proof a joining device sends, and the check code both show.
+//! Pairing tickets and the proof a joining device sends.
 //!
 //! A ticket is what the existing device shows as a QR code and as text: its device id,
 //! the addresses it listens on, a one-time 32-byte secret and an expiry. The joining
 //! device proves it holds the secret with a hash bound to both device ids (which the
-//! QUIC handshake has already authenticated), and both devices derive the same short
-//! check code from the secret and both ids, for the person to compare before the
-//! existing device says yes.
+//! QUIC handshake has already authenticated). The check code both devices show is made
+//! in `pair.rs`, from the secret, both ids and a nonce of each device.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
@@ -140,13 +139,6 @@ pub fn proof(secret: &[u8; 32], inviter: &[u8; 32], joiner: &[u8; 32]) -> [u8; 3
     bound(b"comeback pair proof v1", secret, inviter, joiner)
 }
 
-/// The six digits both devices show, as "123 456".
-pub fn check_code(secret: &[u8; 32], inviter: &[u8; 32], joiner: &[u8; 32]) -> String {
-    let h = bound(b"comeback pair check code v1", secret, inviter, joiner);
-    let n = u32::from_be_bytes([h[0], h[1], h[2], h[3]]) % 1_000_000;
-    format!("{:03} {:03}", n / 1000, n % 1000)
-}
-
 /// Compares two proofs without stopping at the first differing byte.
 pub fn same(a: &[u8; 32], b: &[u8; 32]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
@@ -206,14 +198,11 @@ mod tests {
     }
 
     #[test]
-    fn the_proof_and_the_code_are_bound_to_both_devices() {
+    fn the_proof_is_bound_to_both_devices_and_the_secret() {
         let (s, a, b) = ([1; 32], [2; 32], [3; 32]);
         assert_eq!(proof(&s, &a, &b), proof(&s, &a, &b));
         assert_ne!(proof(&s, &a, &b), proof(&s, &a, &[4; 32]));
         assert_ne!(proof(&s, &a, &b), proof(&[5; 32], &a, &b));
-        let code = check_code(&s, &a, &b);
-        assert_eq!(code.len(), 7);
-        assert_ne!(code, check_code(&s, &a, &[4; 32]));
         assert!(same(&proof(&s, &a, &b), &proof(&s, &a, &b)));
         assert!(!same(&proof(&s, &a, &b), &[0; 32]));
     }

@@ -146,9 +146,12 @@ async fn pair(inviter: &Device, joiner: &Device) -> (PeerReport, PeerReport, Dur
         req.answer(true).await
     });
     let t = Instant::now();
-    let joined = tokio::time::timeout(TIMEOUT, joiner.node.join(&invite.ticket, |_| true))
-        .await
-        .expect("the first sync took over 300 s");
+    let joined = tokio::time::timeout(
+        TIMEOUT,
+        joiner.node.join(&invite.ticket, |_| async { true }),
+    )
+    .await
+    .expect("the first sync took over 300 s");
     let took = t.elapsed();
     let answered = answering.await.unwrap();
     let (Ok(joined), Ok(Some(answered))) = (&joined, &answered) else {
@@ -553,7 +556,7 @@ async fn serve_rss(pristine_dir: &Path, pristine_key: &Path, root: &Path) {
     let b = start(b_vault, "Bench B").await;
     let sampler = Sampler::start(pid);
     let t = Instant::now();
-    let joined = tokio::time::timeout(TIMEOUT, b.node.join(&ticket, |_| true))
+    let joined = tokio::time::timeout(TIMEOUT, b.node.join(&ticket, |_| async { true }))
         .await
         .unwrap()
         .unwrap();

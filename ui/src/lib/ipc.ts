@@ -15,6 +15,7 @@ import type {
   Outreach,
   RecordKinds,
   Invite,
+  JoinCheck,
   PairRequest,
   PeerReport,
   RecordRef,
@@ -161,9 +162,17 @@ export function devicesAnswer(accept: boolean): Promise<PeerReport | null> {
   return call('devices_answer', { accept });
 }
 
-/** Pairs with the device showing `ticket`; the check code arrives as `pair-code` first. */
+/**
+ * Pairs with the device showing `ticket`. The check code and what joining shares arrive
+ * as `pair-code` (see `onPairCode`); nothing is shared until `devicesJoinAnswer(true)`.
+ */
 export function devicesJoin(ticket: string): Promise<PeerReport> {
   return call('devices_join', { ticket });
+}
+
+/** Answers the join's question: yes shares and pairs, no ends the join (nothing shared). */
+export function devicesJoinAnswer(accept: boolean): Promise<void> {
+  return call('devices_join_answer', { accept });
 }
 
 /** Removes a device for good. */
@@ -190,9 +199,9 @@ export function onPairRequest(cb: (request: PairRequest) => void): () => void {
   return subscribe<PairRequest>('pair-request', cb);
 }
 
-/** Calls `cb` with the check code while joining, as soon as it is known. */
-export function onPairCode(cb: (code: string) => void): () => void {
-  return subscribe<{ code: string }>('pair-code', (p) => cb(p?.code ?? ''));
+/** Calls `cb` with the check code and what joining shares, as soon as they are known. */
+export function onPairCode(cb: (check: JoinCheck) => void): () => void {
+  return subscribe<JoinCheck>('pair-code', cb);
 }
 
 /**

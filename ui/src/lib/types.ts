@@ -43,8 +43,10 @@ import type { SearchHit } from './bindings/SearchHit';
 import type { DoctorReport } from './bindings/DoctorReport';
 import type { VaultStatus } from './bindings/VaultStatus';
 import type { DeviceInfo } from './bindings/DeviceInfo';
+import type { PairingShares } from './bindings/PairingShares';
 
 export type {
+  PairingShares,
   SetbackKind,
   Profile,
   Entry,
@@ -114,6 +116,17 @@ export interface PairRequest {
   device_id: string;
   name: string;
   code: string;
+}
+
+/**
+ * While joining: the check code, the device that showed the ticket, and what joining
+ * shares with it (the payload of `pair-code`; `JoinCheck` in net/src/pair.rs).
+ */
+export interface JoinCheck {
+  code: string;
+  inviter_id: string;
+  inviter_name: string;
+  shares: PairingShares;
 }
 
 export type NetEvent =

@@ -91,25 +91,80 @@ describe('the Devices screen', () => {
     expect(be.calls.find((c) => c.cmd === 'devices_answer')?.args).toEqual({ accept: false });
   });
 
-  it('joins with a ticket: shows the check code while waiting, then the result', async () => {
+  it('joins with a ticket: shows the code and what is shared, and goes on only after Confirm', async () => {
     const be = fakeBackend();
     let finish: (r: PeerReport) => void = () => {};
+    let decline: (e: unknown) => void = () => {};
     be.override.devices_join = () => {
-      void emit('pair-code', { code: '105377' });
-      return new Promise<PeerReport>((resolve) => (finish = resolve));
+      void emit('pair-code', {
+        code: '105 377',
+        inviter_id: PHONE,
+        inviter_name: 'Laptop',
+        shares: { entries: 12, other_records: 3, devices: 0 },
+      });
+      return new Promise<PeerReport>((resolve, reject) => {
+        finish = resolve;
+        decline = reject;
+      });
+    };
+    be.override.devices_join_answer = (args) => {
+      if (args.accept) setTimeout(() => finish(report({ name: 'Laptop', received: 8192 })), 0);
+      else setTimeout(() => decline({ code: 'refused', message: 'you declined the pairing; nothing was shared' }), 0);
+      return null;
     };
     render(DevicesView);
     await fireEvent.input(screen.getByTestId('join-ticket'), { target: { value: `  ${TICKET}\n` } });
     await fireEvent.click(screen.getByTestId('join-submit'));
 
     const code = await screen.findByTestId('join-code');
-    expect(code.textContent).toBe('105377');
+    expect(code.textContent).toBe('105 377');
+    expect(screen.getByTestId('join-shares').textContent).toBe(
+      "This device's journal (12 entries, 3 other records) will be shared with Laptop, and Laptop's journal will come here.",
+    );
     expect(be.calls.find((c) => c.cmd === 'devices_join')?.args).toEqual({ ticket: TICKET });
+    // Without an answer nothing goes on.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(screen.queryByTestId('join-result')).toBeNull();
+    expect(be.calls.some((c) => c.cmd === 'devices_join_answer')).toBe(false);
 
-    finish(report({ name: 'Laptop', received: 8192 }));
+    await fireEvent.click(screen.getByTestId('join-confirm'));
+    expect(be.calls.filter((c) => c.cmd === 'devices_join_answer')).toEqual([
+      { cmd: 'devices_join_answer', args: { accept: true } },
+    ]);
     const result = await screen.findByTestId('join-result');
     expect(result.textContent).toContain('Paired with Laptop');
     expect(result.textContent).toContain('8 KB received');
+    expect(screen.queryByTestId('join-code')).toBeNull();
+  });
+
+  it('Cancel at the code step answers no and says nothing was shared', async () => {
+    const be = fakeBackend();
+    let decline: (e: unknown) => void = () => {};
+    be.override.devices_join = () => {
+      void emit('pair-code', {
+        code: '105 377',
+        inviter_id: PHONE,
+        inviter_name: 'Laptop',
+        shares: { entries: 1, other_records: 0, devices: 2 },
+      });
+      return new Promise<PeerReport>((_, reject) => (decline = reject));
+    };
+    be.override.devices_join_answer = () => {
+      setTimeout(() => decline({ code: 'refused', message: 'you declined the pairing; nothing was shared' }), 0);
+      return null;
+    };
+    render(DevicesView);
+    await fireEvent.input(screen.getByTestId('join-ticket'), { target: { value: TICKET } });
+    await fireEvent.click(screen.getByTestId('join-submit'));
+    const shares = await screen.findByTestId('join-shares');
+    expect(shares.textContent).toContain('(1 entry, 0 other records)');
+    expect(shares.textContent).toContain('The 2 other devices this device syncs with will sync with Laptop too.');
+    await fireEvent.click(screen.getByTestId('join-cancel'));
+    expect(be.calls.find((c) => c.cmd === 'devices_join_answer')?.args).toEqual({ accept: false });
+    const note = await screen.findByTestId('join-cancelled');
+    expect(note.textContent).toContain('Nothing was shared');
+    expect(screen.queryByTestId('join-error')).toBeNull();
+    expect(screen.queryByTestId('join-result')).toBeNull();
     expect(screen.queryByTestId('join-code')).toBeNull();
   });
 
