@@ -30,7 +30,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use comeback_core::api::{self, PairingShares};
-use comeback_core::model::Device;
 use iroh::endpoint::Connection;
 use iroh::{EndpointAddr, TransportAddr};
 use serde::{Deserialize, Serialize};
@@ -273,10 +272,7 @@ impl Node {
         let joiner_id = hex(&joiner);
         let already_removed = {
             let id = joiner_id.clone();
-            vault_call(&self.inner.vault, move |v| {
-                Ok(v.get::<Device>(&id)?.is_some_and(|d| d.revoked()))
-            })
-            .await?
+            vault_call(&self.inner.vault, move |v| v.was_removed(&id)).await?
         };
         if already_removed {
             let reason = "this device was removed from the vault; reset the app on it to make a new identity, then pair again";
