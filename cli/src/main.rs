@@ -9,7 +9,6 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, anyhow};
 use clap::{Parser, Subcommand};
 use comeback_core::api::{self, EntryEdit, NewEntry};
-use comeback_core::keys::Keychain;
 use comeback_core::model::{
     self, BragCategory, Contact, Date, Debrief, Entry, Event, EventKind, Intro, IntroStatus,
     ItemKind, MoodCheckIn, Outreach, PipelineItem, Profile, Project, Record, SetbackKind, Stage,
@@ -19,6 +18,7 @@ use comeback_core::{KeySource, Vault};
 use serde_json::Value as Json;
 
 mod devices;
+mod unlock;
 use devices::{DevicesCommand, NetArgs};
 
 #[derive(Parser)]
@@ -43,10 +43,14 @@ struct Cli {
 enum Command {
     /// Create a new vault and show its recovery key once.
     Init,
-    /// Put the vault's key back into a keychain that lost it.
+    /// Put the vault's key back into a keychain that lost it. Asks for the recovery key
+    /// at a prompt that does not show it, or reads it from standard input when that is
+    /// not a terminal: `comeback unlock < key.txt`.
     Unlock {
-        #[arg(long)]
-        recovery_key: String,
+        /// Refused: a key on the command line is visible to every process and stays in
+        /// the shell's history.
+        #[arg(long, hide = true, value_name = "KEY", num_args = 0..=1, default_missing_value = "")]
+        recovery_key: Option<String>,
     },
     /// Journal entries.
     #[command(subcommand)]
@@ -561,17 +565,11 @@ fn run(cli: Cli) -> Result<()> {
             println!("    {}", recovery.reveal());
             println!();
             println!(
-                "If this device's keychain is ever lost, `comeback unlock --recovery-key KEY` restores access."
+                "If this device's keychain is ever lost, `comeback unlock` restores access: it asks for this key."
             );
             Ok(())
         }
-        Command::Unlock { recovery_key } => {
-            let dir = vault_dir(&cli)?;
-            comeback_core::vault::uses_key_file(&dir)?;
-            Vault::unlock(&dir, recovery_key, &Keychain::platform()?)?;
-            println!("The key is back in the keychain; the vault opens again.");
-            Ok(())
-        }
+        Command::Unlock { recovery_key } => unlock::unlock(&cli, recovery_key.as_deref()),
         Command::Entry(cmd) => entry(&cli, cmd),
         Command::Devices(cmd) => devices::devices(&cli, cmd),
         Command::Serve { net } => devices::serve(&cli, net),

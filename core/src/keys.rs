@@ -27,7 +27,7 @@ pub enum KeyError {
     )]
     NoKeychain(String),
     #[error(
-        "the keychain has no key for this vault; restore it with `comeback unlock --recovery-key KEY`"
+        "the keychain has no key for this vault; restore it with `comeback unlock`, which asks for the recovery key"
     )]
     Missing,
     #[error("the keychain refused: {0}")]
@@ -173,7 +173,7 @@ impl Keychain {
         if secret.len() != 32 {
             secret.zeroize();
             return Err(KeyError::Keychain(
-                "the stored key has the wrong length; restore it with `comeback unlock --recovery-key KEY`"
+                "the stored key has the wrong length; restore it with `comeback unlock`, which asks for the recovery key"
                     .into(),
             ));
         }

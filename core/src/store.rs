@@ -26,7 +26,7 @@ const TRUTH_VERSION: i64 = 1;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error(
-        "the key does not open this vault's database: if you passed --key-file, check it is this vault's key file; if the keychain holds a wrong key, restore it with `comeback unlock --recovery-key KEY`"
+        "the key does not open this vault's database: if you passed --key-file, check it is this vault's key file; if the keychain holds a wrong key, restore it with `comeback unlock`, which asks for the recovery key"
     )]
     WrongKey,
     #[error("the database: {0}")]
