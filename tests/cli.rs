@@ -5,7 +5,7 @@
 //! nothing, that every kind of record can be added, listed, shown and changed, that the
 //! vault is encrypted at rest, that a key file others can read is refused, and that
 //! `unlock` takes the recovery key only at a hidden prompt (a pseudo-terminal here) or on
-//! standard input, never as an argument.
+//! standard input, never as an argument, and that `comeback` runs with core dumps off.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
@@ -1556,6 +1556,74 @@ fn ctrl_c_at_the_unlock_prompt_cancels_and_puts_the_terminal_back() {
     assert!(reason.contains("cancelled"), "{reason}");
     assert!(pty.shown().is_empty());
     assert!(pty.echoes() && pty.line_mode(), "the terminal is put back");
+}
+
+// ----- the process: no core dumps -----
+
+/// The "Max core file size" line of /proc/PID/limits: soft and hard.
+fn core_limit_of(pid: &str) -> (String, String) {
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
+    let line = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .unwrap_or_else(|| panic!("no core limit in /proc/{pid}/limits:\n{limits}"));
+    let mut fields = line["Max core file size".len()..].split_whitespace();
+    (
+        fields.next().unwrap().to_string(),
+        fields.next().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn comeback_runs_with_core_dumps_off_and_not_dumpable() {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    use std::io::BufRead;
+    // `comeback` inherits this process's core limit: make it one that allows core files,
+    // so that the 0 it shows is its own doing.
+    let before = getrlimit(Resource::Core);
+    let allow = match before.maximum {
+        None => Rlimit {
+            current: Some(1 << 20),
+            maximum: None,
+        },
+        Some(0) => Rlimit {
+            current: Some(1 << 20),
+            maximum: Some(1 << 20),
+        },
+        Some(hard) => Rlimit {
+            current: Some(hard.min(1 << 20)),
+            maximum: Some(hard),
+        },
+    };
+    setrlimit(Resource::Core, allow).unwrap_or_else(|e| {
+        panic!("this test needs core files allowed to start with (ulimit -Hc is 0 and cannot be raised: {e})")
+    });
+    assert_ne!(core_limit_of("self").0, "0", "the test allows core files");
+
+    let s = Sandbox::empty();
+    let mut child = s
+        .command(&["dev", "hardening"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = String::new();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    for _ in 0..2 {
+        out.read_line(&mut said).unwrap();
+    }
+    // Seen from outside, while it runs.
+    let pid = child.id().to_string();
+    assert_eq!(
+        core_limit_of(&pid),
+        ("0".to_string(), "0".to_string()),
+        "Max core file size of the running comeback"
+    );
+    // Seen from inside (getrlimit and prctl(PR_GET_DUMPABLE)).
+    assert_eq!(said, "core limit 0 0\ndumpable no\n");
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
+    setrlimit(Resource::Core, before).unwrap();
 }
 
 // ----- writes that carry the version they started from -----

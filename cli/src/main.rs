@@ -148,6 +148,9 @@ enum DevCommand {
         #[arg(long, default_value = "entry")]
         prefix: String,
     },
+    /// Prints this process's core file size limit (soft, hard) and whether it is
+    /// dumpable, then waits until stdin closes, so a test can look at it from outside.
+    Hardening,
     /// Fills the vault with the seeded ten-year journal (or a fraction of it).
     Generate {
         #[arg(long, default_value_t = 1)]
@@ -497,6 +500,10 @@ fn parse_enum<T: serde::de::DeserializeOwned + serde::Serialize + Clone + Send +
 }
 
 fn main() -> ExitCode {
+    // Before anything holds a key: a crash must not write them to a core file.
+    if let Err(e) = comeback_core::harden::no_core_dumps() {
+        eprintln!("comeback: warning: core dumps could not be turned off ({e})");
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -1255,6 +1262,12 @@ fn dev(cli: &Cli, cmd: &DevCommand) -> Result<()> {
             }
             Ok(())
         }
+        DevCommand::Hardening => {
+            hardening()?;
+            // Hold on until the test has looked.
+            std::io::copy(&mut std::io::stdin(), &mut std::io::sink())?;
+            Ok(())
+        }
         DevCommand::Generate { seed, fraction } => {
             let mut vault = open(cli)?;
             let plan = if (*fraction - 1.0).abs() < f64::EPSILON {
@@ -1272,4 +1285,26 @@ fn dev(cli: &Cli, cmd: &DevCommand) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// `comeback dev hardening`: what `harden::no_core_dumps` left, as the kernel says.
+#[cfg(target_os = "linux")]
+fn hardening() -> Result<()> {
+    use rustix::process::{DumpableBehavior, Resource, dumpable_behavior, getrlimit};
+    let limit = getrlimit(Resource::Core);
+    let shown = |v: Option<u64>| v.map_or("unlimited".to_string(), |n| n.to_string());
+    let dumpable = dumpable_behavior()? != DumpableBehavior::NotDumpable;
+    println!(
+        "core limit {} {}",
+        shown(limit.current),
+        shown(limit.maximum)
+    );
+    println!("dumpable {}", if dumpable { "yes" } else { "no" });
+    std::io::Write::flush(&mut std::io::stdout())?;
+    Ok(())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn hardening() -> Result<()> {
+    Err(anyhow!("`dev hardening` reports on Linux only"))
 }
