@@ -1376,7 +1376,7 @@ fn unlock_reads_the_recovery_key_from_standard_input_and_says_what_is_wrong_with
     let reason = Sandbox::empty().refused_with_input(&["unlock"], format!("{key}\n").as_bytes());
     assert!(reason.contains("comeback init"), "{reason}");
 
-    let reason = unlock("not a key at all\n");
+    let reason = unlock("not a key: at all!\n");
     assert!(reason.contains("recovery key is not valid"), "{reason}");
     assert!(reason.contains("A–Z and 2–7"), "{reason}");
     let reason = unlock("ABCD-EFGH\n");
@@ -1429,7 +1429,10 @@ impl Pty {
     fn open() -> Self {
         use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
         use std::os::unix::fs::OpenOptionsExt;
-        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY).unwrap();
+        // CLOEXEC: a `comeback` holding the other end would keep its terminal open, and
+        // wait for ever should the test fail before typing.
+        let master =
+            openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC).unwrap();
         grantpt(&master).unwrap();
         unlockpt(&master).unwrap();
         let name = ptsname(&master, Vec::new()).unwrap();

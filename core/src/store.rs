@@ -99,7 +99,7 @@ impl Store {
         // SQLCipher logs decryption failures to stderr by itself; we report them as
         // `WrongKey` with a message that says what to do instead.
         conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
-        conn.pragma_update(None, "key", key.sqlcipher_literal())?;
+        conn.execute_batch(&key.sqlcipher_key_pragma())?;
         // The first real read tells whether the key is right.
         if conn
             .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
