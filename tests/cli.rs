@@ -3,11 +3,13 @@
 //! checks what the commands print, their exit codes (0 success, 2 usage error, 1 any
 //! other error with a one-line `comeback: ` reason), that a refused command writes
 //! nothing, that every kind of record can be added, listed, shown and changed, that the
-//! vault is encrypted at rest, and that a key file others can read is refused.
+//! vault is encrypted at rest, that a key file others can read is refused, and that
+//! `unlock` takes the recovery key only at a hidden prompt (a pseudo-terminal here) or on
+//! standard input, never as an argument, and that `comeback` runs with core dumps off.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -101,31 +103,29 @@ impl Sandbox {
         }
     }
 
+    /// Runs a command with `input` piped to its standard input (not a terminal).
+    fn run_with_input(&self, args: &[&str], input: &[u8]) -> Output {
+        use std::io::Write;
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // A command that refuses before reading may have gone already.
+        let _ = child.stdin.take().unwrap().write_all(input);
+        child.wait_with_output().unwrap()
+    }
+
     /// Runs a command that must be refused with exit 1 and a one-line reason; returns it.
     fn refused(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "`comeback {}` should be refused with exit 1\nstdout: {}\nstderr: {stderr}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stdout)
-        );
-        assert!(
-            stderr.starts_with("comeback: "),
-            "the reason starts with `comeback: `: {stderr:?}"
-        );
-        assert_eq!(
-            stderr.trim_end().lines().count(),
-            1,
-            "the reason is one line: {stderr:?}"
-        );
-        assert!(
-            out.stdout.is_empty(),
-            "a refused command prints nothing on stdout"
-        );
-        stderr
+        refused(args, self.run(args))
+    }
+
+    /// `refused`, with `input` piped to its standard input.
+    fn refused_with_input(&self, args: &[&str], input: &[u8]) -> String {
+        refused(args, self.run_with_input(args, input))
     }
 
     /// Runs a command that must be a usage error (exit 2); returns stderr.
@@ -154,6 +154,32 @@ impl Sandbox {
     }
 }
 
+/// `out` must be a refusal: exit 1, a one-line reason on stderr, nothing on stdout.
+fn refused(args: &[&str], out: Output) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "`comeback {}` should be refused with exit 1\nstdout: {}\nstderr: {stderr}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        stderr.starts_with("comeback: "),
+        "the reason starts with `comeback: `: {stderr:?}"
+    );
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "the reason is one line: {stderr:?}"
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "a refused command prints nothing on stdout"
+    );
+    stderr
+}
+
 fn today() -> String {
     chrono::Local::now()
         .date_naive()
@@ -177,6 +203,16 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// The recovery key in what `init` printed.
+fn recovery_key(printed: &str) -> String {
+    printed
+        .lines()
+        .map(str::trim)
+        .find(|l| l.len() > 40 && l.split('-').all(|g| !g.is_empty() && g.len() <= 4))
+        .expect("init prints the recovery key")
+        .to_string()
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -1116,12 +1152,7 @@ fn the_doctor_finds_the_mirror_matching_and_can_rebuild_it() {
 fn nothing_written_is_readable_in_the_vault_files_and_vault_json_holds_no_key() {
     const MARKER: &str = "zebra-marmalade-7731";
     let (s, printed) = Sandbox::with_init();
-    let recovery = printed
-        .lines()
-        .map(str::trim)
-        .find(|l| l.len() > 40 && l.split('-').all(|g| !g.is_empty() && g.len() <= 4))
-        .expect("init prints the recovery key")
-        .to_string();
+    let recovery = recovery_key(&printed);
 
     let entry = s.add(&[
         "entry",
@@ -1266,6 +1297,336 @@ fn a_vault_opened_with_another_vaults_key_is_refused_with_a_one_line_reason() {
     let entries = s.list(&["entry", "list", "--json"]);
     assert_eq!(entries.len(), 1, "nothing was written with the wrong key");
     assert_eq!(entries[0]["text"], json!("mine"));
+}
+
+// ----- unlock: the recovery key never on the command line -----
+
+/// A session bus that does not exist: these tests have no keychain, so a recovery key
+/// that `unlock` read and accepted ends at "no keychain is reachable".
+const NO_BUS: &str = "unix:path=/nonexistent/comeback-test-bus";
+
+#[test]
+fn unlock_refuses_the_recovery_key_as_an_argument_and_does_nothing() {
+    let (s, printed) = Sandbox::with_init();
+    let key = recovery_key(&printed);
+    let id = s.add(&["entry", "add", "--text", "still here"]);
+    let vault_json = std::fs::read(s.vault.join("vault.json")).unwrap();
+    let flag = format!("--recovery-key={key}");
+    for args in [
+        vec!["unlock", "--recovery-key", key.as_str()],
+        vec!["unlock", flag.as_str()],
+        vec!["unlock", "--recovery-key"],
+    ] {
+        // Refused before anything else: even a key it could read on stdin is not read.
+        let reason = s.refused_with_input(&args, format!("{key}\n").as_bytes());
+        assert!(reason.contains("--recovery-key is refused"), "{reason}");
+        assert!(reason.contains("shell history"), "says why: {reason}");
+        assert!(
+            reason.contains("paste it at the prompt of `comeback unlock`"),
+            "{reason}"
+        );
+        assert!(reason.contains("`comeback unlock < key.txt`"), "{reason}");
+        assert!(
+            !reason.contains(&key),
+            "the reason repeats no key: {reason}"
+        );
+    }
+    // Refused before even looking for a vault.
+    let reason = Sandbox::empty().refused(&["unlock", "--recovery-key", &key]);
+    assert!(reason.contains("--recovery-key is refused"), "{reason}");
+    // Nothing was done: the vault is as it was.
+    assert_eq!(
+        std::fs::read(s.vault.join("vault.json")).unwrap(),
+        vault_json
+    );
+    assert_eq!(
+        ids(&s.list(&["entry", "list", "--json"])),
+        vec![id.as_str()]
+    );
+    // Help speaks of the prompt and standard input, not of the flag.
+    let help = s.ok(&["unlock", "--help"]);
+    assert!(help.contains("comeback unlock < key.txt"), "{help}");
+    assert!(!help.contains("--recovery-key"), "{help}");
+}
+
+#[test]
+fn unlock_reads_the_recovery_key_from_standard_input_and_says_what_is_wrong_with_it() {
+    let (s, printed) = Sandbox::with_init();
+    let key = recovery_key(&printed);
+    let unlock = |input: &str| {
+        let mut cmd = s.command(&["unlock"]);
+        cmd.env("DBUS_SESSION_BUS_ADDRESS", NO_BUS)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        let _ = std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes());
+        refused(&["unlock"], child.wait_with_output().unwrap())
+    };
+
+    for empty in ["", "\n", "   \n", "\nsecond line\n"] {
+        let reason = unlock(empty);
+        assert!(
+            reason.contains("no recovery key was given"),
+            "{empty:?}: {reason}"
+        );
+        assert!(reason.contains("comeback unlock < key.txt"), "{reason}");
+    }
+    // With no vault, it says so before asking for a key.
+    let reason = Sandbox::empty().refused_with_input(&["unlock"], format!("{key}\n").as_bytes());
+    assert!(reason.contains("comeback init"), "{reason}");
+
+    let reason = unlock("not a key: at all!\n");
+    assert!(reason.contains("recovery key is not valid"), "{reason}");
+    assert!(reason.contains("A–Z and 2–7"), "{reason}");
+    let reason = unlock("ABCD-EFGH\n");
+    assert!(reason.contains("not the right length"), "{reason}");
+    let mut typo = key.clone();
+    let first = typo.remove(0);
+    typo.insert(0, if first == 'A' { 'B' } else { 'A' });
+    let reason = unlock(&format!("{typo}\n"));
+    assert!(reason.contains("checksum does not match"), "{reason}");
+    let reason = unlock(&"A".repeat(10_000));
+    assert!(reason.contains("longer than any recovery key"), "{reason}");
+    assert!(
+        !reason.contains("AAAA"),
+        "the reason repeats none of it: {reason}"
+    );
+
+    // The right key is read, whatever its case, dashes, spaces, CR or what follows its
+    // line, and goes on to the keychain (none here).
+    for input in [
+        format!("{key}\n"),
+        format!("  {}\r\n", key.to_lowercase()),
+        format!("{}\nmore\n", key.replace('-', " ")),
+        key.clone(),
+    ] {
+        let reason = unlock(&input);
+        assert!(
+            reason.contains("no keychain is reachable"),
+            "{input:?}: {reason}"
+        );
+    }
+    // A key file (`init --key-file` writes one) can be piped in as it is.
+    let out = s
+        .command(&["unlock"])
+        .env("DBUS_SESSION_BUS_ADDRESS", NO_BUS)
+        .stdin(std::fs::File::open(&s.key).unwrap())
+        .output()
+        .unwrap();
+    let reason = refused(&["unlock"], out);
+    assert!(reason.contains("no keychain is reachable"), "{reason}");
+}
+
+/// A pseudo-terminal: `comeback` gets its terminal end as standard input; the test types
+/// on the other end and sees what the terminal would show.
+struct Pty {
+    master: std::os::fd::OwnedFd,
+    terminal: std::fs::File,
+}
+
+impl Pty {
+    fn open() -> Self {
+        use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
+        use std::os::unix::fs::OpenOptionsExt;
+        // CLOEXEC: a `comeback` holding the other end would keep its terminal open, and
+        // wait for ever should the test fail before typing.
+        let master =
+            openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC).unwrap();
+        grantpt(&master).unwrap();
+        unlockpt(&master).unwrap();
+        let name = ptsname(&master, Vec::new()).unwrap();
+        let terminal = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(rustix::fs::OFlags::NOCTTY.bits() as i32)
+            .open(name.to_str().unwrap())
+            .unwrap();
+        // What the terminal shows is read without waiting.
+        rustix::io::ioctl_fionbio(&master, true).unwrap();
+        Self { master, terminal }
+    }
+
+    fn echoes(&self) -> bool {
+        let modes = rustix::termios::tcgetattr(&self.terminal)
+            .unwrap()
+            .local_modes;
+        modes.contains(rustix::termios::LocalModes::ECHO)
+    }
+
+    fn line_mode(&self) -> bool {
+        let modes = rustix::termios::tcgetattr(&self.terminal)
+            .unwrap()
+            .local_modes;
+        modes.contains(rustix::termios::LocalModes::ICANON | rustix::termios::LocalModes::ISIG)
+    }
+
+    /// Types `keys` as a person at this terminal would.
+    fn type_keys(&self, keys: &[u8]) {
+        assert_eq!(rustix::io::write(&self.master, keys).unwrap(), keys.len());
+    }
+
+    /// The refusal `unlock` ended with, after the line its prompt ended with.
+    fn refused(child: std::process::Child) -> String {
+        let mut out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.stderr.first(),
+            Some(&b'\n'),
+            "the prompt's line is ended: {:?}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stderr.remove(0);
+        refused(&["unlock"], out)
+    }
+
+    /// Everything the terminal has shown so far.
+    fn shown(&self) -> Vec<u8> {
+        let mut shown = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            match rustix::io::read(&self.master, &mut buf) {
+                Ok(0) | Err(rustix::io::Errno::AGAIN) => return shown,
+                Ok(n) => shown.extend_from_slice(&buf[..n]),
+                Err(e) => panic!("reading the terminal: {e}"),
+            }
+        }
+    }
+
+    /// Starts `comeback unlock` at this terminal (no keychain) and waits for its prompt
+    /// on stderr.
+    fn unlock(&self, s: &Sandbox) -> std::process::Child {
+        let mut child = s
+            .command(&["unlock"])
+            .env("DBUS_SESSION_BUS_ADDRESS", NO_BUS)
+            .stdin(self.terminal.try_clone().unwrap())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.as_mut().unwrap();
+        let mut prompt = Vec::new();
+        let mut byte = [0u8; 1];
+        while !String::from_utf8_lossy(&prompt).contains("(what you type is not shown): ") {
+            let n = std::io::Read::read(stderr, &mut byte).unwrap();
+            assert_eq!(
+                n,
+                1,
+                "unlock ended before its prompt: {:?}",
+                String::from_utf8_lossy(&prompt)
+            );
+            prompt.push(byte[0]);
+        }
+        assert!(
+            String::from_utf8_lossy(&prompt).starts_with("Recovery key"),
+            "{prompt:?}"
+        );
+        child
+    }
+}
+
+#[test]
+fn unlock_at_a_terminal_shows_nothing_of_the_key_and_puts_the_terminal_back() {
+    let (s, printed) = Sandbox::with_init();
+    let key = recovery_key(&printed);
+    let pty = Pty::open();
+    assert!(pty.echoes() && pty.line_mode(), "a fresh terminal echoes");
+
+    let child = pty.unlock(&s);
+    assert!(!pty.echoes(), "the prompt turns echo off");
+    // A typo erased with Backspace, a false start cleared with Ctrl-U, then the key.
+    pty.type_keys(b"WRONG\x15");
+    pty.type_keys(format!("{}X\x7f\r", key.to_lowercase()).as_bytes());
+    let reason = Pty::refused(child);
+    // The key was read and accepted; only the keychain is missing here.
+    assert!(reason.contains("no keychain is reachable"), "{reason}");
+
+    let shown = pty.shown();
+    assert!(
+        shown.is_empty(),
+        "the terminal showed {:?}",
+        String::from_utf8_lossy(&shown)
+    );
+    assert!(pty.echoes() && pty.line_mode(), "the terminal is put back");
+}
+
+#[test]
+fn ctrl_c_at_the_unlock_prompt_cancels_and_puts_the_terminal_back() {
+    let s = Sandbox::new();
+    let pty = Pty::open();
+    let child = pty.unlock(&s);
+    pty.type_keys(b"ABCD-EF\x03");
+    let reason = Pty::refused(child);
+    assert!(reason.contains("cancelled"), "{reason}");
+    assert!(pty.shown().is_empty());
+    assert!(pty.echoes() && pty.line_mode(), "the terminal is put back");
+}
+
+// ----- the process: no core dumps -----
+
+/// The "Max core file size" line of /proc/PID/limits: soft and hard.
+fn core_limit_of(pid: &str) -> (String, String) {
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
+    let line = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .unwrap_or_else(|| panic!("no core limit in /proc/{pid}/limits:\n{limits}"));
+    let mut fields = line["Max core file size".len()..].split_whitespace();
+    (
+        fields.next().unwrap().to_string(),
+        fields.next().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn comeback_runs_with_core_dumps_off_and_not_dumpable() {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    use std::io::BufRead;
+    // `comeback` inherits this process's core limit: make it one that allows core files,
+    // so that the 0 it shows is its own doing.
+    let before = getrlimit(Resource::Core);
+    let allow = match before.maximum {
+        None => Rlimit {
+            current: Some(1 << 20),
+            maximum: None,
+        },
+        Some(0) => Rlimit {
+            current: Some(1 << 20),
+            maximum: Some(1 << 20),
+        },
+        Some(hard) => Rlimit {
+            current: Some(hard.min(1 << 20)),
+            maximum: Some(hard),
+        },
+    };
+    setrlimit(Resource::Core, allow).unwrap_or_else(|e| {
+        panic!("this test needs core files allowed to start with (ulimit -Hc is 0 and cannot be raised: {e})")
+    });
+    assert_ne!(core_limit_of("self").0, "0", "the test allows core files");
+
+    let s = Sandbox::empty();
+    let mut child = s
+        .command(&["dev", "hardening"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = String::new();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    for _ in 0..2 {
+        out.read_line(&mut said).unwrap();
+    }
+    // Seen from outside, while it runs.
+    let pid = child.id().to_string();
+    assert_eq!(
+        core_limit_of(&pid),
+        ("0".to_string(), "0".to_string()),
+        "Max core file size of the running comeback"
+    );
+    // Seen from inside (getrlimit and prctl(PR_GET_DUMPABLE)).
+    assert_eq!(said, "core limit 0 0\ndumpable no\n");
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
+    setrlimit(Resource::Core, before).unwrap();
 }
 
 // ----- writes that carry the version they started from -----

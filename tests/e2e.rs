@@ -153,6 +153,44 @@ fn a_first_entry_is_still_there_after_quitting_and_relaunching() {
 }
 
 #[test]
+fn the_app_runs_with_core_dumps_off() {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    let _one = serial();
+    // The app inherits this process's core limit: make it one that allows core files, so
+    // that the 0 it shows is its own doing.
+    let before = getrlimit(Resource::Core);
+    let allow = match before.maximum {
+        None => Rlimit {
+            current: Some(1 << 20),
+            maximum: None,
+        },
+        Some(0) => Rlimit {
+            current: Some(1 << 20),
+            maximum: Some(1 << 20),
+        },
+        Some(hard) => Rlimit {
+            current: Some(hard.min(1 << 20)),
+            maximum: Some(hard),
+        },
+    };
+    setrlimit(Resource::Core, allow).unwrap_or_else(|e| {
+        panic!("this test needs core files allowed to start with (ulimit -Hc is 0 and cannot be raised: {e})")
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let d = launch(&dir.path().join("vault"), DESKTOP);
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", d.app_pid())).unwrap();
+    setrlimit(Resource::Core, before).unwrap();
+    let core: Vec<&str> = limits
+        .lines()
+        .find_map(|l| l.strip_prefix("Max core file size"))
+        .expect("a core limit")
+        .split_whitespace()
+        .take(2)
+        .collect();
+    assert_eq!(core, ["0", "0"], "{limits}");
+}
+
+#[test]
 fn an_entrys_date_is_changed_in_the_editor_at_phone_size() {
     let _one = serial();
     let dir = tempfile::tempdir().unwrap();

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 use comeback_core::keys::Keychain;
 
@@ -15,6 +15,27 @@ fn comeback(vault: &Path, args: &[&str]) -> Output {
         .env_remove("COMEBACK_KEY_FILE")
         .output()
         .unwrap()
+}
+
+/// Runs `comeback ARGS` with `input` on its standard input (a pipe, not a terminal).
+fn comeback_with_input(vault: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_comeback"))
+        .args(args)
+        .env("COMEBACK_VAULT", vault)
+        .env_remove("COMEBACK_KEY_FILE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
 }
 
 fn ok(out: &Output) -> String {
@@ -64,16 +85,32 @@ fn the_database_key_lives_in_the_secret_service_and_the_recovery_key_restores_it
     let out = comeback(&vault, &["entry", "list"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("unlock --recovery-key"), "{err}");
+    assert!(err.contains("comeback unlock"), "{err}");
 
     // A wrong (but well-formed) recovery key is refused and writes nothing.
     let other = comeback_core::keys::SecretKey::from_bytes([9; 32]).recovery_key();
-    let out = comeback(&vault, &["unlock", "--recovery-key", other.reveal()]);
+    let out = comeback_with_input(&vault, &["unlock"], &format!("{}\n", other.reveal()));
     assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("does not open this vault"), "{err}");
     assert!(chain.get(&vault_id(&vault)).is_err());
 
-    // The right one puts the key back; the entry is still there.
-    ok(&comeback(&vault, &["unlock", "--recovery-key", &recovery]));
+    // The right one, piped in on standard input, puts the key back; the entry is still
+    // there.
+    let out = ok(&comeback_with_input(
+        &vault,
+        &["unlock"],
+        &format!("{recovery}\n"),
+    ));
+    assert!(out.contains("back in the keychain"), "{out}");
+    assert_eq!(
+        chain
+            .get(&vault_id(&vault))
+            .unwrap()
+            .recovery_key()
+            .reveal(),
+        recovery
+    );
     let list = ok(&comeback(&vault, &["entry", "list", "--json"]));
     assert!(list.contains(id.trim()), "{list}");
 }

@@ -9,7 +9,6 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, anyhow};
 use clap::{Parser, Subcommand};
 use comeback_core::api::{self, EntryEdit, NewEntry};
-use comeback_core::keys::Keychain;
 use comeback_core::model::{
     self, BragCategory, Contact, Date, Debrief, Entry, Event, EventKind, Intro, IntroStatus,
     ItemKind, MoodCheckIn, Outreach, PipelineItem, Profile, Project, Record, SetbackKind, Stage,
@@ -19,6 +18,7 @@ use comeback_core::{KeySource, Vault};
 use serde_json::Value as Json;
 
 mod devices;
+mod unlock;
 use devices::{DevicesCommand, NetArgs};
 
 #[derive(Parser)]
@@ -43,10 +43,14 @@ struct Cli {
 enum Command {
     /// Create a new vault and show its recovery key once.
     Init,
-    /// Put the vault's key back into a keychain that lost it.
+    /// Put the vault's key back into a keychain that lost it. Asks for the recovery key
+    /// at a prompt that does not show it, or reads it from standard input when that is
+    /// not a terminal: `comeback unlock < key.txt`.
     Unlock {
-        #[arg(long)]
-        recovery_key: String,
+        /// Refused: a key on the command line is visible to every process and stays in
+        /// the shell's history.
+        #[arg(long, hide = true, value_name = "KEY", num_args = 0..=1, default_missing_value = "")]
+        recovery_key: Option<String>,
     },
     /// Journal entries.
     #[command(subcommand)]
@@ -148,6 +152,9 @@ enum DevCommand {
         #[arg(long, default_value = "entry")]
         prefix: String,
     },
+    /// Prints this process's core file size limit (soft, hard) and whether it is
+    /// dumpable, then waits until stdin closes, so a test can look at it from outside.
+    Hardening,
     /// Fills the vault with the seeded ten-year journal (or a fraction of it).
     Generate {
         #[arg(long, default_value_t = 1)]
@@ -497,6 +504,10 @@ fn parse_enum<T: serde::de::DeserializeOwned + serde::Serialize + Clone + Send +
 }
 
 fn main() -> ExitCode {
+    // Before anything holds a key: a crash must not write them to a core file.
+    if let Err(e) = comeback_core::harden::no_core_dumps() {
+        eprintln!("comeback: warning: core dumps could not be turned off ({e})");
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -565,17 +576,11 @@ fn run(cli: Cli) -> Result<()> {
             println!("    {}", recovery.reveal());
             println!();
             println!(
-                "If this device's keychain is ever lost, `comeback unlock --recovery-key KEY` restores access."
+                "If this device's keychain is ever lost, `comeback unlock` restores access: it asks for this key."
             );
             Ok(())
         }
-        Command::Unlock { recovery_key } => {
-            let dir = vault_dir(&cli)?;
-            comeback_core::vault::uses_key_file(&dir)?;
-            Vault::unlock(&dir, recovery_key, &Keychain::platform()?)?;
-            println!("The key is back in the keychain; the vault opens again.");
-            Ok(())
-        }
+        Command::Unlock { recovery_key } => unlock::unlock(&cli, recovery_key.as_deref()),
         Command::Entry(cmd) => entry(&cli, cmd),
         Command::Devices(cmd) => devices::devices(&cli, cmd),
         Command::Serve { net } => devices::serve(&cli, net),
@@ -1276,6 +1281,12 @@ fn dev(cli: &Cli, cmd: &DevCommand) -> Result<()> {
             }
             Ok(())
         }
+        DevCommand::Hardening => {
+            hardening()?;
+            // Hold on until the test has looked.
+            std::io::copy(&mut std::io::stdin(), &mut std::io::sink())?;
+            Ok(())
+        }
         DevCommand::Generate { seed, fraction } => {
             let mut vault = open(cli)?;
             let plan = if (*fraction - 1.0).abs() < f64::EPSILON {
@@ -1293,4 +1304,26 @@ fn dev(cli: &Cli, cmd: &DevCommand) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// `comeback dev hardening`: what `harden::no_core_dumps` left, as the kernel says.
+#[cfg(target_os = "linux")]
+fn hardening() -> Result<()> {
+    use rustix::process::{DumpableBehavior, Resource, dumpable_behavior, getrlimit};
+    let limit = getrlimit(Resource::Core);
+    let shown = |v: Option<u64>| v.map_or("unlimited".to_string(), |n| n.to_string());
+    let dumpable = dumpable_behavior()? != DumpableBehavior::NotDumpable;
+    println!(
+        "core limit {} {}",
+        shown(limit.current),
+        shown(limit.maximum)
+    );
+    println!("dumpable {}", if dumpable { "yes" } else { "no" });
+    std::io::Write::flush(&mut std::io::stdout())?;
+    Ok(())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn hardening() -> Result<()> {
+    Err(anyhow!("`dev hardening` reports on Linux only"))
 }

@@ -7,7 +7,10 @@
 //! headless home box an explicit key file is allowed, and refused unless only its owner
 //! can read it (mode 0600). There is no silent fallback: no keychain means a clear
 //! error, never a plaintext database. Secrets redact themselves in `Debug` and are never
-//! `Serialize`.
+//! `Serialize`. They are wiped from memory when dropped, and so is every other form of
+//! them made on the way (hex, base32, what a keychain or key file returned): those
+//! buffers are `Zeroizing` and sized once, since a `Vec` or `String` that grows leaves
+//! its old copy behind, unwiped.
 
 use std::fmt;
 use std::path::Path;
@@ -15,7 +18,7 @@ use std::sync::Arc;
 
 use keyring_core::{CredentialStore, Entry};
 use sha2::{Digest, Sha256};
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 /// The keychain service every Comeback secret is filed under.
 pub const SERVICE: &str = "comeback";
@@ -27,7 +30,7 @@ pub enum KeyError {
     )]
     NoKeychain(String),
     #[error(
-        "the keychain has no key for this vault; restore it with `comeback unlock --recovery-key KEY`"
+        "the keychain has no key for this vault; restore it with `comeback unlock`, which asks for the recovery key"
     )]
     Missing,
     #[error("the keychain refused: {0}")]
@@ -40,9 +43,15 @@ pub enum KeyError {
     KeyFile { path: String, reason: String },
 }
 
-/// A 32-byte secret. Wiped from memory when dropped; never printed, never serialised.
+/// A 32-byte secret (a database key, a device's identity key). Wiped from memory when
+/// dropped; never printed, never serialised.
 #[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
 pub struct SecretKey([u8; 32]);
+
+/// Base32 characters in a recovery key: 32 key bytes and a 2-byte checksum.
+const RECOVERY_CHARS: usize = 55;
+/// The recovery key as shown: a dash between groups of four.
+const RECOVERY_LEN: usize = RECOVERY_CHARS + RECOVERY_CHARS.div_ceil(4) - 1;
 
 impl fmt::Debug for SecretKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -53,9 +62,10 @@ impl fmt::Debug for SecretKey {
 impl SecretKey {
     /// A fresh key from the operating system's random source.
     pub fn generate() -> Result<Self, KeyError> {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|e| KeyError::Keychain(e.to_string()))?;
-        Ok(Self(bytes))
+        // Filled in place: no second copy of the bytes to wipe.
+        let mut key = Self([0u8; 32]);
+        getrandom::fill(&mut key.0).map_err(|e| KeyError::Keychain(e.to_string()))?;
+        Ok(key)
     }
 
     pub fn from_bytes(bytes: [u8; 32]) -> Self {
@@ -66,56 +76,75 @@ impl SecretKey {
         &self.0
     }
 
-    /// The SQLCipher raw-key literal (`x'…'`), so no key derivation runs on open.
-    pub fn sqlcipher_literal(&self) -> String {
-        format!("x'{}'", data_encoding::HEXLOWER.encode(&self.0))
+    /// The SQLCipher raw-key statement (`PRAGMA key = "x'…'"`), so no key derivation
+    /// runs on open. Built here, in one wiped buffer of the right size, rather than by
+    /// rusqlite's `pragma_update`, whose own copy of the statement is not wiped.
+    pub fn sqlcipher_key_pragma(&self) -> Zeroizing<String> {
+        const HEAD: &str = "PRAGMA key = \"x'";
+        const TAIL: &str = "'\";";
+        let hex = data_encoding::HEXLOWER;
+        let mut sql = Zeroizing::new(String::with_capacity(
+            HEAD.len() + hex.encode_len(self.0.len()) + TAIL.len(),
+        ));
+        sql.push_str(HEAD);
+        hex.encode_append(&self.0, &mut sql);
+        sql.push_str(TAIL);
+        sql
     }
 
     /// The recovery key: base32 of the key and a 2-byte checksum, in groups of four.
     pub fn recovery_key(&self) -> RecoveryKey {
-        let mut bytes = self.0.to_vec();
-        bytes.extend_from_slice(&checksum(&self.0));
-        let text = data_encoding::BASE32_NOPAD.encode(&bytes);
-        bytes.zeroize();
-        let grouped = text
-            .as_bytes()
-            .chunks(4)
-            .map(|c| String::from_utf8_lossy(c).into_owned())
-            .collect::<Vec<_>>()
-            .join("-");
+        let mut bytes = Zeroizing::new([0u8; 34]);
+        bytes[..32].copy_from_slice(&self.0);
+        bytes[32..].copy_from_slice(&checksum(&self.0));
+        let mut base32 = Zeroizing::new([0u8; RECOVERY_CHARS]);
+        let text = data_encoding::BASE32_NOPAD.encode_mut_str(&*bytes, &mut *base32);
+        let mut grouped = String::with_capacity(RECOVERY_LEN);
+        for (i, c) in text.chars().enumerate() {
+            if i > 0 && i % 4 == 0 {
+                grouped.push('-');
+            }
+            grouped.push(c);
+        }
         RecoveryKey(grouped)
     }
 
     /// Reads a recovery key as typed: case, spaces and dashes do not matter.
     pub fn from_recovery_key(text: &str) -> Result<Self, KeyError> {
-        let cleaned: String = text
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '-')
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
-        let mut bytes = data_encoding::BASE32_NOPAD
-            .decode(cleaned.as_bytes())
-            .map_err(|_| {
-                KeyError::BadRecoveryKey("it has characters outside A–Z and 2–7".into())
-            })?;
-        if bytes.len() != 34 {
-            bytes.zeroize();
+        // A kept character keeps its length, so this never outgrows its first buffer.
+        let mut cleaned = Zeroizing::new(String::with_capacity(text.len()));
+        cleaned.extend(
+            text.chars()
+                .filter(|c| !c.is_whitespace() && *c != '-')
+                .map(|c| c.to_ascii_uppercase()),
+        );
+        if !cleaned.bytes().all(is_base32) {
+            return Err(KeyError::BadRecoveryKey(
+                "it has characters outside A–Z and 2–7".into(),
+            ));
+        }
+        if cleaned.len() != RECOVERY_CHARS {
             return Err(KeyError::BadRecoveryKey(
                 "it is not the right length".into(),
             ));
         }
-        let mut key = [0u8; 32];
-        key.copy_from_slice(&bytes[..32]);
-        let ok = bytes[32..] == checksum(&key);
-        bytes.zeroize();
-        if !ok {
-            key.zeroize();
+        let mut bytes = Zeroizing::new([0u8; 34]);
+        // Only the last character can still fail (bits past the 34 bytes, never set in a
+        // key we showed): a typo like any other.
+        let decoded = data_encoding::BASE32_NOPAD.decode_mut(cleaned.as_bytes(), &mut *bytes);
+        let mut key = Self([0u8; 32]);
+        key.0.copy_from_slice(&bytes[..32]);
+        if decoded.is_err() || bytes[32..] != checksum(&key.0) {
             return Err(KeyError::BadRecoveryKey(
                 "its checksum does not match".into(),
             ));
         }
-        Ok(Self(key))
+        Ok(key)
     }
+}
+
+fn is_base32(b: u8) -> bool {
+    b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b)
 }
 
 fn checksum(key: &[u8; 32]) -> [u8; 2] {
@@ -169,18 +198,16 @@ impl Keychain {
     }
 
     pub fn get(&self, vault_id: &str) -> Result<SecretKey, KeyError> {
-        let mut secret = self.entry(vault_id)?.get_secret().map_err(map_keyring)?;
+        let secret = Zeroizing::new(self.entry(vault_id)?.get_secret().map_err(map_keyring)?);
         if secret.len() != 32 {
-            secret.zeroize();
             return Err(KeyError::Keychain(
-                "the stored key has the wrong length; restore it with `comeback unlock --recovery-key KEY`"
+                "the stored key has the wrong length; restore it with `comeback unlock`, which asks for the recovery key"
                     .into(),
             ));
         }
-        let mut key = [0u8; 32];
-        key.copy_from_slice(&secret);
-        secret.zeroize();
-        Ok(SecretKey(key))
+        let mut key = SecretKey([0u8; 32]);
+        key.0.copy_from_slice(&secret);
+        Ok(key)
     }
 
     pub fn set(&self, vault_id: &str, key: &SecretKey) -> Result<(), KeyError> {
@@ -252,7 +279,10 @@ pub fn read_key_file(path: &Path) -> Result<SecretKey, KeyError> {
         reason,
     };
     check_private(path).map_err(&err)?;
-    let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot be read ({e})")))?;
+    // read_to_string sizes its buffer from the file's length: one buffer, wiped.
+    let text = Zeroizing::new(
+        std::fs::read_to_string(path).map_err(|e| err(format!("cannot be read ({e})")))?,
+    );
     SecretKey::from_recovery_key(text.trim()).map_err(|e| err(e.to_string()))
 }
 
@@ -322,6 +352,70 @@ mod tests {
         text.insert(0, if first == 'A' { 'B' } else { 'A' });
         let err = SecretKey::from_recovery_key(&text).unwrap_err();
         assert!(matches!(err, KeyError::BadRecoveryKey(_)), "{err}");
+    }
+
+    /// Compiles only for types that wipe themselves when dropped.
+    fn wiped_on_drop<T: ZeroizeOnDrop>() {}
+
+    #[test]
+    fn secret_keys_and_recovery_keys_are_wiped_when_dropped() {
+        wiped_on_drop::<SecretKey>();
+        wiped_on_drop::<RecoveryKey>();
+        wiped_on_drop::<Zeroizing<String>>();
+        // What the drop runs:
+        let mut key = SecretKey::from_bytes([0xAB; 32]);
+        let mut shown = key.recovery_key();
+        key.zeroize();
+        assert_eq!(key.as_bytes(), &[0; 32]);
+        shown.zeroize();
+        assert_eq!(shown.reveal(), "");
+    }
+
+    #[test]
+    fn a_recovery_key_is_fourteen_groups_of_base32() {
+        let shown = SecretKey::from_bytes([0x5A; 32]).recovery_key();
+        let groups: Vec<&str> = shown.reveal().split('-').collect();
+        assert_eq!(groups.len(), 14, "{groups:?}");
+        assert!(groups[..13].iter().all(|g| g.len() == 4), "{groups:?}");
+        assert_eq!(groups[13].len(), 3);
+        assert!(shown.reveal().bytes().all(|b| b == b'-' || is_base32(b)));
+        assert_eq!(shown.reveal().len(), RECOVERY_LEN);
+    }
+
+    #[test]
+    fn a_recovery_key_that_is_not_one_says_why() {
+        let key = SecretKey::from_bytes([0x11; 32]);
+        let shown = key.recovery_key().reveal().to_string();
+        let why = |text: &str| match SecretKey::from_recovery_key(text) {
+            Err(KeyError::BadRecoveryKey(why)) => why,
+            other => panic!("{text:?} gave {other:?}"),
+        };
+        assert!(why("not a key: 0189!").contains("outside A–Z and 2–7"));
+        assert!(why(&format!("{shown}é")).contains("outside A–Z and 2–7"));
+        assert!(why("ABCD-EFGH").contains("right length"));
+        assert!(why(&format!("{shown}A")).contains("right length"));
+        assert!(why("").contains("right length"));
+        // The last character carries 3 bits past the key and checksum, always 0.
+        let last = shown.chars().last().unwrap();
+        let odd = format!(
+            "{}{}",
+            &shown[..shown.len() - 1],
+            if last == 'B' { 'C' } else { 'B' }
+        );
+        assert!(why(&odd).contains("checksum"));
+        assert_eq!(SecretKey::from_recovery_key(&shown).unwrap(), key);
+    }
+
+    #[test]
+    fn the_sqlcipher_statement_carries_the_key_as_a_raw_hex_literal() {
+        let key = SecretKey::from_bytes([0xAB; 32]);
+        let sql = key.sqlcipher_key_pragma();
+        assert_eq!(*sql, format!("PRAGMA key = \"x'{}'\";", "ab".repeat(32)));
+        assert_eq!(
+            sql.capacity(),
+            sql.len(),
+            "built in one buffer, never grown"
+        );
     }
 
     #[test]

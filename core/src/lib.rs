@@ -6,11 +6,12 @@
 //! `vault` ties these into one folder opened by one process; `version` is the token a
 //! front hands back with a save so it merges with what changed meanwhile; `api` is the set of plain
 //! functions the CLI and the app both call; `sample` generates a ten-year journal for
-//! benchmarks and tests.
+//! benchmarks and tests; `harden` turns core dumps off at start-up.
 
 pub mod api;
 pub mod doc;
 pub mod error;
+pub mod harden;
 pub mod keys;
 pub mod limits;
 pub mod model;

@@ -26,7 +26,7 @@ const TRUTH_VERSION: i64 = 1;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error(
-        "the key does not open this vault's database: if you passed --key-file, check it is this vault's key file; if the keychain holds a wrong key, restore it with `comeback unlock --recovery-key KEY`"
+        "the key does not open this vault's database: if you passed --key-file, check it is this vault's key file; if the keychain holds a wrong key, restore it with `comeback unlock`, which asks for the recovery key"
     )]
     WrongKey,
     #[error("the database: {0}")]
@@ -99,7 +99,7 @@ impl Store {
         // SQLCipher logs decryption failures to stderr by itself; we report them as
         // `WrongKey` with a message that says what to do instead.
         conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
-        conn.pragma_update(None, "key", key.sqlcipher_literal())?;
+        conn.execute_batch(&key.sqlcipher_key_pragma())?;
         // The first real read tells whether the key is right.
         if conn
             .query_row("SELECT count(*) FROM sqlite_master", [], |r| {

@@ -467,12 +467,12 @@ impl Vault {
     }
 
     /// Puts the database key back into a keychain that lost it, after checking that the
-    /// recovery key really opens this vault.
-    pub fn unlock(dir: &Path, recovery_key: &str, chain: &Keychain) -> Result<()> {
+    /// key (read from the recovery key, `SecretKey::from_recovery_key`) really opens this
+    /// vault.
+    pub fn unlock(dir: &Path, key: &SecretKey, chain: &Keychain) -> Result<()> {
         let file = read_vault_file(dir)?;
         let _lock = lock(dir)?;
-        let key = SecretKey::from_recovery_key(recovery_key)?;
-        match open_store(dir, &file, &key) {
+        match open_store(dir, &file, key) {
             Ok(_) => {}
             Err(Error::Store(StoreError::WrongKey)) => {
                 return Err(Error::Key(keys::KeyError::BadRecoveryKey(
@@ -481,7 +481,7 @@ impl Vault {
             }
             Err(e) => return Err(e),
         }
-        chain.set(&file.id, &key)?;
+        chain.set(&file.id, key)?;
         Ok(())
     }
 

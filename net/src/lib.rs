@@ -233,15 +233,17 @@ impl Node {
     /// Opens this device's endpoint on the vault's port (chosen on first run and kept in
     /// the vault's local settings) and starts answering pairing and sync.
     pub async fn start(vault: Shared, options: Options) -> NetResult<Node> {
-        let (secret, saved_port, relay) = vault_call(&vault, |v| {
+        let (device_key, saved_port, relay) = vault_call(&vault, |v| {
             Ok((
-                *v.device_key().as_bytes(),
+                // A `SecretKey`, wiped when dropped below, rather than a bare copy.
+                v.device_key().clone(),
                 v.setting("port")?.and_then(|p| p.parse::<u16>().ok()),
                 v.setting("relay")?,
             ))
         })
         .await?;
-        let secret = iroh::SecretKey::from_bytes(&secret);
+        let secret = iroh::SecretKey::from_bytes(device_key.as_bytes());
+        drop(device_key);
         let device = *secret.public().as_bytes();
         let port = options.port.or(saved_port).unwrap_or(0);
         let mut attempt = 0;

@@ -269,10 +269,10 @@ async fn an_oversized_frame_ends_the_session_with_a_clear_error() {
     let phone = device("Phone").await;
     pair(&laptop, &phone).await;
     // Speak for the phone with its own key, but send a frame claiming 4 GiB.
-    let key = vault_of(&phone, |v| *v.device_key().as_bytes());
+    let key = vault_of(&phone, |v| v.device_key().clone());
     phone.node.shutdown().await;
     let rogue = Endpoint::builder(presets::Minimal)
-        .secret_key(iroh::SecretKey::from_bytes(&key))
+        .secret_key(iroh::SecretKey::from_bytes(key.as_bytes()))
         .clear_ip_transports()
         .bind_addr("127.0.0.1:0")
         .unwrap()

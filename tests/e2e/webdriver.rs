@@ -75,6 +75,53 @@ impl Driver {
         d
     }
 
+    /// The process id of the app this session drives: the `comeback-app` among the
+    /// processes `tauri-driver` started (read from /proc/PID/stat, which anyone may read).
+    pub fn app_pid(&self) -> u32 {
+        let stat = |pid: u32| std::fs::read_to_string(format!("/proc/{pid}/stat")).ok();
+        // "PID (COMM) STATE PPID …"; COMM may hold spaces and parentheses.
+        let parse = |text: &str| -> Option<(String, u32)> {
+            let (head, rest) = text.rsplit_once(") ")?;
+            let comm = head.split_once(" (")?.1.to_string();
+            let ppid = rest.split_whitespace().nth(1)?.parse().ok()?;
+            Some((comm, ppid))
+        };
+        let started = Instant::now();
+        loop {
+            let procs: Vec<(u32, String, u32)> = std::fs::read_dir("/proc")
+                .expect("/proc")
+                .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+                .filter_map(|pid| {
+                    let (comm, ppid) = parse(&stat(pid)?)?;
+                    Some((pid, comm, ppid))
+                })
+                .collect();
+            let descends = |mut pid: u32| {
+                for _ in 0..16 {
+                    if pid == self.driver.id() {
+                        return true;
+                    }
+                    match procs.iter().find(|p| p.0 == pid) {
+                        Some(p) if p.2 != 0 => pid = p.2,
+                        _ => return false,
+                    }
+                }
+                false
+            };
+            if let Some(p) = procs
+                .iter()
+                .find(|p| p.1 == "comeback-app" && descends(p.0))
+            {
+                return p.0;
+            }
+            assert!(
+                started.elapsed() < PATIENCE,
+                "no comeback-app process under tauri-driver"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}/session/{}{}", self.base, self.session, path)
     }
