@@ -133,7 +133,7 @@ export function fakeBackend(init: Partial<Pick<FakeBackend, 'exists' | 'today'>>
           return '# Debrief\n';
         case 'devices_list':
           return [
-            { id: 'a'.repeat(64), name: 'Laptop', this_device: true, last_seen: null, revoked: false, added_at: 0 },
+            { id: 'a'.repeat(64), name: 'Laptop', this_device: true, last_seen: null, revoked: false, trusted: true, added_at: 0 },
           ];
         case 'sync_status':
           return {

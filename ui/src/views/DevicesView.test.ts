@@ -194,8 +194,8 @@ describe('the Devices screen', () => {
   it('asks before removing a device, explains what removal means, then calls devices_revoke', async () => {
     const be = fakeBackend();
     const list = [
-      { id: ME, name: 'Laptop', this_device: true, last_seen: null, revoked: false, added_at: 1 },
-      { id: PHONE, name: 'Phone', this_device: false, last_seen: Date.now() - 120_000, revoked: false, added_at: 2 },
+      { id: ME, name: 'Laptop', this_device: true, last_seen: null, revoked: false, trusted: true, added_at: 1 },
+      { id: PHONE, name: 'Phone', this_device: false, last_seen: Date.now() - 120_000, revoked: false, trusted: true, added_at: 2 },
     ];
     be.override.devices_list = () => list.map((d) => ({ ...d }));
     be.override.devices_revoke = (args) => {
@@ -227,11 +227,24 @@ describe('the Devices screen', () => {
     await waitFor(() => expect(screen.queryByTestId('device-remove')).toBeNull());
   });
 
+  it('shows a listed device the core does not trust as not trusted, with what to do', async () => {
+    const be = fakeBackend();
+    be.override.devices_list = () => [
+      { id: ME, name: 'Laptop', this_device: true, last_seen: null, revoked: false, trusted: true, added_at: 1 },
+      { id: PHONE, name: 'Tablet', this_device: false, last_seen: null, revoked: false, trusted: false, added_at: 2 },
+    ];
+    render(DevicesView);
+    const rows = await screen.findAllByTestId('device-row');
+    expect(within(rows[1]).getByTestId('not-trusted').textContent).toBe('not trusted');
+    expect(within(rows[1]).getByTestId('device-last-sync').textContent).toContain('pair it again');
+    expect(within(rows[0]).queryByTestId('not-trusted')).toBeNull();
+  });
+
   it('keeping the device closes the dialog without removing it', async () => {
     const be = fakeBackend();
     be.override.devices_list = () => [
-      { id: ME, name: 'Laptop', this_device: true, last_seen: null, revoked: false, added_at: 1 },
-      { id: PHONE, name: 'Phone', this_device: false, last_seen: null, revoked: false, added_at: 2 },
+      { id: ME, name: 'Laptop', this_device: true, last_seen: null, revoked: false, trusted: true, added_at: 1 },
+      { id: PHONE, name: 'Phone', this_device: false, last_seen: null, revoked: false, trusted: true, added_at: 2 },
     ];
     render(DevicesView);
     await fireEvent.click(await screen.findByTestId('device-remove'));
