@@ -200,7 +200,9 @@ fn kind_map(doc: &mut AutoCommit, kind: &str) -> Result<ObjId, DocError> {
 /// at the root under a kind's name (to replace the device list, say) is ignored.
 fn genesis_map_id(devices: bool, kind: &str) -> Option<String> {
     use std::sync::{Mutex, OnceLock};
-    static IDS: OnceLock<Mutex<HashMap<(bool, String), Option<String>>>> = OnceLock::new();
+    /// (device list?, kind) → the id of the map its genesis made, if any.
+    type Ids = HashMap<(bool, String), Option<String>>;
+    static IDS: OnceLock<Mutex<Ids>> = OnceLock::new();
     let ids = IDS.get_or_init(|| Mutex::new(HashMap::new()));
     let key = (devices, kind.to_string());
     if let Some(id) = ids.lock().ok()?.get(&key) {

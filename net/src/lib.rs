@@ -600,10 +600,17 @@ impl Node {
                             Ok((session, out))
                         })
                         .await
-                        .inspect_err(|e| {
-                            if matches!(e, NetError::Vault(CoreError::Refused(_))) {
+                        .inspect_err(|e| match e {
+                            NetError::Vault(CoreError::Refused(m)) if m == NOT_PAIRED => {
                                 conn.close(CLOSE_REFUSED.into(), NOT_PAIRED.as_bytes());
                             }
+                            // A limit the peer's frames passed: say which, as a protocol
+                            // error (the peer is not told it is unpaired).
+                            NetError::Vault(CoreError::Refused(m)) => {
+                                let reason: String = m.chars().take(900).collect();
+                                conn.close(CLOSE_PROTOCOL.into(), reason.as_bytes());
+                            }
+                            _ => {}
                         })?;
                         session = s;
                         wire::write_frames(&mut send, &out, &mut sent).await?;
