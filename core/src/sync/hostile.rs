@@ -325,7 +325,8 @@ fn finding_5_received_records_that_break_the_rules_are_set_aside_and_can_be_dele
     let good = entry(&mut m.vault, "an honest entry");
     let month = "journal-2026-03";
     let date = |d: &str| automerge::ScalarValue::from(d);
-    let bad: Vec<(&str, &str, Vec<(&str, automerge::ScalarValue)>)> = vec![
+    type Fields = Vec<(&'static str, automerge::ScalarValue)>;
+    let bad: Vec<(&str, &str, Fields)> = vec![
         (
             "entry",
             "moodtoohigh2",
