@@ -11,6 +11,8 @@
 pub mod api;
 pub mod doc;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod keys;
 pub mod model;
 pub mod sample;

@@ -25,6 +25,8 @@ use iroh::{Endpoint, EndpointAddr, EndpointId, RelayMode, TransportAddr};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ticket;
 mod wire;
 
