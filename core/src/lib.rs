@@ -11,6 +11,8 @@
 pub mod api;
 pub mod doc;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod harden;
 pub mod keys;
 pub mod limits;

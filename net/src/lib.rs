@@ -25,6 +25,8 @@ use iroh::{Endpoint, EndpointAddr, EndpointId, RelayMode, TransportAddr};
 use serde::Serialize;
 use tokio::sync::{broadcast, mpsc, watch};
 
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod pair;
 pub mod ticket;
 mod wire;

@@ -1,0 +1,6 @@
+//! See `comeback_core::fuzzing::load_chunks` for what this target feeds and checks.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| comeback_core::fuzzing::load_chunks(data));
