@@ -103,9 +103,49 @@ pub fn kind_genesis(kind: &str) -> Result<Vec<u8>, DocError> {
 pub fn load_chunks<'a>(
     chunks: impl IntoIterator<Item = (i64, bool, &'a [u8])>,
 ) -> (AutoCommit, Vec<(i64, String)>) {
+    let chunks: Vec<(i64, bool, &[u8])> = chunks.into_iter().collect();
+    let mut bad: Vec<(i64, String)> = Vec::new();
+    // A chunk that makes Automerge panic (a fuzzer found changes whose counters pass
+    // u32 do) leaves the half-loaded document unusable: load again without it.
+    loop {
+        let skip: Vec<i64> = bad.iter().map(|(seq, _)| *seq).collect();
+        let mut found = Vec::new();
+        let loaded = crate::limits::unpanicked(|| {
+            load_chunks_once(
+                chunks
+                    .iter()
+                    .filter(|(seq, _, _)| !skip.contains(seq))
+                    .copied(),
+                &mut found,
+            )
+        });
+        match loaded {
+            Ok(mut doc) => {
+                bad.extend(found);
+                doc.update_diff_cursor();
+                return (doc, bad);
+            }
+            Err(reason) => {
+                // The chunk being loaded when it panicked is the last one tried.
+                let Some(seq) = found.pop().map(|(seq, _)| seq) else {
+                    return (AutoCommit::new(), bad);
+                };
+                bad.extend(found);
+                bad.push((seq, reason));
+            }
+        }
+    }
+}
+
+/// One pass of [`load_chunks`]. `bad` gets each chunk refused; while a chunk loads, it
+/// is the last entry (with an empty reason), so a panic can say which one it was.
+fn load_chunks_once<'a>(
+    chunks: impl IntoIterator<Item = (i64, bool, &'a [u8])>,
+    bad: &mut Vec<(i64, String)>,
+) -> AutoCommit {
     let mut doc = AutoCommit::new();
-    let mut bad = Vec::new();
     for (seq, snapshot, bytes) in chunks {
+        bad.push((seq, String::new()));
         let checked = if snapshot {
             AutoCommit::load_with_options(
                 bytes,
@@ -133,12 +173,18 @@ pub fn load_chunks<'a>(
                     .map_err(|e| e.to_string())
             })
         };
-        if let Err(reason) = checked {
-            bad.push((seq, reason));
+        match checked {
+            Err(reason) => {
+                if let Some(last) = bad.last_mut() {
+                    last.1 = reason;
+                }
+            }
+            Ok(()) => {
+                bad.pop();
+            }
         }
     }
-    doc.update_diff_cursor();
-    (doc, bad)
+    doc
 }
 
 const CHUNK_MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];

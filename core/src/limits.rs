@@ -274,6 +274,51 @@ fn bundle(body: &[u8], tally: &mut Tally) -> Result<(), Refused> {
     ops(&ops_meta, &mut c, tally)
 }
 
+/// Runs Automerge work on a peer's bytes, turning a panic inside Automerge into an error
+/// (fuzzing found inputs that make it panic: a change whose counters pass u32). The
+/// caller must drop whatever the work was changing: it may be half done.
+pub fn unpanicked<T>(work: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).map_err(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        format!(
+            "Automerge could not take it ({})",
+            what.chars().take(200).collect::<String>()
+        )
+    })
+}
+
+/// Checks a sync message's Bloom filters before Automerge reads them: one with no bits
+/// makes it divide by zero, one with 2^32 probes makes it allocate 16 GiB.
+pub fn check_message(message: &automerge::sync::Message) -> Result<(), Refused> {
+    for have in &message.have {
+        let bytes = have.bloom.to_bytes();
+        if bytes.is_empty() {
+            continue; // an empty filter: nothing is read from it
+        }
+        let mut c = Cursor(&bytes);
+        let entries = c.uleb()?;
+        let bits_per_entry = c.uleb()?;
+        let probes = c.uleb()?;
+        if entries == 0
+            || !(1..=64).contains(&bits_per_entry)
+            || !(1..=64).contains(&probes)
+            || c.0.is_empty()
+        {
+            return Err(Refused::Malformed(
+                "a summary (Bloom filter) of impossible shape",
+            ));
+        }
+    }
+    if message.have.len() > 64 || message.need.len() > 100_000 || message.heads.len() > 100_000 {
+        return Err(Refused::Malformed("too many hashes"));
+    }
+    Ok(())
+}
+
 /// Checks a document after a peer's changes were applied in memory and before anything
 /// is read from it or stored: its size, and how deep its objects nest, walked without
 /// recursion (a map ten thousand levels deep would otherwise cost gigabytes of patches

@@ -897,7 +897,7 @@ impl Vault {
     pub fn apply_changes(&mut self, doc_id: &str, bytes: &[u8]) -> Result<()> {
         inspect(doc_id, [bytes])?;
         self.absorb(doc_id, |doc| {
-            doc.load_incremental(bytes)
+            unpanicked(doc_id, || doc.load_incremental(bytes))?
                 .map(|_| ())
                 .map_err(|e| Error::Doc(e.into()))?;
             checked(doc_id, doc)
@@ -916,18 +916,20 @@ impl Vault {
     ) -> Result<()> {
         use automerge::sync::SyncDoc;
         inspect(doc_id, message.changes.iter())?;
+        crate::limits::check_message(&message).map_err(|e| {
+            Error::Refused(format!(
+                "the other device sent a sync message for {doc_id} that was refused: {e}; the session is ended"
+            ))
+        })?;
         if message.changes.is_empty() && !self.has_document(doc_id)? {
             // Nothing to take in for a document we do not have: answer from the genesis
             // without keeping an empty document in memory for it.
             let mut doc = doc::new_document(doc_id, self.actor.clone())?;
-            return doc
-                .sync()
-                .receive_sync_message(state, message)
+            return unpanicked(doc_id, || doc.sync().receive_sync_message(state, message))?
                 .map_err(|e| Error::Doc(e.into()));
         }
         self.absorb(doc_id, |doc| {
-            doc.sync()
-                .receive_sync_message(state, message)
+            unpanicked(doc_id, || doc.sync().receive_sync_message(state, message))?
                 .map_err(|e| match e {
                     automerge::AutomergeError::DuplicateSeqNumber(..) => Error::Io(format!(
                         "{doc_id}: two different changes claim the same place in one device's history ({e}); a device was probably restored from an older backup and written on before it synced. Keep the device whose journal is complete; on the other, make a new vault and pair it again"
@@ -994,7 +996,7 @@ impl Vault {
     /// the ordinary write path. Returns the heads the two devices now share.
     pub fn absorb_snapshot(&mut self, doc_id: &str, bytes: &[u8]) -> Result<Vec<ChangeHash>> {
         inspect(doc_id, [bytes])?;
-        let mut theirs = AutoCommit::load(bytes).map_err(|e| {
+        let mut theirs = unpanicked(doc_id, || AutoCommit::load(bytes))?.map_err(|e| {
             Error::Io(format!(
                 "the other device sent a document ({doc_id}) that does not load: {e}"
             ))
@@ -1004,7 +1006,7 @@ impl Vault {
         let have = self.docs.contains_key(doc_id) || !self.store.chunks(doc_id)?.is_empty();
         if have {
             self.absorb(doc_id, move |doc| {
-                doc.merge(&mut theirs)
+                unpanicked(doc_id, || doc.merge(&mut theirs))?
                     .map(|_| ())
                     .map_err(|e| Error::Doc(e.into()))?;
                 checked(doc_id, doc)
@@ -1322,6 +1324,16 @@ fn inspect<'a>(doc_id: &str, chunks: impl IntoIterator<Item = &'a [u8]>) -> Resu
         })?;
     }
     Ok(())
+}
+
+/// Runs Automerge work on a peer's bytes; a panic in it refuses them (see
+/// `limits::unpanicked`: the document being changed is then dropped, as on any error).
+fn unpanicked<T>(doc_id: &str, work: impl FnOnce() -> T) -> Result<T> {
+    crate::limits::unpanicked(work).map_err(|e| {
+        Error::Refused(format!(
+            "the other device sent changes to {doc_id} that were refused: {e}; the session is ended"
+        ))
+    })
 }
 
 /// Checks a document a peer's changes were applied to, before it is read or stored.
