@@ -5,26 +5,46 @@
 # The campaigns are run by hand (never in CI); their figures are in
 # docs/fault-campaigns.md.
 
-# The binary: $COMEBACK_BIN if set, else a release build of this checkout. Sets BIN and
-# CODE (the commit the binary was built from, "+dirty" if core/cli/net differ from it).
+# The binary: $COMEBACK_BIN if set, else a release build of this checkout, copied into
+# $WORK/bin so that nothing (another build into the shared target folder) can change it
+# while the campaign runs. Sets BIN, BIN_SHA (its SHA-256, first 16 hex digits) and CODE
+# (the commit checked out, "+dirty" if core/cli/net differ from it).
 fault_binary() {
-  if [ -n "${COMEBACK_BIN:-}" ]; then
-    BIN="$COMEBACK_BIN"
-  else
-    # shellcheck source=scripts/env.sh
-    source scripts/env.sh
-    cargo build --locked --release -q -p comeback-cli >&2 || {
-      echo "fault: the release build of comeback failed" >&2
-      exit 1
-    }
-    BIN="$CARGO_TARGET_DIR/release/comeback"
-  fi
-  CODE="$(git rev-parse --short=12 HEAD)"
-  git diff --quiet HEAD -- core cli net Cargo.lock Cargo.toml || CODE="$CODE+dirty"
+  local built copy_sha new_sha try
   command -v jq >/dev/null || {
     echo "fault: jq is needed (apt-get install jq)" >&2
     exit 1
   }
+  mkdir -p "$WORK/bin"
+  BIN="$WORK/bin/comeback"
+  if [ -n "${COMEBACK_BIN:-}" ]; then
+    cp "$COMEBACK_BIN" "$BIN"
+  else
+    # shellcheck source=scripts/env.sh
+    source scripts/env.sh
+    built="$CARGO_TARGET_DIR/release/comeback"
+    # Build, copy, build again: if the second build left the same bytes, the copy is
+    # this checkout's build (another worktree's build may have replaced it in between).
+    for try in 1 2 3 4; do
+      cargo build --locked --release -q -p comeback-cli >&2 || {
+        echo "fault: the release build of comeback failed" >&2
+        exit 1
+      }
+      cp "$built" "$BIN"
+      copy_sha="$(sha256sum <"$BIN")"
+      cargo build --locked --release -q -p comeback-cli >&2 || exit 1
+      new_sha="$(sha256sum <"$built")"
+      [ "$copy_sha" = "$new_sha" ] && break
+      ((try < 4)) || {
+        echo "fault: could not get a stable build of this checkout (another build keeps replacing it)" >&2
+        exit 1
+      }
+    done
+  fi
+  chmod 755 "$BIN"
+  BIN_SHA="$(sha256sum <"$BIN" | cut -c1-16)"
+  CODE="$(git rev-parse --short=12 HEAD)"
+  git diff --quiet HEAD -- core cli net Cargo.lock Cargo.toml || CODE="$CODE+dirty"
 }
 
 # A pause of $1 microseconds without a fork: `read -t` on a pipe nobody writes to.

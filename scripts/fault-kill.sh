@@ -32,7 +32,6 @@ N="${1:-1000}"
 }
 SEED="${FAULT_SEED:-20261130}"
 RANDOM=$SEED
-fault_binary
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/comeback-fault-kill.XXXXXX")"
 START_S=$((${EPOCHREALTIME/./} / 1000000))
 LOG="$WORK/log"
@@ -49,6 +48,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'echo "interrupted" >&2; KEEP=1; exit 130' INT TERM
+fault_binary
+START_S=$((${EPOCHREALTIME/./} / 1000000)) # the wall time leaves the build out
 
 say() { echo "$*" | tee -a "$LOG"; }
 log() { echo "[$((${EPOCHREALTIME/./} / 1000000 - START_S)) s] $*" >>"$LOG"; }
@@ -558,8 +559,25 @@ b_heal() {
   fi
 }
 
+# SIGKILLs the syncing side (cpid) or the serving side (SPID) and reaps it at once;
+# sets crc and cdone, or src and killed_s.
+b_kill_sync_side() {
+  kill -KILL "$cpid" 2>/dev/null
+  crc=0
+  wait "$cpid" 2>/dev/null || crc=$?
+  unset "OURS[$cpid]"
+  cdone=1
+}
+b_kill_serve_side() {
+  kill -KILL "$SPID" 2>/dev/null
+  src=0
+  wait "$SPID" 2>/dev/null || src=$?
+  unset "OURS[$SPID]"
+  killed_s=1
+}
+
 category_sync() {
-  local quota=$1 kills=0 s c victim e hi d1 d2 tmo t0 crc src killed_c killed_s
+  local quota=$1 kills=0 s c victim e hi d1 d2 tmo t0 crc src killed_c killed_s cdone cpid
   CATEGORY=sync
   CAT_VAULTS=(P Q)
   mkdir -p "$WORK/P" "$WORK/Q"
@@ -611,58 +629,51 @@ category_sync() {
     venv "$c"
     t0=${EPOCHREALTIME/./}
     "${VENV[@]}" sync --once --loopback --no-mdns --json --timeout "$tmo" >"$WORK/sync.out" 2>"$WORK/sync.err" &
-    local cpid=$!
+    cpid=$!
     OURS[$cpid]=1
     rnd_between 0 "$hi"
     d1=$R
     rnd_between 0 "$hi"
     d2=$R
-    killed_c=0 killed_s=0
+    killed_c=0 killed_s=0 cdone=0 src=0
     case $victim in
       sync)
         pause_until_us $((t0 + d1))
-        kill -KILL "$cpid" 2>/dev/null
+        b_kill_sync_side
         ;;
       serve)
         pause_until_us $((t0 + d1))
-        if running "$cpid"; then
-          kill -KILL "$SPID" 2>/dev/null
-          killed_s=1
-        fi
+        running "$cpid" && b_kill_serve_side
         ;;
       both)
         if ((d1 <= d2)); then
           pause_until_us $((t0 + d1))
           if running "$cpid"; then
-            kill -KILL "$cpid" 2>/dev/null
+            b_kill_sync_side
             # The serving side's session was cut short: its kill still lands mid-sync.
             pause_until_us $((t0 + d2))
-            kill -KILL "$SPID" 2>/dev/null
-            killed_s=1
+            b_kill_serve_side
           fi
         else
           pause_until_us $((t0 + d2))
-          if running "$cpid"; then
-            kill -KILL "$SPID" 2>/dev/null
-            killed_s=1
-          fi
+          running "$cpid" && b_kill_serve_side
           pause_until_us $((t0 + d1))
-          kill -KILL "$cpid" 2>/dev/null
+          b_kill_sync_side
         fi
         ;;
     esac
-    wait_deadline "$cpid" $((tmo + 15))
-    crc=$WRC
-    if ((crc == -1)); then
-      failure other "sync --once on $c did not end within its timeout ($tmo s) + 15 s"
-      kill -KILL "$cpid" 2>/dev/null
-      wait "$cpid" 2>/dev/null
-      unset "OURS[$cpid]"
+    if ((cdone == 0)); then
+      wait_deadline "$cpid" $((tmo + 15))
+      crc=$WRC
+      if ((crc == -1)); then
+        failure other "sync --once on $c did not end within its timeout ($tmo s) + 15 s"
+        kill -KILL "$cpid" 2>/dev/null
+        wait "$cpid" 2>/dev/null
+        unset "OURS[$cpid]"
+      fi
     fi
     ((crc == 137)) && killed_c=1
     if ((killed_s)); then
-      wait_deadline "$SPID" 10
-      src=$WRC
       # The serving side counts as killed mid-sync only if the kill found it running and
       # the syncing side did not finish the sync (if it did, the serving side had stored
       # everything before it said so).
@@ -861,7 +872,7 @@ category_compaction() {
 QA=$((N - 2 * (N / 3)))
 QB=$((N / 3))
 QC=$((N / 3))
-say "fault-kill: $N kills ($QA writes, $QB sync, $QC compaction), seed $SEED, code $CODE, $BIN"
+say "fault-kill: $N kills ($QA writes, $QB sync, $QC compaction), seed $SEED, code $CODE, binary sha256 $BIN_SHA…"
 say "work folder: $WORK"
 say "(d) import: SKIPPED — \`comeback import\` does not exist yet (a later issue); no kills planned"
 

@@ -41,7 +41,6 @@ for tool in ip tc; do
 done
 SEED="${FAULT_SEED:-20261130}"
 RANDOM=$SEED
-fault_binary
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/comeback-fault-linkcut.XXXXXX")"
 START_S=$((${EPOCHREALTIME/./} / 1000000))
 LOG="$WORK/log"
@@ -64,6 +63,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'echo "interrupted" >&2; KEEP=1; exit 130' INT TERM
+fault_binary
+START_S=$((${EPOCHREALTIME/./} / 1000000)) # the wall time leaves the build out
 
 say() { echo "$*" | tee -a "$LOG"; }
 log() { echo "[$((${EPOCHREALTIME/./} / 1000000 - START_S)) s] $*" >>"$LOG"; }
@@ -428,7 +429,7 @@ ledger_check() {
 }
 
 # ---------------------------------------------------------------------------------------
-say "fault-linkcut: $N mid-sync cuts, seed $SEED, code $CODE, $BIN"
+say "fault-linkcut: $N mid-sync cuts, seed $SEED, code $CODE, binary sha256 $BIN_SHA…"
 say "work folder: $WORK; namespaces ${TAG}*"
 net_up
 for d in "${DEVICES[@]}"; do
@@ -593,8 +594,8 @@ for k in $(printf '%s\n' "${!CUT_BY[@]}" | sort); do by+="$k ${CUT_BY[$k]}, "; d
 say ""
 say "== fault-linkcut summary (code $CODE, seed $SEED, N $N)"
 say "cuts: $CUTS mid-sync over $ROUNDS rounds (${by%, }); $MISSED more cut after the sync had ended (not counted)"
-say "the cut syncs: ${AFTER[completed]:-0} completed anyway once the link was back, ${AFTER[failed]:-0} failed"
-say "writes acknowledged: $ACKED ($PRESENT records present at the end, $((${#L_KIND[@]} - PRESENT)) deleted)"
+say "syncs a cut hit (a cut of A's link hits every syncing device): ${AFTER[completed]:-0} completed anyway once the link was back, ${AFTER[failed]:-0} failed"
+say "writes acknowledged: $ACKED (adds, edits, deletes, profile changes); of the ${#L_KIND[@]} records written, $PRESENT are present at the end, $((${#L_KIND[@]} - PRESENT)) deleted"
 say "final sync: $([ $converged -gt 0 ] && echo "converged in round $converged" || echo "DID NOT CONVERGE in 3 rounds"); $RECORDS records on each device (every kind and the profile); same document heads on all three: $heads_same; every device lists 3 devices: $devices_ok"
 say "checks: $LEDGER_CHECKS ledger checks ($RECORD_CHECKS acknowledged-record checks), $DOCTOR_RUNS doctor runs, 3 full dumps compared"
 say "failures: $FAIL_DIVERGED divergences, $FAIL_DUP duplicates, $FAIL_LOSS losses, $FAIL_DOCTOR doctor failures, $FAIL_OTHER other"
