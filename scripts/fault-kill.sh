@@ -20,7 +20,8 @@
 #   bash scripts/fault-kill.sh [N]     (run by hand, not in CI; about 30 minutes for 1000)
 # FAULT_SEED (default 20261130) seeds the choices and delays; timing still varies from
 # run to run. COMEBACK_BIN runs another binary instead of building this checkout.
-# FAULT_KEEP=1 keeps the work folder after a clean run too.
+# FAULT_KEEP=1 keeps the work folder after a clean run too. FAULT_ROTATE (default 6000):
+# in (b) and (c), a fresh vault (pair) once one holds this many records.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/fault-common.sh
@@ -32,6 +33,7 @@ N="${1:-1000}"
 }
 SEED="${FAULT_SEED:-20261130}"
 RANDOM=$SEED
+ROTATE="${FAULT_ROTATE:-6000}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/comeback-fault-kill.XXXXXX")"
 START_S=$((${EPOCHREALTIME/./} / 1000000))
 LOG="$WORK/log"
@@ -576,19 +578,20 @@ b_kill_serve_side() {
   killed_s=1
 }
 
-category_sync() {
-  local quota=$1 kills=0 s c victim e hi d1 d2 tmo t0 crc src killed_c killed_s cdone cpid
-  CATEGORY=sync
-  CAT_VAULTS=(P Q)
+# A fresh pair of vaults: P and Q made anew, P invites, Q joins; the ledgers start empty.
+# Returns 1 if that fails.
+B_PAIRS=0
+b_new_pair() {
+  rm -rf "$WORK/P" "$WORK/Q"
   mkdir -p "$WORK/P" "$WORK/Q"
   : >"$WORK/b.acked.P"
   : >"$WORK/b.acked.Q"
   : >"$WORK/b.all"
+  B_PENDING=0
   if ! cb P init >/dev/null 2>>"$LOG" || ! cb Q init >/dev/null 2>>"$LOG"; then
     failure other "comeback init failed"
-    return
+    return 1
   fi
-  # Pair once: P invites, Q joins.
   venv P
   "${VENV[@]}" devices invite --json --yes --timeout 60 --loopback --no-mdns >"$WORK/invite.out" 2>"$WORK/invite.err" &
   local ipid=$! t ticket=""
@@ -601,15 +604,34 @@ category_sync() {
   if [ -z "$ticket" ] || ! cb Q devices join "$ticket" --yes --loopback --no-mdns >>"$LOG" 2>&1; then
     failure other "pairing P and Q failed: $(head -c 300 "$WORK/invite.err")"
     kill -KILL "$ipid" 2>/dev/null
-    return
+    wait "$ipid" 2>/dev/null
+    unset "OURS[$ipid]"
+    return 1
   fi
   wait_deadline "$ipid" 30
   if ((WRC != 0)); then
     failure other "devices invite on P exited $WRC: $(head -c 300 "$WORK/invite.err")"
-    return
+    return 1
   fi
+  B_PAIRS=$((B_PAIRS + 1))
+  log "(b) pair $B_PAIRS: P and Q paired over loopback"
+}
+
+category_sync() {
+  local quota=$1 kills=0 s c victim e hi d1 d2 tmo t0 crc src killed_c killed_s cdone cpid
+  CATEGORY=sync
+  CAT_VAULTS=(P Q)
+  b_new_pair || return
   say "(b) sync: P and Q paired over loopback"
   while ((kills < quota)) && ! too_many; do
+    # The bulk writes all land in this month's document, and past a few thousand
+    # records in it every write and sync takes several times longer: past $ROTATE
+    # records the campaign moves on to a fresh pair (after an uninterrupted sync and its
+    # checks).
+    if (($(wc -l <"$WORK/b.all") > ROTATE)); then
+      b_heal P
+      b_new_pair || return
+    fi
     TRIAL=$((TRIAL + 1))
     rnd 10
     if ((R < 7)); then b_write P; fi
@@ -711,7 +733,7 @@ category_sync() {
     fi
   done
   b_heal P
-  B_SUMMARY="$(wc -l <"$WORK/b.list.P") records on each vault at the end"
+  B_SUMMARY="$B_PAIRS pairs of vaults (a fresh pair past $ROTATE records), $(wc -l <"$WORK/b.list.P") records on each vault of the last"
 }
 
 # ---------------------------------------------------------------------------------------
@@ -791,10 +813,26 @@ category_compaction() {
     failure other "comeback init failed"
     return
   }
+  local since=0
+  C_VAULTS=1
   while ((kills < quota)) && ! too_many; do
     TRIAL=$((TRIAL + 1))
+    # Past $ROTATE entries every write slows down (the document grows): a fresh vault.
+    if ((C_COUNT > ROTATE)); then
+      rm -rf "$WORK/c"
+      mkdir -p "$WORK/c"
+      : >"$WORK/c.acked"
+      C_COUNT=0
+      since=0
+      C_VAULTS=$((C_VAULTS + 1))
+      cb c init >/dev/null 2>>"$LOG" || {
+        failure other "comeback init failed"
+        return
+      }
+    fi
     # Re-time the compacting write as the document grows.
-    if (((kills + late) % 25 == 0)); then c_calibrate; fi
+    if ((since % 25 == 0)); then c_calibrate; fi
+    since=$((since + 1))
     # All of this vault's entries are in today's month, one document: the write that
     # makes its 64th incremental chunk since the last compaction compacts it.
     target=$(((C_COUNT / 64 + 1) * 64))
@@ -829,7 +867,7 @@ category_compaction() {
     fi
     # Id k-1 is printed: the next write is the compacting one.
     local t1=${EPOCHREALTIME/./}
-    rnd_between 0 $((C_TC * 5 / 4))
+    rnd_between 0 "$C_TC"
     d=$R
     pause_until_us $((t1 + d))
     kill -KILL "$pid" 2>/dev/null
@@ -865,7 +903,7 @@ category_compaction() {
     fi
     log "trial $TRIAL: add-many killed $((d / 1000)) ms after id $((k - 1)) of $k (the compacting write), $printed printed; now $C_COUNT entries"
   done
-  C_SUMMARY="$C_COUNT entries in one document at the end"
+  C_SUMMARY="$C_VAULTS vaults (a fresh one past $ROTATE entries)"
 }
 
 # ---------------------------------------------------------------------------------------
