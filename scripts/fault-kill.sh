@@ -17,7 +17,7 @@
 # same records. Prints a summary; exits 1 on any loss, unhealthy doctor or other failure
 # (and keeps its work folder, with a copy of each vault that failed a check).
 #
-#   bash scripts/fault-kill.sh [N]     (run by hand, not in CI; about 30 minutes for 1000)
+#   bash scripts/fault-kill.sh [N]     (by hand, not in CI; 1000 took 58 min on 2 busy cores)
 # FAULT_SEED (default 20261130) seeds the choices and delays; timing still varies from
 # run to run. COMEBACK_BIN runs another binary instead of building this checkout.
 # FAULT_KEEP=1 keeps the work folder after a clean run too. FAULT_ROTATE (default 6000):

@@ -15,7 +15,7 @@
 # `comeback doctor` healthy on each. Prints a summary; exits 1 on divergence, a
 # duplicate, a loss or an unhealthy doctor (and keeps its work folder).
 #
-#   sudo bash scripts/fault-linkcut.sh [N]    (needs root and iproute2; by hand, not in CI)
+#   sudo bash scripts/fault-linkcut.sh [N]    (root, iproute2; by hand, not in CI; 100 took 40 min)
 # Each device sends at 1 Mbit/s (a tbf qdisc), so a sync takes a while. The
 # namespaces are named cbf<pid>…, made and removed by this script (also on Ctrl-C).
 # FAULT_SEED (default 20261130) seeds the choices; COMEBACK_BIN runs another binary;
