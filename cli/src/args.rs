@@ -1,0 +1,499 @@
+//! Every argument `comeback` takes: the top-level `Cli` and `Command`, each area's
+//! subcommands, the verbs every kind shares (`Common`) and the value parsers that turn a
+//! malformed date or choice into a usage error (exit 2). Types only: what a command does
+//! lives in its area's module (`journal`, `debrief`, `network`, `mojo`, `next`, `vault`,
+//! `dev`, `devices`).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use comeback_core::model::{
+    BragCategory, Date, EventKind, IntroStatus, ItemKind, SetbackKind, Stage, Tie,
+};
+use serde_json::Value as Json;
+
+use crate::devices::{DevicesCommand, NetArgs};
+
+#[derive(Parser)]
+#[command(
+    name = "comeback",
+    version,
+    about = "Comeback: a private, local-first journal and plan, from the command line"
+)]
+pub struct Cli {
+    /// The vault folder (default: the platform's data folder).
+    #[arg(long, env = "COMEBACK_VAULT", global = true)]
+    pub vault: Option<PathBuf>,
+    /// Keep the database key in this file (mode 0600) instead of the OS keychain: for a
+    /// headless home box with no Secret Service.
+    #[arg(long, env = "COMEBACK_KEY_FILE", global = true)]
+    pub key_file: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Create a new vault and show its recovery key once.
+    Init,
+    /// Put the vault's key back into a keychain that lost it. Asks for the recovery key
+    /// at a prompt that does not show it, or reads it from standard input when that is
+    /// not a terminal: `comeback unlock < key.txt`.
+    Unlock {
+        /// Refused: a key on the command line is visible to every process and stays in
+        /// the shell's history.
+        #[arg(long, hide = true, value_name = "KEY", num_args = 0..=1, default_missing_value = "")]
+        recovery_key: Option<String>,
+    },
+    /// Journal entries.
+    #[command(subcommand)]
+    Entry(EntryCommand),
+    /// Full-text search over everything.
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check that what the screens read equals the documents; --rebuild rebuilds it.
+    Doctor {
+        #[arg(long)]
+        rebuild: bool,
+        /// Let go of the damaged chunks set aside (do it once your other devices have
+        /// synced what they held back to this one).
+        #[arg(long)]
+        forget_damaged: bool,
+        /// Delete the records received from another device that break this version's
+        /// rules (the doctor lists them; they are never shown).
+        #[arg(long)]
+        drop_set_aside: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The setback profile, grief window and announcement draft.
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+    /// Mood check-ins (1 low … 5 good).
+    #[command(subcommand)]
+    Mood(MoodCommand),
+    /// Guided debriefs.
+    #[command(subcommand)]
+    Debrief(DebriefCommand),
+    /// Worries parked for worry time.
+    #[command(subcommand)]
+    Worry(WorryCommand),
+    /// Contacts and who is due a message.
+    #[command(subcommand)]
+    Contact(ContactCommand),
+    /// Messages sent, replies and leads.
+    #[command(subcommand)]
+    Outreach(OutreachCommand),
+    /// Introductions: requested → made → met.
+    #[command(subcommand)]
+    Intro(IntroCommand),
+    /// Side projects and the hours logged on them.
+    #[command(subcommand)]
+    Project(ProjectCommand),
+    /// Meetups, networking events, coffee chats.
+    #[command(subcommand)]
+    Event(EventCommand),
+    /// The wins and praise vault.
+    #[command(subcommand)]
+    Win(WinCommand),
+    /// The pipeline of jobs, freelance leads and business ideas.
+    #[command(subcommand)]
+    Next(NextCommand),
+    /// Interview stories.
+    #[command(subcommand)]
+    Story(StoryCommand),
+    /// Pair devices (invite, join), list them, remove one.
+    #[command(subcommand)]
+    Devices(DevicesCommand),
+    /// Stay on and keep every paired device in sync until stopped (SIGTERM or Ctrl-C):
+    /// the always-on peer, e.g. on a home box. It holds the vault while it runs.
+    Serve {
+        #[command(flatten)]
+        net: NetArgs,
+    },
+    /// Sync with every paired device once, then exit (0 if at least one synced). Only
+    /// `--once` exists; to keep syncing, run `comeback serve`.
+    Sync {
+        /// Required: sync once and exit.
+        #[arg(long, required = true)]
+        once: bool,
+        /// Print each device's report as a JSON array.
+        #[arg(long)]
+        json: bool,
+        /// Seconds to give each device.
+        #[arg(long, value_name = "S", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+        timeout: u64,
+        #[command(flatten)]
+        net: NetArgs,
+    },
+    /// Tools for tests and benchmarks; not a stable surface.
+    #[command(subcommand, hide = true)]
+    Dev(DevCommand),
+}
+
+#[derive(Subcommand)]
+pub enum DevCommand {
+    /// Adds entries one by one, printing each id (flushed) once its write returned.
+    AddMany {
+        #[arg(long)]
+        count: usize,
+        #[arg(long, default_value = "entry")]
+        prefix: String,
+    },
+    /// Prints this process's core file size limit (soft, hard) and whether it is
+    /// dumpable, then waits until stdin closes, so a test can look at it from outside.
+    Hardening,
+    /// Fills the vault with the seeded ten-year journal (or a fraction of it).
+    Generate {
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 1.0)]
+        fraction: f64,
+    },
+}
+
+/// The verbs every kind shares.
+#[derive(Subcommand)]
+pub enum Common {
+    /// List, newest first.
+    List {
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change fields: --set field=value (value is JSON if it parses, else text);
+    /// nested fields with dots, e.g. --set hot_thought.before=80.
+    Set {
+        id: String,
+        #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
+        sets: Vec<String>,
+        /// The version the change was made at (the `version` of `show --json`): the
+        /// change then merges with whatever changed since instead of overwriting it.
+        #[arg(long)]
+        version: Option<String>,
+    },
+    /// Delete one.
+    Delete { id: String },
+}
+
+#[derive(Subcommand)]
+pub enum EntryCommand {
+    /// Write a new entry; prints its id.
+    Add {
+        #[arg(long)]
+        text: String,
+        #[arg(long)]
+        mood: Option<u8>,
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+    },
+    /// Change an entry's text, mood, tags or date.
+    Edit {
+        id: String,
+        #[arg(long)]
+        text: Option<String>,
+        #[arg(long)]
+        mood: Option<u8>,
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+        /// The version the edit was made at (the `version` of `show --json`): the edit
+        /// then merges with whatever changed since instead of overwriting it.
+        #[arg(long)]
+        version: Option<String>,
+    },
+    /// Entries written on this day in earlier years.
+    OnThisDay {
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+        #[arg(long)]
+        json: bool,
+    },
+    #[command(flatten)]
+    Common(Common),
+}
+
+#[derive(Subcommand)]
+pub enum ProfileCommand {
+    /// Set what happened, when, and the date you want to be back on your feet by.
+    Set {
+        #[arg(long, value_parser = parse_enum::<SetbackKind>)]
+        setback: Option<SetbackKind>,
+        #[arg(long, value_parser = parse_date)]
+        happened_on: Option<Date>,
+        #[arg(long, value_parser = parse_date)]
+        back_by: Option<Date>,
+        #[arg(long)]
+        what_happened: Option<String>,
+        #[arg(long, value_parser = parse_date)]
+        grief_ends_on: Option<Date>,
+        #[arg(long)]
+        worry_time: Option<String>,
+        #[arg(long)]
+        announcement: Option<String>,
+    },
+    /// Show the profile.
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum MoodCommand {
+    Add {
+        #[arg(long)]
+        mood: u8,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+    },
+    #[command(flatten)]
+    Common(Common),
+}
+
+#[derive(Subcommand)]
+pub enum DebriefCommand {
+    /// Start a debrief; the probing questions are seeded for the kind of setback.
+    New {
+        #[arg(long)]
+        title: String,
+        #[arg(long, value_parser = parse_enum::<SetbackKind>, default_value = "let_go")]
+        setback: SetbackKind,
+    },
+    /// Add a lesson turned into an action.
+    Lesson {
+        id: String,
+        #[arg(long)]
+        lesson: String,
+        #[arg(long)]
+        action: String,
+        #[arg(long, value_parser = parse_date)]
+        due: Option<Date>,
+        #[arg(long, default_value = "")]
+        success_test: String,
+    },
+    /// Mark a debrief complete (needs a lesson with an action and a due date).
+    Complete { id: String },
+    /// Print a debrief as one Markdown document.
+    Export { id: String },
+    #[command(flatten)]
+    Common(Common),
+}
+
+#[derive(Subcommand)]
+pub enum WorryCommand {
+    Add {
+        #[arg(long)]
+        text: String,
+    },
+    #[command(flatten)]
+    Common(Common),
+}
+
+#[derive(Subcommand)]
+pub enum ContactCommand {
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = parse_enum::<Tie>, default_value = "occasionally")]
+        tie: Tie,
+        #[arg(long, default_value = "")]
+        how_known: String,
+        #[arg(long)]
+        cadence_days: Option<u32>,
+        #[arg(long, value_parser = parse_date)]
+        last_contact: Option<Date>,
+    },
+    /// People due a message, weak ties first.
+    Due {
+        #[arg(long)]
+        json: bool,
+    },
+    #[command(flatten)]
+    Common(Common),
+}
+
+#[derive(Subcommand)]
+pub enum OutreachCommand {
+    /// Log a message sent (and mark the contact as contacted).
+    Add {
+        #[arg(long)]
+        contact: String,
+        #[arg(long, default_value = "")]
+        message: String,
+        #[arg(long, default_value = "")]
+        reply: String,
+        #[arg(long, default_value = "")]
+        lead: String,
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+    },
+    #[command(flatten)]
+    Common(Common),
+}
+
+#[derive(Subcommand)]
+pub enum IntroCommand {
+    /// Ask a contact for an introduction.
+    Add {
+        #[arg(long)]
+        via: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+    },
+    /// Move an introduction on: made, then met.
+    Move {
+        id: String,
+        #[arg(long, value_parser = parse_enum::<IntroStatus>)]
+        status: IntroStatus,
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+    },
+    #[command(flatten)]
+    Common(Common),
+}
+
+#[derive(Subcommand)]
+pub enum ProjectCommand {
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value_t = 20.0)]
+        target_hours: f64,
+    },
+    /// Log hours on a project.
+    Log {
+        project: String,
+        #[arg(long)]
+        hours: f64,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+    },
+    /// Hours per week against the target.
+    Hours {
+        project: String,
+        #[arg(long)]
+        json: bool,
+    },
+    #[command(flatten)]
+    Common(Common),
+}
+
+#[derive(Subcommand)]
+pub enum EventCommand {
+    Add {
+        #[arg(long)]
+        title: String,
+        #[arg(long, value_parser = parse_enum::<EventKind>, default_value = "meetup")]
+        kind: EventKind,
+        #[arg(long = "contact")]
+        contacts: Vec<String>,
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+    },
+    #[command(flatten)]
+    Common(Common),
+}
+
+#[derive(Subcommand)]
+pub enum WinCommand {
+    Add {
+        #[arg(long)]
+        title: String,
+        #[arg(long, value_parser = parse_enum::<BragCategory>, default_value = "projects")]
+        category: BragCategory,
+        #[arg(long, default_value = "")]
+        text: String,
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+    },
+    #[command(flatten)]
+    Common(Common),
+}
+
+#[derive(Subcommand)]
+pub enum NextCommand {
+    Add {
+        #[arg(long)]
+        title: String,
+        #[arg(long, value_parser = parse_enum::<ItemKind>, default_value = "job")]
+        kind: ItemKind,
+        #[arg(long, default_value = "")]
+        org: String,
+    },
+    /// Move an item to another stage; closing needs --reason.
+    Move {
+        id: String,
+        #[arg(long, value_parser = parse_enum::<Stage>)]
+        stage: Stage,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Items that need a follow-up today.
+    FollowUps {
+        #[arg(long)]
+        json: bool,
+    },
+    #[command(flatten)]
+    Common(Common),
+}
+
+#[derive(Subcommand)]
+pub enum StoryCommand {
+    Add {
+        #[arg(long)]
+        title: String,
+        #[arg(long, default_value = "")]
+        situation: String,
+        #[arg(long, default_value = "")]
+        task: String,
+        #[arg(long, default_value = "")]
+        action: String,
+        #[arg(long, default_value = "")]
+        result: String,
+    },
+    #[command(flatten)]
+    Common(Common),
+}
+
+pub fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("'{s}' is not a date; write it as YYYY-MM-DD, for example 2026-03-14"))
+}
+
+/// Parses a snake_case enum value through its serde form, listing the choices on error.
+pub fn parse_enum<
+    T: serde::de::DeserializeOwned + serde::Serialize + Clone + Send + Sync + 'static,
+>(
+    s: &str,
+) -> Result<T, String> {
+    serde_json::from_value(Json::String(s.replace('-', "_"))).map_err(|e| {
+        let msg = e.to_string();
+        let choices = msg
+            .split_once("expected one of ")
+            .map(|(_, c)| c.to_string())
+            .unwrap_or(msg);
+        format!("'{s}' is not one of {choices}")
+    })
+}
