@@ -25,6 +25,8 @@ pub fn debrief(cli: &Cli, cmd: &DebriefCommand) -> Result<()> {
             success_test,
         } => {
             let mut vault = open(cli)?;
+            // RULE: debrief lesson — a lesson (new id) appended to the debrief, read and
+            // written back without a version.
             let mut d: Debrief = api::get(&vault, id)?;
             d.lessons.push(model::Lesson {
                 id: model::new_id(),
@@ -38,6 +40,8 @@ pub fn debrief(cli: &Cli, cmd: &DebriefCommand) -> Result<()> {
         }
         DebriefCommand::Complete { id } => {
             let mut vault = open(cli)?;
+            // RULE: debrief complete — `Debrief::complete` (a lesson with an action and a
+            // due date), read and written back without a version.
             let mut d: Debrief = api::get(&vault, id)?;
             d.complete().map_err(comeback_core::Error::from)?;
             api::save(&mut vault, d)?;

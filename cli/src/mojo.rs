@@ -14,6 +14,7 @@ pub fn project(cli: &Cli, cmd: &ProjectCommand) -> Result<()> {
     match cmd {
         ProjectCommand::Add { name, target_hours } => {
             let mut vault = open(cli)?;
+            // RULE: a new project starts today.
             let rec = Project {
                 id: model::new_id(),
                 name: name.clone(),
@@ -31,6 +32,7 @@ pub fn project(cli: &Cli, cmd: &ProjectCommand) -> Result<()> {
             date,
         } => {
             let mut vault = open(cli)?;
+            // RULE: time log reference check — the project must exist.
             api::get::<Project>(&vault, project)?;
             let rec = TimeLog {
                 id: model::new_id(),
@@ -45,6 +47,8 @@ pub fn project(cli: &Cli, cmd: &ProjectCommand) -> Result<()> {
         ProjectCommand::Hours { project, json } => {
             let vault = open(cli)?;
             let p: Project = api::get(&vault, project)?;
+            // RULE: project hours — each week's hours set against the project's weekly
+            // target here, not by the core.
             let weeks = api::hours_per_week(&vault, project)?;
             if *json {
                 let rows: Vec<Json> = weeks
@@ -71,6 +75,7 @@ pub fn event(cli: &Cli, cmd: &EventCommand) -> Result<()> {
             date,
         } => {
             let mut vault = open(cli)?;
+            // RULE: event reference check — every --contact must exist.
             for c in contacts {
                 api::get::<Contact>(&vault, c)?;
             }

@@ -13,6 +13,7 @@ pub fn worry(cli: &Cli, cmd: &WorryCommand) -> Result<()> {
     match cmd {
         WorryCommand::Add { text } => {
             let mut vault = open(cli)?;
+            // RULE: a new worry is dated today and unresolved.
             let rec = Worry {
                 id: model::new_id(),
                 date: api::today(),
@@ -106,6 +107,7 @@ pub fn intro(cli: &Cli, cmd: &IntroCommand) -> Result<()> {
     match cmd {
         IntroCommand::Add { via, to, date } => {
             let mut vault = open(cli)?;
+            // RULE: intro reference check — the contact asked (--via) must exist.
             api::get::<Contact>(&vault, via)?;
             let rec = Intro {
                 id: model::new_id(),
@@ -119,6 +121,8 @@ pub fn intro(cli: &Cli, cmd: &IntroCommand) -> Result<()> {
         }
         IntroCommand::Move { id, status, date } => {
             let mut vault = open(cli)?;
+            // RULE: intro made/met — made sets made_on; met sets met_on, and made_on if it
+            // was never set; the date is today unless given; no version, so it overwrites.
             let mut rec: Intro = api::get(&vault, id)?;
             let date = date.unwrap_or_else(api::today);
             rec.status = *status;

@@ -13,6 +13,7 @@ pub fn next(cli: &Cli, cmd: &NextCommand) -> Result<()> {
     match cmd {
         NextCommand::Add { title, kind, org } => {
             let mut vault = open(cli)?;
+            // RULE: a new pipeline item starts at Saved, its stage changed today.
             let rec = PipelineItem {
                 id: model::new_id(),
                 kind: *kind,
@@ -27,6 +28,8 @@ pub fn next(cli: &Cli, cmd: &NextCommand) -> Result<()> {
         }
         NextCommand::Move { id, stage, reason } => {
             let mut vault = open(cli)?;
+            // RULE: next move — the stage changes today and --reason becomes the closed
+            // reason (the model refuses closing without one); no version, so it overwrites.
             let mut item: PipelineItem = api::get(&vault, id)?;
             item.stage = *stage;
             item.stage_changed_on = api::today();
@@ -38,6 +41,7 @@ pub fn next(cli: &Cli, cmd: &NextCommand) -> Result<()> {
         }
         NextCommand::FollowUps { json } => {
             let vault = open(cli)?;
+            // RULE: follow-ups — every item read, kept if `needs_follow_up(today)`.
             let today = api::today();
             let items: Vec<PipelineItem> = api::list::<PipelineItem>(&vault, usize::MAX >> 1)?
                 .into_iter()

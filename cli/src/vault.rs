@@ -119,6 +119,8 @@ pub fn profile(cli: &Cli, cmd: &ProfileCommand) -> Result<()> {
             announcement,
         } => {
             let mut vault = open(cli)?;
+            // RULE: profile set — a new profile needs the date it happened; an existing one
+            // changes only the fields given, read and written back without a version.
             let existing: Option<Profile> = vault.get(model::PROFILE_ID)?;
             let mut p = match (existing, happened_on) {
                 (Some(p), _) => p,
