@@ -1,9 +1,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panicking test is a failing test
 
 use super::*;
+use crate::node::{hex, key_bytes, now_secs};
 use comeback_core::api::{self, NewEntry};
+use comeback_core::model::Device;
 use comeback_core::model::Entry;
 use comeback_core::vault::KeySource;
+use iroh::endpoint::presets;
+use iroh::{Endpoint, EndpointAddr, TransportAddr};
+use std::time::Instant;
 
 struct Dev {
     _dir: tempfile::TempDir,
