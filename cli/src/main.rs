@@ -504,6 +504,7 @@ fn parse_enum<T: serde::de::DeserializeOwned + serde::Serialize + Clone + Send +
 }
 
 fn main() -> ExitCode {
+    comeback_net::logging::init();
     // Before anything holds a key: a crash must not write them to a core file.
     if let Err(e) = comeback_core::harden::no_core_dumps() {
         eprintln!("comeback: warning: core dumps could not be turned off ({e})");
