@@ -93,7 +93,7 @@ impl Node {
                                 Err(e) => {
                                     debug!(peer = short(&id), error = %e, retry_in = ?wait, "live session ended");
                                     // Nobody listening (no "sync now" waiting) is fine.
-                                    let _ = node.inner.dial_failed.send((id, e.to_string()));
+                                    let _ = node.inner.dial_failed.send((id, e.to_string(), e.refused()));
                                 }
                             }
                         });
@@ -136,7 +136,14 @@ impl Node {
             .map(|(id, _)| id.clone())
             .filter(|id| !connected.contains(id))
             .collect();
-        let mut errors: HashMap<String, String> = HashMap::new();
+        let mut errors: HashMap<String, NetError> = HashMap::new();
+        let error = |why: String, refused: bool| {
+            if refused {
+                NetError::Refused(why)
+            } else {
+                NetError::Lost(why)
+            }
+        };
         if !waiting.is_empty() {
             self.inner.dial_now.notify_one();
         }
@@ -147,13 +154,16 @@ impl Node {
                     Ok(Event::Connected { id }) => { waiting.remove(&id); }
                     Ok(Event::Synced(r)) if waiting.contains(&r.id) => {
                         waiting.remove(&r.id);
-                        if let Some(e) = r.error { errors.insert(r.id, e); }
+                        if let Some(e) = r.error { errors.insert(r.id, error(e, r.refused)); }
                     }
                     Ok(_) | Err(RecvError::Lagged(_)) => {}
                     Err(RecvError::Closed) => break,
                 },
                 failed = failures.recv() => match failed {
-                    Ok((id, e)) if waiting.contains(&id) => { waiting.remove(&id); errors.insert(id, e); }
+                    Ok((id, e, refused)) if waiting.contains(&id) => {
+                        waiting.remove(&id);
+                        errors.insert(id, error(e, refused));
+                    }
                     Ok(_) | Err(RecvError::Lagged(_)) => {}
                     Err(RecvError::Closed) => break,
                 },
@@ -170,7 +180,7 @@ impl Node {
                     ));
                     PeerReport::failed(id, name, &e, wait.as_millis() as u64)
                 } else if let Some(e) = errors.remove(id) {
-                    PeerReport::failed(id, name, &NetError::Lost(e), 0)
+                    PeerReport::failed(id, name, &e, 0)
                 } else {
                     PeerReport::connected(id, name)
                 }

@@ -65,8 +65,8 @@ pub(crate) struct Inner {
     pub(crate) live: AtomicBool,
     /// Asks the live supervisor to dial every device without a session now.
     pub(crate) dial_now: Notify,
-    /// Dials of the live supervisor that failed before a session began: (id, why).
-    pub(crate) dial_failed: broadcast::Sender<(String, String)>,
+    /// Dials of the live supervisor that failed before a session began: (id, why, refused).
+    pub(crate) dial_failed: broadcast::Sender<(String, String, bool)>,
     /// Accepts connections and hands each ALPN to its handler; set once at start.
     router: OnceLock<Router>,
 }

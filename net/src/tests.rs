@@ -679,3 +679,18 @@ async fn sync_now_goes_through_the_live_supervisor_instead_of_a_second_session()
     laptop.node.shutdown().await;
     phone.node.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_now_reports_a_device_that_does_not_answer_instead_of_waiting_for_it() {
+    let laptop = device("Laptop").await;
+    let phone = device("Phone").await;
+    pair(&laptop, &phone).await;
+    phone.node.shutdown().await;
+    laptop.node.start_live();
+    let reports = laptop.node.sync_now(Duration::from_secs(2)).await.unwrap();
+    assert_eq!(reports.len(), 1);
+    assert!(!reports[0].ok && !reports[0].refused, "{reports:?}");
+    assert_eq!(reports[0].id, phone.node.device_id());
+    assert!(reports[0].error.is_some(), "{reports:?}");
+    laptop.node.shutdown().await;
+}
