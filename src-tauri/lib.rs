@@ -212,6 +212,7 @@ fn vault_dir() -> PathBuf {
 
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
+    comeback_net::logging::init();
     let result = tauri::Builder::default()
         .setup(|app| {
             app.manage(AppState {

@@ -11,7 +11,10 @@ use anyhow::{Result, anyhow};
 use clap::{Args, Subcommand};
 use comeback_core::Error as CoreError;
 use comeback_core::vault::{DeviceInfo, short};
-use comeback_net::{Event, JoinCheck, JoinRequest, NetError, Node, Options, PeerReport, Shared};
+use comeback_net::{
+    Event, JoinCheck, JoinRequest, NetError, Node, Options, PeerReport, Relay, Shared,
+    resolve_device,
+};
 use serde_json::json;
 
 use crate::{Cli, open, print_json};
@@ -208,41 +211,19 @@ pub fn devices(cli: &Cli, cmd: &DevicesCommand) -> Result<()> {
         DevicesCommand::Relay { value } => {
             let vault = open(cli)?;
             if let Some(value) = value {
-                let value = value.trim();
-                let stored = match value {
-                    "off" | "" => None,
-                    "n0" => Some("n0"),
-                    url if url.starts_with("https://") || url.starts_with("http://") => {
-                        url.parse::<comeback_net::RelayUrl>().map_err(|e| {
-                            anyhow::Error::new(CoreError::Invalid(comeback_core::model::Invalid::new(
-                                "relay",
-                                format!("'{url}' is not a relay URL ({e}); give off, n0 or https://your-relay.example"),
-                            )))
-                        })?;
-                        Some(url)
-                    }
-                    other => {
-                        return Err(anyhow::Error::new(CoreError::Invalid(
-                            comeback_core::model::Invalid::new(
-                                "relay",
-                                format!("'{other}' is not off, n0 or an https:// URL"),
-                            ),
-                        )));
-                    }
-                };
-                vault.set_setting("relay", stored)?;
+                value.parse::<Relay>()?.save(&vault)?;
             }
-            match vault.setting("relay")? {
-                None => println!("relay: off (devices connect directly)"),
-                Some(r) => println!(
-                    "relay: {r} (used when devices cannot reach each other directly; it sees only encrypted traffic)"
+            match Relay::of(&vault)? {
+                Relay::Off => println!("relay: off (devices connect directly)"),
+                relay => println!(
+                    "relay: {relay} (used when devices cannot reach each other directly; it sees only encrypted traffic)"
                 ),
             }
             Ok(())
         }
         DevicesCommand::Revoke { id } => {
             let mut vault = open(cli)?;
-            let id = resolve(&vault.device_infos()?, id)?;
+            let id = resolve_device(&vault.device_infos()?, id).map_err(CoreError::from)?;
             let device = vault.revoke_device(&id)?;
             println!(
                 "Removed {} ({}). It keeps what it already has, but no device of this vault will sync with it again; the others learn of it at their next sync.",
@@ -284,30 +265,6 @@ fn print_table(list: &[DeviceInfo]) {
             name,
             last
         );
-    }
-}
-
-/// A full device id, or a unique prefix of at least 8 characters of one in the list.
-fn resolve(list: &[DeviceInfo], id: &str) -> Result<String> {
-    let id = id.trim().to_ascii_lowercase();
-    if id.len() == 64 {
-        return Ok(id);
-    }
-    if id.len() < 8 {
-        return Err(anyhow!(
-            "'{id}' is too short to name a device; give at least 8 characters of its id (see `comeback devices list`)"
-        ));
-    }
-    let found: Vec<&DeviceInfo> = list.iter().filter(|d| d.id.starts_with(&id)).collect();
-    match found.as_slice() {
-        [one] => Ok(one.id.clone()),
-        [] => Err(anyhow!(
-            "no device of this vault has an id starting with '{id}'; see `comeback devices list`"
-        )),
-        _ => Err(anyhow!(
-            "'{id}' matches {} devices; give more of the id",
-            found.len()
-        )),
     }
 }
 
@@ -541,6 +498,8 @@ pub fn serve(cli: &Cli, net: &NetArgs) -> Result<()> {
                 "no paired devices yet; stop this and pair one with `comeback devices invite`"
             );
         }
+        // Every session's outcome (the event stream: the status snapshot keeps only
+        // the latest, and two sessions may end at once).
         let mut events = node.subscribe();
         let log = tokio::spawn(async move {
             loop {

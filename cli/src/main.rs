@@ -33,6 +33,7 @@ use args::{Cli, Command};
 use print::print_json;
 
 fn main() -> ExitCode {
+    comeback_net::logging::init();
     // Before anything holds a key: a crash must not write them to a core file.
     if let Err(e) = comeback_core::harden::no_core_dumps() {
         eprintln!("comeback: warning: core dumps could not be turned off ({e})");

@@ -21,6 +21,10 @@
 //! million per ticket, and a ticket works once. Nothing of either vault moves, and
 //! neither device lists the other, before both people confirmed.
 //!
+//! The inviting side answers as an iroh `ProtocolHandler` (`PairProtocol`); `Pairing`
+//! holds the questions a front leaves open while its person decides (the join request
+//! waiting for "Pair", the check code waiting for "Join"), so a front only forwards them.
+//!
 //! `comeback/pair/1` (the code without nonces, which a key could be ground to match) is
 //! not served any more: pairing needs both devices on this release. A joiner whose
 //! pairing ALPN the other device does not speak is told to update it.
@@ -31,16 +35,19 @@ use std::time::Duration;
 
 use comeback_core::api::{self, PairingShares};
 use iroh::endpoint::Connection;
+use iroh::protocol::{AcceptError, ProtocolHandler};
 use iroh::{EndpointAddr, TransportAddr};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tokio::sync::{mpsc, oneshot};
+use tracing::{Instrument, debug, info, info_span, warn};
+use ts_rs::TS;
 
+use crate::close::{alpn_refused, closed_error};
+use crate::logging::short;
+use crate::node::{WeakNode, hex, key_bytes, now_secs};
 use crate::ticket::{self, Ticket};
-use crate::{
-    CLOSE_DONE, NetError, NetResult, Node, PeerReport, closed_error, hex, key_bytes, now_secs,
-    vault_call, wire,
-};
+use crate::{CloseCode, NetError, NetResult, Node, PeerReport, TICKET_TTL, wire};
 
 pub const PAIR_ALPN: &[u8] = b"comeback/pair/2";
 
@@ -94,11 +101,26 @@ pub fn check_code(
 }
 
 /// A ticket shown on the inviting device.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct Invite {
+    /// The ticket as text, to copy or type on the other device.
     pub ticket: String,
     /// Seconds since the epoch.
+    #[ts(type = "number")]
     pub expires: u64,
+    /// The ticket as a QR code: an SVG document, dark modules on light, quiet zone kept.
+    pub qr_svg: String,
+}
+
+/// A device that holds our ticket and waits for "Pair": what its person is shown.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+#[ts(export)]
+pub struct PairRequest {
+    pub device_id: String,
+    pub name: String,
+    /// The check code, "123 456"; the joining device shows it too.
+    pub code: String,
 }
 
 /// A device that holds a valid ticket and wants in; the person compares `code` on both
@@ -114,6 +136,15 @@ pub struct JoinRequest {
 }
 
 impl JoinRequest {
+    /// What the inviting device's person is shown.
+    pub fn shown(&self) -> PairRequest {
+        PairRequest {
+            device_id: self.device_id.clone(),
+            name: self.name.clone(),
+            code: self.code.clone(),
+        }
+    }
+
     /// Says yes (the device is added once its person confirmed too, and a first sync
     /// runs; its report is returned) or no.
     pub async fn answer(self, accept: bool) -> NetResult<Option<PeerReport>> {
@@ -128,7 +159,9 @@ impl JoinRequest {
         }
         if !accept {
             // Returns once the joining device has been told (or has gone).
-            let _ = rx.await;
+            if rx.await.is_err() {
+                debug!("the joining device went away before it was told no");
+            }
             return Ok(None);
         }
         rx.await.map_err(|_| went_away())?.map(Some)
@@ -136,7 +169,8 @@ impl JoinRequest {
 }
 
 /// What the joining device's person is asked before anything of its vault is shared.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct JoinCheck {
     /// The check code, "123 456"; the other device shows it too.
     pub code: String,
@@ -189,14 +223,6 @@ enum JoinerSays {
     Declined,
 }
 
-/// Whether a failed connect was the other device not speaking our pairing ALPN: the TLS
-/// alert 120 (no_application_protocol), which iroh 1.4 reports as "the cryptographic
-/// handshake failed: error 120: peer doesn't support any known protocol".
-fn alpn_refused(text: &str) -> bool {
-    let t = text.to_ascii_lowercase();
-    t.contains("error 120") || t.contains("known protocol") || t.contains("no_application_protocol")
-}
-
 impl Node {
     // ----- the inviting side -----
 
@@ -217,7 +243,7 @@ impl Node {
             .inner
             .invites
             .lock()
-            .map_err(|_| NetError::Setup("poisoned".into()))?;
+            .map_err(|_| NetError::Setup("the list of tickets was poisoned; restart".into()))?;
         // Used tickets stay until they expire, so a second use is told "already used".
         invites.retain(|i| i.expires > now_secs());
         invites.push(PendingInvite {
@@ -226,10 +252,14 @@ impl Node {
             used: false,
             requests: tx,
         });
+        let ticket = ticket.encode();
+        let qr_svg = qr_svg(&ticket)?;
+        info!(expires, "made a ticket");
         Ok((
             Invite {
-                ticket: ticket.encode(),
+                ticket,
                 expires,
+                qr_svg,
             },
             rx,
         ))
@@ -238,17 +268,19 @@ impl Node {
     pub(crate) async fn answer_pairing(&self, conn: Connection) -> NetResult<()> {
         let joiner = *conn.remote_id().as_bytes();
         let me = self.inner.device;
-        let (mut send, mut recv) = conn.accept_bi().await.map_err(NetError::from_read)?;
+        let (mut send, mut recv) = conn
+            .accept_bi()
+            .await
+            .map_err(|e| NetError::from_connection(&e))?;
         let hello: JoinHello = wire::recv_json(&mut recv).await?;
         let proof = key_bytes(&hello.proof).unwrap_or([0; 32]);
         let commit = key_bytes(&hello.commit).unwrap_or([0; 32]);
         // Find the invite this proof answers; a ticket works once, and not after expiry.
         let found = {
-            let mut invites = self
-                .inner
-                .invites
-                .lock()
-                .map_err(|_| NetError::Setup("poisoned".into()))?;
+            let mut invites =
+                self.inner.invites.lock().map_err(|_| {
+                    NetError::Setup("the list of tickets was poisoned; restart".into())
+                })?;
             let mut found = Err("that ticket is not known here; make a new one on this device");
             for i in invites.iter_mut() {
                 if ticket::same(&ticket::proof(&i.secret, &me, &joiner), &proof) {
@@ -272,7 +304,7 @@ impl Node {
         let joiner_id = hex(&joiner);
         let already_removed = {
             let id = joiner_id.clone();
-            vault_call(&self.inner.vault, move |v| v.was_removed(&id)).await?
+            self.call(move |v| v.was_removed(&id)).await?
         };
         if already_removed {
             let reason = "this device was removed from the vault; reset the app on it to make a new identity, then pair again";
@@ -334,7 +366,7 @@ impl Node {
                     // Our person has not answered yet; the request reads as withdrawn.
                     joiner_gone(&gone, DECLINED_BY_JOINER);
                     drop(reply_rx);
-                    conn.close(CLOSE_DONE.into(), b"declined");
+                    CloseCode::Done.close(&conn, b"declined");
                     return Err(NetError::Refused(DECLINED_BY_JOINER.into()));
                 }
                 (reply_rx.await, Some(true))
@@ -347,7 +379,7 @@ impl Node {
         if !accept {
             let reason = "the other device declined; check that both show the same code, then try again with a new ticket";
             let refused = refuse(&conn, &mut send, reason).await;
-            let _ = done.send(Err(NetError::Refused(reason.into())));
+            tell(done, Err(NetError::Refused(reason.into())));
             return refused;
         }
         let confirmed = match joiner_confirmed {
@@ -355,8 +387,8 @@ impl Node {
             None => matches!(joiner_says.await, Ok(JoinerSays::Confirmed)),
         };
         if !confirmed {
-            conn.close(CLOSE_DONE.into(), b"declined");
-            let _ = done.send(Err(NetError::Refused(DECLINED_BY_JOINER.into())));
+            CloseCode::Done.close(&conn, b"declined");
+            tell(done, Err(NetError::Refused(DECLINED_BY_JOINER.into())));
             return Err(NetError::Refused(DECLINED_BY_JOINER.into()));
         }
         let me_id = self.device_id();
@@ -364,7 +396,7 @@ impl Node {
         let added = {
             let id = joiner_id.clone();
             let name = name.clone();
-            vault_call(&self.inner.vault, move |v| {
+            self.call(move |v| {
                 v.ensure_this_device(Some(&my_name))?;
                 v.add_device(&id, &name, &me_id)
             })
@@ -372,20 +404,25 @@ impl Node {
         };
         if let Err(e) = added {
             let reason = e.to_string();
-            let _ = done.send(Err(NetError::Refused(reason.clone())));
+            warn!(error = %reason, "could not list the joining device");
+            tell(done, Err(NetError::Refused(reason.clone())));
             return refuse(&conn, &mut send, &reason).await;
         }
+        info!("paired");
         wire::send_json(&mut send, &PairReply::Welcome).await?;
-        let _ = send.finish();
+        if let Err(e) = send.finish() {
+            debug!(error = %e, "the pairing stream was already closed");
+        }
         // The first sync runs on the same connection, on a stream the joiner opens.
         let result = match conn.accept_bi().await {
             Ok((send, recv)) => {
                 self.run_session(&conn, joiner_id, name, send, recv, false)
                     .await
             }
-            Err(e) => Err(NetError::from_read(e)),
+            Err(e) => Err(NetError::from_connection(&e)),
         };
-        let _ = done.send(result);
+        tell(done, result);
+        self.refresh_status().await;
         Ok(())
     }
 
@@ -397,6 +434,22 @@ impl Node {
     /// this vault is shared, and the other device is not listed, before it says yes.
     /// Returns the report of the first sync.
     pub async fn join<F, Fut>(&self, ticket_text: &str, confirm: F) -> NetResult<PeerReport>
+    where
+        F: FnOnce(JoinCheck) -> Fut + Send,
+        Fut: Future<Output = bool> + Send,
+    {
+        let span = info_span!("pair", side = "join");
+        let result = self
+            .join_here(ticket_text, confirm)
+            .instrument(span.clone())
+            .await;
+        if let Err(e) = &result {
+            span.in_scope(|| info!(error = %e, "joining ended"));
+        }
+        result
+    }
+
+    async fn join_here<F, Fut>(&self, ticket_text: &str, confirm: F) -> NetResult<PeerReport>
     where
         F: FnOnce(JoinCheck) -> Fut + Send,
         Fut: Future<Output = bool> + Send,
@@ -420,7 +473,7 @@ impl Node {
             EndpointAddr::from_parts(inviter, ticket.addrs.iter().map(|a| TransportAddr::Ip(*a)));
         let conn = tokio::time::timeout(
             Duration::from_secs(20),
-            self.inner.endpoint.connect(addr, PAIR_ALPN),
+            self.endpoint().connect(addr, PAIR_ALPN),
         )
         .await
         .map_err(|_| {
@@ -429,14 +482,16 @@ impl Node {
             )
         })?
         .map_err(|e| {
-            let text = e.to_string();
-            if alpn_refused(&text) {
+            if alpn_refused(&e) {
                 NetError::Refused(UPDATE_OTHER.into())
             } else {
-                NetError::Lost(format!("could not reach the other device ({text})"))
+                NetError::Lost(format!("could not reach the other device ({e})"))
             }
         })?;
-        let (mut send, mut recv) = conn.open_bi().await.map_err(NetError::from_read)?;
+        let (mut send, mut recv) = conn
+            .open_bi()
+            .await
+            .map_err(|e| NetError::from_connection(&e))?;
         let ours = fresh_nonce()?;
         wire::send_json(
             &mut send,
@@ -454,7 +509,7 @@ impl Node {
                 name.chars().take(60).collect::<String>(),
             ),
             Ok(PairReply::Refused { reason }) => {
-                conn.close(CLOSE_DONE.into(), b"refused");
+                CloseCode::Done.close(&conn, b"refused");
                 return Err(NetError::Refused(reason));
             }
             Ok(PairReply::Welcome) => {
@@ -466,7 +521,7 @@ impl Node {
         };
         wire::send_json(&mut send, &JoinerSays::Reveal { nonce: hex(&ours) }).await?;
         let inviter_id = hex(&ticket.device);
-        let shares = vault_call(&self.inner.vault, |v| api::pairing_shares(v)).await?;
+        let shares = self.call(|v| api::pairing_shares(v)).await?;
         let check = JoinCheck {
             code: check_code(&ticket.secret, &ticket.device, &me, &theirs, &ours),
             inviter_id: inviter_id.clone(),
@@ -487,11 +542,21 @@ impl Node {
                 answer.await
             }
             Ok(false) => {
-                let _ = wire::send_json(&mut send, &JoinerSays::Declined).await;
-                let _ = send.finish();
+                if let Err(e) = wire::send_json(&mut send, &JoinerSays::Declined).await {
+                    debug!(error = %e, "the other device did not hear the no");
+                }
+                if let Err(e) = send.finish() {
+                    debug!(error = %e, "the pairing stream was already closed");
+                }
                 // Let the answer reach the other device before the connection goes.
-                let _ = tokio::time::timeout(Duration::from_secs(3), conn.closed()).await;
-                conn.close(CLOSE_DONE.into(), b"declined");
+                if tokio::time::timeout(Duration::from_secs(3), conn.closed())
+                    .await
+                    .is_err()
+                {
+                    debug!("the other device did not close within 3 s");
+                }
+                CloseCode::Done.close(&conn, b"declined");
+                info!("declined here");
                 return Err(NetError::Refused(DECLINED_HERE.into()));
             }
             Err(reply) => reply,
@@ -499,7 +564,7 @@ impl Node {
         match reply {
             Ok(PairReply::Welcome) => {}
             Ok(PairReply::Refused { reason }) => {
-                conn.close(CLOSE_DONE.into(), b"refused");
+                CloseCode::Done.close(&conn, b"refused");
                 return Err(NetError::Refused(reason));
             }
             Ok(PairReply::Nonce { .. }) => {
@@ -515,7 +580,7 @@ impl Node {
                 self.inner.name.clone(),
             );
             let addrs: Vec<String> = ticket.addrs.iter().map(|a| a.to_string()).collect();
-            vault_call(&self.inner.vault, move |v| {
+            self.call(move |v| {
                 v.ensure_this_device(Some(&my_name))?;
                 // The inviter lists us; we list it, and the lists merge in the sync.
                 v.add_device(&id, &name, &me)?;
@@ -523,13 +588,18 @@ impl Node {
             })
             .await?;
         }
+        info!("paired");
         let first_sync = async {
-            let (send, recv) = conn.open_bi().await.map_err(NetError::from_read)?;
+            let (send, recv) = conn
+                .open_bi()
+                .await
+                .map_err(|e| NetError::from_connection(&e))?;
             self.run_session(&conn, inviter_id, inviter_name.clone(), send, recv, false)
                 .await
         };
         let report = first_sync.await;
-        conn.close(CLOSE_DONE.into(), b"done");
+        CloseCode::Done.close(&conn, b"done");
+        self.refresh_status().await;
         // Both devices list each other by now: a cut-short first sync is not a failed
         // pairing, and the next sync carries on from where this one stopped.
         report.map_err(|e| match e {
@@ -538,6 +608,150 @@ impl Node {
             )),
             other => other,
         })
+    }
+}
+
+/// Answers devices that dial us with a ticket.
+#[derive(Debug)]
+pub(crate) struct PairProtocol(pub(crate) WeakNode);
+
+impl ProtocolHandler for PairProtocol {
+    async fn accept(&self, conn: Connection) -> Result<(), AcceptError> {
+        let Some(node) = self.0.upgrade() else {
+            return Ok(());
+        };
+        let id = conn.remote_id().to_string();
+        let span = info_span!("pair", peer = short(&id), side = "invite");
+        let work = async {
+            if let Err(e) = node.answer_pairing(conn).await {
+                info!(error = %e, "pairing ended");
+            }
+        };
+        node.until_shutdown(work.instrument(span)).await;
+        Ok(())
+    }
+}
+
+/// The questions of pairing a front leaves open while its person decides.
+#[derive(Default)]
+pub(crate) struct PairState {
+    /// A device that used our ticket and waits for "Pair" or "Cancel".
+    pending: Mutex<Option<JoinRequest>>,
+    /// The task waiting for the current ticket's join request.
+    waiting: Mutex<Option<tokio::task::AbortHandle>>,
+    /// While joining: "same code? share?" waiting for this device's person.
+    joining: Mutex<Option<oneshot::Sender<bool>>>,
+}
+
+fn take<T>(slot: &Mutex<Option<T>>) -> Option<T> {
+    slot.lock().ok().and_then(|mut s| s.take())
+}
+
+fn put<T>(slot: &Mutex<Option<T>>, value: T) -> Option<T> {
+    slot.lock().ok().and_then(|mut s| s.replace(value))
+}
+
+/// Pairing as a front with its own screens drives it: each step returns at once and the
+/// question it raises is answered by a later call (`answer`, `join_answer`), the node
+/// holding what waits in between.
+#[derive(Clone)]
+pub struct Pairing {
+    node: Node,
+}
+
+impl Node {
+    /// The pairing steps of this node (the app's Devices screen).
+    pub fn pairing(&self) -> Pairing {
+        Pairing { node: self.clone() }
+    }
+}
+
+impl Pairing {
+    /// Makes a one-time ticket (text and QR code). When a device uses it, `on_request`
+    /// is told its name and check code, and the request waits for `answer`. A newer
+    /// ticket replaces the wait for an older one; a device still waiting on the older
+    /// one is turned away rather than left hanging.
+    pub fn invite<F>(&self, on_request: F) -> NetResult<Invite>
+    where
+        F: FnOnce(PairRequest) + Send + 'static,
+    {
+        let state = &self.node.inner.pairing;
+        if let Some(stale) = take(&state.pending) {
+            self.node.spawn(async move {
+                if let Err(e) = stale.answer(false).await {
+                    debug!(error = %e, "the device waiting on an older ticket was gone");
+                }
+            });
+        }
+        let (invite, mut requests) = self.node.invite(TICKET_TTL)?;
+        let node = self.node.clone();
+        let task = self.node.spawn(
+            async move {
+                let wait = TICKET_TTL + Duration::from_secs(30);
+                match tokio::time::timeout(wait, requests.recv()).await {
+                    Ok(Some(request)) => {
+                        let shown = request.shown();
+                        put(&node.inner.pairing.pending, request);
+                        on_request(shown);
+                    }
+                    _ => debug!("no device used the ticket"),
+                }
+            }
+            .instrument(info_span!("pair", side = "invite")),
+        );
+        if let Some(old) = put(&state.waiting, task.abort_handle()) {
+            old.abort();
+        }
+        Ok(invite)
+    }
+
+    /// Answers the device waiting to pair: yes adds it and runs a first sync (its report
+    /// is returned), no turns it away (`None`).
+    pub async fn answer(&self, accept: bool) -> NetResult<Option<PeerReport>> {
+        let request = take(&self.node.inner.pairing.pending).ok_or_else(|| {
+            NetError::NotWaiting(
+                "no device is waiting to pair; make a new ticket and enter it on the other device"
+                    .into(),
+            )
+        })?;
+        let result = request.answer(accept).await;
+        self.node.refresh_status().await;
+        result
+    }
+
+    /// Pairs this device with the one showing `ticket`. Once the other device has
+    /// answered, `on_check` is shown the check code and what joining shares; nothing is
+    /// shared until `join_answer(true)`. Returns the first sync's report.
+    pub async fn join<F>(&self, ticket: &str, on_check: F) -> NetResult<PeerReport>
+    where
+        F: FnOnce(JoinCheck) + Send,
+    {
+        let node = self.node.clone();
+        let result = self
+            .node
+            .join(ticket, move |check| {
+                let (tx, rx) = oneshot::channel();
+                put(&node.inner.pairing.joining, tx);
+                on_check(check);
+                // No answer (the front went away) is no.
+                async move { rx.await.unwrap_or(false) }
+            })
+            .await;
+        // A question the other device ended (it declined first) is not left waiting.
+        take(&self.node.inner.pairing.joining);
+        self.node.refresh_status().await;
+        result
+    }
+
+    /// This device's person answers the join's question: yes goes on, no ends the join
+    /// and shares nothing.
+    pub fn join_answer(&self, accept: bool) -> NetResult<()> {
+        match take(&self.node.inner.pairing.joining).map(|tx| tx.send(accept)) {
+            Some(Ok(())) => Ok(()),
+            _ => Err(NetError::NotWaiting(
+                "no pairing is waiting for an answer here; enter the ticket again".into(),
+            )),
+        }
     }
 }
 
@@ -554,9 +768,42 @@ async fn refuse(
         },
     )
     .await?;
-    let _ = send.finish();
-    let _ = tokio::time::timeout(Duration::from_secs(3), conn.closed()).await;
+    if let Err(e) = send.finish() {
+        debug!(error = %e, "the pairing stream was already closed");
+    }
+    if tokio::time::timeout(Duration::from_secs(3), conn.closed())
+        .await
+        .is_err()
+    {
+        debug!("the joining device did not close within 3 s");
+    }
+    info!(reason, "refused a joining device");
     Err(NetError::Refused(reason.into()))
+}
+
+/// Hands the inviting person's `answer` its outcome; it may have stopped waiting.
+fn tell(done: oneshot::Sender<NetResult<PeerReport>>, outcome: NetResult<PeerReport>) {
+    if done.send(outcome).is_err() {
+        debug!("nobody waits for the pairing's outcome any more");
+    }
+}
+
+/// The SVG of a QR code of `text`, without the XML prolog so it can sit inline.
+fn qr_svg(text: &str) -> NetResult<String> {
+    use qrcode::render::svg;
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| NetError::Setup(format!("could not draw the QR code ({e})")))?;
+    let image = code
+        .render::<svg::Color>()
+        .quiet_zone(true)
+        .module_dimensions(6, 6)
+        .dark_color(svg::Color("#000000"))
+        .light_color(svg::Color("#ffffff"))
+        .build();
+    Ok(match image.find("<svg") {
+        Some(at) => image[at..].to_string(),
+        None => image,
+    })
 }
 
 #[cfg(test)]
@@ -646,10 +893,11 @@ mod tests {
     }
 
     #[test]
-    fn a_connect_refused_for_the_alpn_reads_as_update_the_other_device() {
-        assert!(alpn_refused(
-            "aborted by peer: the cryptographic handshake failed: error 120: peer doesn't support any known protocol"
-        ));
-        assert!(!alpn_refused("timed out"));
+    fn the_qr_code_is_an_inline_svg_with_dark_modules_on_light() {
+        let svg = qr_svg("CB1ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+            .expect("a ticket fits in a QR code");
+        assert!(svg.starts_with("<svg"), "no XML prolog: {}", &svg[..40]);
+        assert!(svg.contains("viewBox"));
+        assert!(svg.contains(r##"fill="#ffffff""##) && svg.contains(r##"fill="#000000""##));
     }
 }

@@ -1,9 +1,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panicking test is a failing test
 
 use super::*;
+use crate::node::{hex, key_bytes, now_secs};
 use comeback_core::api::{self, NewEntry};
+use comeback_core::model::Device;
 use comeback_core::model::Entry;
 use comeback_core::vault::KeySource;
+use iroh::endpoint::presets;
+use iroh::{Endpoint, EndpointAddr, TransportAddr};
+use std::time::Instant;
 
 struct Dev {
     _dir: tempfile::TempDir,
@@ -612,4 +617,80 @@ async fn joining_a_device_that_speaks_only_the_old_pairing_says_to_update_it() {
     );
     assert!(!listed(&phone, &hex(&device)));
     old.close().await;
+}
+
+async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done() {
+        assert!(Instant::now() < deadline, "{what} never happened");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_shutdown_no_task_of_the_node_runs_its_port_is_free_and_the_vault_is_not_held() {
+    let laptop = device("Laptop").await;
+    let phone = device("Phone").await;
+    pair(&laptop, &phone).await;
+    laptop.node.start_live();
+    phone.node.start_live();
+    let status = laptop.node.status();
+    wait_until("a live session", || !status.borrow().connected.is_empty()).await;
+    assert!(laptop.node.running_tasks() > 0);
+    for d in [laptop, phone] {
+        let port = d.node.port();
+        d.node.shutdown().await;
+        assert_eq!(d.node.running_tasks(), 0, "a task outlived the shutdown");
+        assert!(!d.node.status().borrow().running);
+        assert!(d.vault.try_lock().is_ok(), "the vault is still held");
+        // Nothing of the node keeps it alive: the last handle gone, the port is free.
+        drop(d.node);
+        wait_until("the port being free", || {
+            std::net::UdpSocket::bind(("127.0.0.1", port)).is_ok()
+        })
+        .await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_now_goes_through_the_live_supervisor_instead_of_a_second_session() {
+    let laptop = device("Laptop").await;
+    let phone = device("Phone").await;
+    pair(&laptop, &phone).await;
+    laptop.node.start_live();
+    phone.node.start_live();
+    let status = laptop.node.status();
+    wait_until("a live session", || !status.borrow().connected.is_empty()).await;
+    let mut events = laptop.node.subscribe();
+    let reports = laptop.node.sync_now(Duration::from_secs(10)).await.unwrap();
+    assert_eq!(reports.len(), 1);
+    assert!(reports[0].ok, "{reports:?}");
+    assert_eq!(reports[0].id, phone.node.device_id());
+    // Already connected: no new session was opened beside the live one.
+    assert!(
+        !matches!(events.try_recv(), Ok(Event::Connected { .. })),
+        "sync_now dialed a second session"
+    );
+    // And an edit made now still arrives by itself.
+    let later = write(&laptop, "after sync now");
+    laptop.node.local_changed();
+    let id = later.id.clone();
+    wait_until("the edit on the phone", || has(&phone, &id)).await;
+    laptop.node.shutdown().await;
+    phone.node.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sync_now_reports_a_device_that_does_not_answer_instead_of_waiting_for_it() {
+    let laptop = device("Laptop").await;
+    let phone = device("Phone").await;
+    pair(&laptop, &phone).await;
+    phone.node.shutdown().await;
+    laptop.node.start_live();
+    let reports = laptop.node.sync_now(Duration::from_secs(2)).await.unwrap();
+    assert_eq!(reports.len(), 1);
+    assert!(!reports[0].ok && !reports[0].refused, "{reports:?}");
+    assert_eq!(reports[0].id, phone.node.device_id());
+    assert!(reports[0].error.is_some(), "{reports:?}");
+    laptop.node.shutdown().await;
 }

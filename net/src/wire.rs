@@ -67,7 +67,7 @@ impl FrameReader {
                         "the other device hung up in the middle of a message".into(),
                     ));
                 }
-                Err(e) => return Err(NetError::from_read(e)),
+                Err(e) => return Err(NetError::from_read(&e)),
             }
         }
     }
@@ -89,7 +89,7 @@ pub async fn write_frames(
     *bytes += out.len() as u64;
     send.write_all(&out)
         .await
-        .map_err(|e| NetError::Lost(format!("sending to the other device failed: {e}")))
+        .map_err(|e| NetError::from_write(&e))
 }
 
 pub async fn send_json<T: Serialize>(send: &mut SendStream, msg: &T) -> Result<(), NetError> {
@@ -98,26 +98,22 @@ pub async fn send_json<T: Serialize>(send: &mut SendStream, msg: &T) -> Result<(
     out.extend_from_slice(&body);
     send.write_all(&out)
         .await
-        .map_err(|e| NetError::Lost(format!("sending to the other device failed: {e}")))
+        .map_err(|e| NetError::from_write(&e))
 }
 
 pub async fn recv_json<T: DeserializeOwned>(recv: &mut RecvStream) -> Result<T, NetError> {
     let mut len = [0u8; 4];
-    recv.read_exact(&mut len).await.map_err(|e| {
-        NetError::Lost(format!(
-            "the other device ended the conversation early ({e})"
-        ))
-    })?;
+    recv.read_exact(&mut len)
+        .await
+        .map_err(|e| NetError::from_read_exact(&e))?;
     let len = u32::from_be_bytes(len) as usize;
     if len > MAX_PAIR_MESSAGE {
         return Err(NetError::Frame(FrameError::TooLarge(len)));
     }
     let mut body = vec![0u8; len];
-    recv.read_exact(&mut body).await.map_err(|e| {
-        NetError::Lost(format!(
-            "the other device ended the conversation early ({e})"
-        ))
-    })?;
+    recv.read_exact(&mut body)
+        .await
+        .map_err(|e| NetError::from_read_exact(&e))?;
     serde_json::from_slice(&body)
         .map_err(|e| NetError::Protocol(format!("a pairing message did not parse ({e})")))
 }

@@ -83,72 +83,18 @@ export type {
   DeviceInfo,
 };
 
-// ----- pairing and sync (src-tauri/devices.rs) -----
-// comeback-net's types do not derive ts-rs, so their JSON shapes are written out here;
-// keep them in step with `PeerReport`, `Event` (net/src/lib.rs) and `InviteReply`,
-// `SyncStatus` (src-tauri/devices.rs).
+// ----- pairing and sync (comeback-net, forwarded by src-tauri/devices.rs) -----
+// Generated from net/src (`PeerReport` in sync.rs, `Invite`, `PairRequest`, `JoinCheck`
+// in pair.rs, `SyncStatus` and the node's `Event` as `NetEvent` in status.rs).
 
-/** What a sync session with one device came to. */
-export interface PeerReport {
-  id: string;
-  name: string;
-  ok: boolean;
-  refused: boolean;
-  error: string | null;
-  sent: number;
-  received: number;
-  wire_sent: number;
-  wire_received: number;
-  millis: number;
-}
+import type { PeerReport } from './bindings/PeerReport';
+import type { Invite } from './bindings/Invite';
+import type { PairRequest } from './bindings/PairRequest';
+import type { JoinCheck } from './bindings/JoinCheck';
+import type { NetEvent } from './bindings/NetEvent';
+import type { SyncStatus } from './bindings/SyncStatus';
 
-/** A one-time pairing ticket as this device shows it. */
-export interface Invite {
-  ticket: string;
-  /** Seconds since the epoch. */
-  expires: number;
-  /** The ticket as a QR code (an SVG document made by the backend). */
-  qr_svg: string;
-}
-
-/** A device that holds our ticket and waits for "Pair". */
-export interface PairRequest {
-  device_id: string;
-  name: string;
-  code: string;
-}
-
-/**
- * While joining: the check code, the device that showed the ticket, and what joining
- * shares with it (the payload of `pair-code`; `JoinCheck` in net/src/pair.rs).
- */
-export interface JoinCheck {
-  code: string;
-  inviter_id: string;
-  inviter_name: string;
-  shares: PairingShares;
-}
-
-export type NetEvent =
-  | { kind: 'connected'; id: string }
-  | ({ kind: 'synced' } & PeerReport)
-  | { kind: 'progress'; id: string; received: number }
-  | { kind: 'idle'; id: string };
-
-/** What the sync indicator shows (the payload of every `sync-status` event). */
-export interface SyncStatus {
-  running: boolean;
-  /** Other devices of the vault, removed ones left out. */
-  peers: number;
-  /** Devices with a session open now. */
-  connected: string[];
-  /** When a session last started or moved data (ms since the epoch). */
-  active_at: number | null;
-  /** When a session last ended well (ms since the epoch). */
-  synced_at: number | null;
-  error: string | null;
-  event: NetEvent | null;
-}
+export type { PeerReport, Invite, PairRequest, JoinCheck, NetEvent, SyncStatus };
 
 export interface RecordKinds {
   profile: Profile;
