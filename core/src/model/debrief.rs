@@ -241,6 +241,7 @@ pub struct Debrief {
     /// callers build it from. Added after the first release: see `api::tick_action` for
     /// what an older device does with it.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    #[ts(as = "Option<std::collections::BTreeMap<String, Date>>")]
     pub actions_done: std::collections::BTreeMap<String, Date>,
 }
 

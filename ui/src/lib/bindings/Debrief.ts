@@ -21,4 +21,4 @@ started_on: string, scheduled?: Block, step: DebriefStep, unload: string, intent
  * callers build it from. Added after the first release: see `api::tick_action` for
  * what an older device does with it.
  */
-actions_done: { [key in string]: string }, };
+actions_done?: { [key in string]: string }, };
