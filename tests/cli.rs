@@ -1773,3 +1773,309 @@ fn init_refuses_a_folder_holding_a_database_without_vault_json() {
     std::fs::write(s.vault.join("vault.json"), vault_json).unwrap();
     assert_eq!(s.list(&["entry", "list", "--json"]).len(), 1);
 }
+
+// ----- the core's verbs, as every front calls them -----
+
+#[test]
+fn moving_a_pipeline_item_to_its_own_stage_keeps_its_date_and_reopening_clears_the_reason() {
+    let s = Sandbox::new();
+    let item = s.add(&["next", "add", "--title", "Data engineer", "--org", "Acme"]);
+    let rec = s.json(&["next", "show", &item, "--json"]);
+    assert_eq!(
+        rec["stage_changed_on"],
+        json!(today()),
+        "a new item starts today"
+    );
+    s.ok(&["next", "set", &item, "--set", "stage_changed_on=2020-01-05"]);
+
+    s.ok(&["next", "move", &item, "--stage", "saved"]);
+    let rec = s.json(&["next", "show", &item, "--json"]);
+    assert_eq!(
+        rec["stage_changed_on"],
+        json!("2020-01-05"),
+        "the stage did not change, so neither does its date"
+    );
+
+    let due = s.list(&["next", "follow-ups", "--json"]);
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert_eq!(due[0]["item"]["id"], json!(item));
+    let reason = due[0]["reason"].as_str().unwrap();
+    assert!(reason.starts_with("no movement for "), "{reason}");
+    let printed = s.ok(&["next", "follow-ups"]);
+    assert!(
+        printed.contains(&item) && printed.contains(reason),
+        "{printed}"
+    );
+
+    s.ok(&["next", "move", &item, "--stage", "applied"]);
+    let rec = s.json(&["next", "show", &item, "--json"]);
+    assert_eq!(rec["stage"], json!("applied"));
+    assert_eq!(rec["stage_changed_on"], json!(today()));
+    assert!(s.list(&["next", "follow-ups", "--json"]).is_empty());
+
+    s.ok(&[
+        "next", "move", &item, "--stage", "closed", "--reason", "no reply",
+    ]);
+    assert_eq!(
+        s.json(&["next", "show", &item, "--json"])["closed_reason"],
+        json!("no reply")
+    );
+    s.ok(&["next", "move", &item, "--stage", "interview"]);
+    let rec = s.json(&["next", "show", &item, "--json"]);
+    assert_eq!(rec["stage"], json!("interview"));
+    assert!(
+        rec.get("closed_reason").is_none_or(Value::is_null),
+        "a reopened item shows no closing reason: {rec}"
+    );
+}
+
+#[test]
+fn an_introduction_met_straight_away_gets_both_dates_and_moving_it_back_forgets_them() {
+    let s = Sandbox::new();
+    let via = s.add(&["contact", "add", "--name", "Dana"]);
+    let intro = s.add(&[
+        "intro",
+        "add",
+        "--via",
+        &via,
+        "--to",
+        "Sam",
+        "--date",
+        "2026-03-01",
+    ]);
+    s.ok(&[
+        "intro",
+        "move",
+        &intro,
+        "--status",
+        "met",
+        "--date",
+        "2026-03-09",
+    ]);
+    let rec = s.json(&["intro", "show", &intro, "--json"]);
+    assert_eq!(rec["made_on"], json!("2026-03-09"));
+    assert_eq!(rec["met_on"], json!("2026-03-09"));
+
+    s.ok(&[
+        "intro",
+        "move",
+        &intro,
+        "--status",
+        "made",
+        "--date",
+        "2026-03-10",
+    ]);
+    let rec = s.json(&["intro", "show", &intro, "--json"]);
+    assert_eq!(rec["status"], json!("made"));
+    assert_eq!(
+        rec["made_on"],
+        json!("2026-03-09"),
+        "the day it was made is kept"
+    );
+    assert!(rec.get("met_on").is_none_or(Value::is_null), "{rec}");
+
+    s.ok(&["intro", "move", &intro, "--status", "requested"]);
+    let rec = s.json(&["intro", "show", &intro, "--json"]);
+    assert!(rec.get("made_on").is_none_or(Value::is_null), "{rec}");
+
+    let err = s.refused(&[
+        "intro",
+        "move",
+        &intro,
+        "--status",
+        "made",
+        "--date",
+        "2026-02-01",
+    ]);
+    assert!(err.contains("made_on"), "{err}");
+    assert_eq!(
+        s.json(&["intro", "show", &intro, "--json"])["status"],
+        json!("requested"),
+        "the refused move changed nothing"
+    );
+}
+
+#[test]
+fn a_ticked_debrief_action_leaves_the_open_actions_and_home_until_undone() {
+    let s = Sandbox::new();
+    let debrief = s.add(&["debrief", "new", "--title", "Leaving Acme"]);
+    s.ok(&[
+        "debrief",
+        "lesson",
+        &debrief,
+        "--lesson",
+        "Runway matters",
+        "--action",
+        "Save three months of rent",
+        "--due",
+        "2026-04-01",
+    ]);
+    let open = s.list(&["debrief", "actions", "--json", "--date", "2026-03-01"]);
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(open[0]["debrief_id"], json!(debrief));
+    assert_eq!(open[0]["action"], json!("Save three months of rent"));
+    assert_eq!(open[0]["overdue"], json!(false));
+    let lesson = open[0]["lesson_id"].as_str().unwrap().to_string();
+    let home = s.json(&["home", "--json", "--date", "2026-03-01"]);
+    let lessons = |home: &Value| -> usize {
+        home["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["kind"] == json!("lesson"))
+            .count()
+    };
+    assert_eq!(lessons(&home), 1, "{home}");
+    assert_eq!(home["actions"][0]["opens"]["id"], json!(debrief));
+
+    s.ok(&["debrief", "tick", &debrief, &lesson, "--date", "2026-03-02"]);
+    assert!(
+        s.list(&["debrief", "actions", "--json", "--date", "2026-03-02"])
+            .is_empty()
+    );
+    assert_eq!(
+        lessons(&s.json(&["home", "--json", "--date", "2026-03-02"])),
+        0
+    );
+    let rec = s.json(&["debrief", "show", &debrief, "--json"]);
+    assert_eq!(rec["actions_done"][&lesson], json!("2026-03-02"));
+
+    s.ok(&["debrief", "tick", &debrief, &lesson, "--undo"]);
+    assert_eq!(
+        s.list(&["debrief", "actions", "--json", "--date", "2026-03-02"])
+            .len(),
+        1
+    );
+    let err = s.refused(&["debrief", "tick", &debrief, "NOSUCHLESSON"]);
+    assert!(err.contains("NOSUCHLESSON"), "{err}");
+}
+
+#[test]
+fn hours_on_a_missing_project_and_an_intro_via_a_missing_contact_are_refused_and_write_nothing() {
+    let s = Sandbox::new();
+    let before = s.records();
+    let err = s.refused(&["project", "log", "NOSUCHPROJECT", "--hours", "2"]);
+    assert!(err.contains("no project with id NOSUCHPROJECT"), "{err}");
+    let err = s.refused(&["intro", "add", "--via", "NOSUCHCONTACT", "--to", "Sam"]);
+    assert!(err.contains("no contact with id NOSUCHCONTACT"), "{err}");
+    let err = s.refused(&[
+        "event",
+        "add",
+        "--title",
+        "Meetup",
+        "--contact",
+        "NOSUCHCONTACT",
+    ]);
+    assert!(err.contains("no contact with id NOSUCHCONTACT"), "{err}");
+    assert_eq!(s.records(), before, "nothing was written");
+    assert!(s.list(&["intro", "list", "--json"]).is_empty());
+    assert!(s.list(&["event", "list", "--json"]).is_empty());
+}
+
+#[test]
+fn home_names_the_days_entries_as_json_and_as_text() {
+    let s = Sandbox::new();
+    let first = s.add(&[
+        "entry",
+        "add",
+        "--text",
+        "Slept badly\nbut walked",
+        "--mood",
+        "2",
+        "--date",
+        "2026-03-14",
+    ]);
+    s.add(&[
+        "entry",
+        "add",
+        "--text",
+        "Another day",
+        "--date",
+        "2026-03-13",
+    ]);
+    let home = s.json(&["home", "--json", "--date", "2026-03-14"]);
+    assert_eq!(home["today"], json!("2026-03-14"));
+    assert_eq!(
+        home["today_entries"],
+        json!([{"id": first, "title": "Slept badly", "mood": 2}])
+    );
+    for part in ["grief", "actions", "steps", "low_mood", "worry"] {
+        assert!(home.get(part).is_some(), "home --json has {part}: {home}");
+    }
+    let text = s.ok(&["home", "--date", "2026-03-14"]);
+    assert!(text.contains("Slept badly"), "{text}");
+    assert!(text.contains("1. Debrief"), "{text}");
+    assert!(!text.contains("Another day"), "{text}");
+
+    let today_entry = s.add(&["entry", "add", "--text", "Written today"]);
+    let home = s.json(&["home", "--json"]);
+    assert_eq!(home["today"], json!(today()));
+    assert_eq!(
+        ids(home["today_entries"].as_array().unwrap()),
+        [today_entry]
+    );
+}
+
+#[test]
+fn the_time_off_summary_totals_the_hours_and_lists_the_wins() {
+    let s = Sandbox::new();
+    let project = s.add(&["project", "add", "--name", "Pottery shop site"]);
+    s.add(&[
+        "project",
+        "log",
+        &project,
+        "--hours",
+        "2.5",
+        "--date",
+        "2026-03-10",
+    ]);
+    s.add(&[
+        "win",
+        "add",
+        "--title",
+        "Shipped the beta",
+        "--date",
+        "2026-03-12",
+    ]);
+    let text = s.ok(&["mojo", "summary", "--since", "2026-03-01"]);
+    assert!(text.starts_with("How I spent my time off\n"), "{text}");
+    assert!(
+        text.contains("From Sun, Mar 1, 2026 to Thu, Mar 12, 2026."),
+        "{text}"
+    );
+    assert!(text.contains("- Pottery shop site: 2.5 hours"), "{text}");
+    assert!(text.contains("- Shipped the beta"), "{text}");
+    let json = s.json(&[
+        "mojo",
+        "time-off-summary",
+        "--since",
+        "2026-03-01",
+        "--json",
+    ]);
+    assert_eq!(json["text"], json!(text));
+    assert_eq!(json["from"], json!("2026-03-01"));
+    assert_eq!(json["to"], json!("2026-03-12"));
+}
+
+#[test]
+fn a_due_contact_is_shown_with_the_day_a_message_was_next_due() {
+    let s = Sandbox::new();
+    let ada = s.add(&[
+        "contact",
+        "add",
+        "--name",
+        "Ada",
+        "--cadence-days",
+        "3",
+        "--last-contact",
+        "2026-03-01",
+    ]);
+    let due = s.list(&["contact", "due", "--json"]);
+    assert_eq!(ids(&due), [ada.as_str()]);
+    assert_eq!(due[0]["next_on"], json!("2026-03-04"));
+    assert_eq!(due[0]["cadence_days"], json!(3));
+    assert_eq!(due[0]["default_cadence"], json!(false));
+    assert!(due[0]["version"].is_string(), "{}", due[0]);
+    let text = s.ok(&["contact", "due"]);
+    assert!(text.contains("next: 2026-03-04"), "{text}");
+}

@@ -1,8 +1,8 @@
 //! Every argument `comeback` takes: the top-level `Cli` and `Command`, each area's
 //! subcommands, the verbs every kind shares (`Common`) and the value parsers that turn a
 //! malformed date or choice into a usage error (exit 2). Types only: what a command does
-//! lives in its area's module (`journal`, `debrief`, `network`, `mojo`, `next`, `vault`,
-//! `dev`, `devices`).
+//! lives in its area's module (`journal`, `debrief`, `network`, `mojo`, `next`, `home`,
+//! `vault`, `dev`, `devices`).
 
 use std::path::PathBuf;
 
@@ -95,6 +95,9 @@ pub enum Command {
     /// Side projects and the hours logged on them.
     #[command(subcommand)]
     Project(ProjectCommand),
+    /// Regaining your mojo as a whole: the time-off summary.
+    #[command(subcommand)]
+    Mojo(MojoCommand),
     /// Meetups, networking events, coffee chats.
     #[command(subcommand)]
     Event(EventCommand),
@@ -107,6 +110,16 @@ pub enum Command {
     /// Interview stories.
     #[command(subcommand)]
     Story(StoryCommand),
+    /// What the Home screen shows: today's entries, the grief window, the next actions,
+    /// the four steps.
+    Home {
+        /// Print the whole summary as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The day to look at (default: today).
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+    },
     /// Pair devices (invite, join), list them, remove one.
     #[command(subcommand)]
     Devices(DevicesCommand),
@@ -293,6 +306,25 @@ pub enum DebriefCommand {
     Complete { id: String },
     /// Print a debrief as one Markdown document.
     Export { id: String },
+    /// Tick a lesson's action done (the ids `debrief actions` prints); --undo opens it
+    /// again.
+    Tick {
+        debrief: String,
+        lesson: String,
+        #[arg(long)]
+        undo: bool,
+        /// The day it was done (default: today).
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+    },
+    /// The open actions of every debrief's lessons, soonest due first.
+    Actions {
+        #[arg(long)]
+        json: bool,
+        /// The day to count overdue from (default: today).
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+    },
     #[command(flatten)]
     Common(Common),
 }
@@ -398,6 +430,19 @@ pub enum ProjectCommand {
     },
     #[command(flatten)]
     Common(Common),
+}
+
+#[derive(Subcommand)]
+pub enum MojoCommand {
+    /// The time-off summary: a one-page account of projects, events and wins.
+    #[command(alias = "time-off-summary")]
+    Summary {
+        /// The first day it names (default: the profile's date it happened).
+        #[arg(long, value_parser = parse_date)]
+        since: Option<Date>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]

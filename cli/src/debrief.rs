@@ -1,5 +1,6 @@
 //! Guided debriefs from the command line: start one (its probing questions seeded for the
-//! kind of setback), add lessons turned into actions, complete it, export it as Markdown.
+//! kind of setback), add lessons turned into actions, complete it, export it as Markdown,
+//! list the open actions and tick one done.
 
 use anyhow::Result;
 use comeback_core::api;
@@ -7,7 +8,7 @@ use comeback_core::model::{self, Debrief};
 
 use crate::args::{Cli, DebriefCommand};
 use crate::open;
-use crate::print::common;
+use crate::print::{common, print_json};
 
 pub fn debrief(cli: &Cli, cmd: &DebriefCommand) -> Result<()> {
     match cmd {
@@ -26,7 +27,8 @@ pub fn debrief(cli: &Cli, cmd: &DebriefCommand) -> Result<()> {
         } => {
             let mut vault = open(cli)?;
             // RULE: debrief lesson — a lesson (new id) appended to the debrief, read and
-            // written back without a version.
+            // written back without a version. The core has no verb for it yet
+            // (`api::add_lesson` would take the debrief's version).
             let mut d: Debrief = api::get(&vault, id)?;
             d.lessons.push(model::Lesson {
                 id: model::new_id(),
@@ -41,7 +43,8 @@ pub fn debrief(cli: &Cli, cmd: &DebriefCommand) -> Result<()> {
         DebriefCommand::Complete { id } => {
             let mut vault = open(cli)?;
             // RULE: debrief complete — `Debrief::complete` (a lesson with an action and a
-            // due date), read and written back without a version.
+            // due date), read and written back without a version. The core has no verb
+            // for it yet (`api::complete_debrief` would take the debrief's version).
             let mut d: Debrief = api::get(&vault, id)?;
             d.complete().map_err(comeback_core::Error::from)?;
             api::save(&mut vault, d)?;
@@ -51,6 +54,32 @@ pub fn debrief(cli: &Cli, cmd: &DebriefCommand) -> Result<()> {
             let vault = open(cli)?;
             let d: Debrief = api::get(&vault, id)?;
             print!("{}", d.to_markdown());
+            Ok(())
+        }
+        DebriefCommand::Tick {
+            debrief,
+            lesson,
+            undo,
+            date,
+        } => {
+            let mut vault = open(cli)?;
+            let on = date.unwrap_or_else(api::today);
+            api::tick_action(&mut vault, debrief, lesson, !*undo, on, None)?;
+            Ok(())
+        }
+        DebriefCommand::Actions { json, date } => {
+            let vault = open(cli)?;
+            let actions = api::lesson_actions(&vault, date.unwrap_or_else(api::today))?;
+            if *json {
+                return print_json(&actions);
+            }
+            for a in &actions {
+                let overdue = if a.overdue { "  overdue" } else { "" };
+                println!(
+                    "{} {}  due {}{overdue}  {}  ({})",
+                    a.debrief_id, a.lesson_id, a.due, a.action, a.debrief_title
+                );
+            }
             Ok(())
         }
         DebriefCommand::Common(c) => common::<Debrief>(cli, c),

@@ -5,8 +5,8 @@
 //!
 //! This file keeps `main` (the exit codes), opening the vault and the dispatch that hands
 //! each command to its area: `args` holds every argument type; `journal`, `debrief`,
-//! `network`, `mojo`, `next`, `vault`, `devices` and `dev` hold the handlers, cut along
-//! the same areas as the core's `api`; `print` holds what they print alike.
+//! `network`, `mojo`, `next`, `home`, `vault`, `devices` and `dev` hold the handlers, cut
+//! along the same areas as the core's `api`; `print` holds what they print alike.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,6 +20,7 @@ mod args;
 mod debrief;
 mod dev;
 mod devices;
+mod home;
 mod journal;
 mod mojo;
 mod network;
@@ -106,10 +107,12 @@ fn run(cli: Cli) -> Result<()> {
         Command::Outreach(cmd) => network::outreach(&cli, cmd),
         Command::Intro(cmd) => network::intro(&cli, cmd),
         Command::Project(cmd) => mojo::project(&cli, cmd),
+        Command::Mojo(cmd) => mojo::mojo(&cli, cmd),
         Command::Event(cmd) => mojo::event(&cli, cmd),
         Command::Win(cmd) => mojo::win(&cli, cmd),
         Command::Next(cmd) => next::next(&cli, cmd),
         Command::Story(cmd) => next::story(&cli, cmd),
+        Command::Home { json, date } => home::home(&cli, *json, *date),
         Command::Devices(cmd) => devices::devices(&cli, cmd),
         Command::Serve { net } => devices::serve(&cli, net),
         Command::Sync {

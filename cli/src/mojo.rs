@@ -1,12 +1,13 @@
 //! Mojo from the command line: side projects and the hours logged on them (time logs),
-//! events (meetups, coffee chats) and the wins and praise vault.
+//! events (meetups, coffee chats), the wins and praise vault, and the time-off summary
+//! (`comeback mojo summary`).
 
 use anyhow::Result;
 use comeback_core::api;
-use comeback_core::model::{self, Contact, Event, Project, TimeLog, Win};
+use comeback_core::model::{self, Event, Project, TimeLog, Win};
 use serde_json::Value as Json;
 
-use crate::args::{Cli, EventCommand, ProjectCommand, WinCommand};
+use crate::args::{Cli, EventCommand, MojoCommand, ProjectCommand, WinCommand};
 use crate::open;
 use crate::print::{common, print_json};
 
@@ -14,7 +15,6 @@ pub fn project(cli: &Cli, cmd: &ProjectCommand) -> Result<()> {
     match cmd {
         ProjectCommand::Add { name, target_hours } => {
             let mut vault = open(cli)?;
-            // RULE: a new project starts today.
             let rec = Project {
                 id: model::new_id(),
                 name: name.clone(),
@@ -32,23 +32,20 @@ pub fn project(cli: &Cli, cmd: &ProjectCommand) -> Result<()> {
             date,
         } => {
             let mut vault = open(cli)?;
-            // RULE: time log reference check — the project must exist.
-            api::get::<Project>(&vault, project)?;
             let rec = TimeLog {
-                id: model::new_id(),
                 project_id: project.clone(),
                 date: date.unwrap_or_else(api::today),
                 hours: *hours,
                 note: note.clone(),
+                ..Default::default()
             };
-            println!("{}", api::add(&mut vault, rec)?.id);
+            println!("{}", api::log_hours(&mut vault, rec)?.id);
             Ok(())
         }
         ProjectCommand::Hours { project, json } => {
             let vault = open(cli)?;
             let p: Project = api::get(&vault, project)?;
-            // RULE: project hours — each week's hours set against the project's weekly
-            // target here, not by the core.
+            // Each week's hours as the core sums them, printed beside the weekly target.
             let weeks = api::hours_per_week(&vault, project)?;
             if *json {
                 let rows: Vec<Json> = weeks
@@ -75,19 +72,14 @@ pub fn event(cli: &Cli, cmd: &EventCommand) -> Result<()> {
             date,
         } => {
             let mut vault = open(cli)?;
-            // RULE: event reference check — every --contact must exist.
-            for c in contacts {
-                api::get::<Contact>(&vault, c)?;
-            }
             let rec = Event {
-                id: model::new_id(),
                 date: date.unwrap_or_else(api::today),
                 title: title.clone(),
                 kind: *kind,
                 contact_ids: contacts.clone(),
                 ..Default::default()
             };
-            println!("{}", api::add(&mut vault, rec)?.id);
+            println!("{}", api::add_event(&mut vault, rec)?.id);
             Ok(())
         }
         EventCommand::Common(c) => common::<Event>(cli, c),
@@ -114,5 +106,24 @@ pub fn win(cli: &Cli, cmd: &WinCommand) -> Result<()> {
             Ok(())
         }
         WinCommand::Common(c) => common::<Win>(cli, c),
+    }
+}
+
+pub fn mojo(cli: &Cli, cmd: &MojoCommand) -> Result<()> {
+    match cmd {
+        MojoCommand::Summary { since, json } => {
+            let vault = open(cli)?;
+            // Without --since the summary starts where the profile says the time off began.
+            let since = match since {
+                Some(d) => Some(*d),
+                None => api::get_profile(&vault)?.map(|p| p.happened_on),
+            };
+            let summary = api::time_off_summary(&vault, since)?;
+            if *json {
+                return print_json(&summary);
+            }
+            print!("{}", summary.text);
+            Ok(())
+        }
     }
 }

@@ -2,8 +2,11 @@
 //! is due a message, outreach (messages sent, replies, leads) and introductions.
 
 use anyhow::Result;
+use comeback_core::Vault;
 use comeback_core::api;
-use comeback_core::model::{self, Contact, Intro, IntroStatus, Outreach, Worry};
+use comeback_core::api::ContactSchedule;
+use comeback_core::model::{self, Contact, Intro, Outreach, Worry};
+use serde_json::Value as Json;
 
 use crate::args::{Cli, ContactCommand, IntroCommand, OutreachCommand, WorryCommand};
 use crate::open;
@@ -13,12 +16,11 @@ pub fn worry(cli: &Cli, cmd: &WorryCommand) -> Result<()> {
     match cmd {
         WorryCommand::Add { text } => {
             let mut vault = open(cli)?;
-            // RULE: a new worry is dated today and unresolved.
             let rec = Worry {
                 id: model::new_id(),
                 date: api::today(),
                 text: text.clone(),
-                resolved: false,
+                ..Default::default()
             };
             println!("{}", api::add(&mut vault, rec)?.id);
             Ok(())
@@ -51,21 +53,27 @@ pub fn contact(cli: &Cli, cmd: &ContactCommand) -> Result<()> {
         }
         ContactCommand::Due { json } => {
             let vault = open(cli)?;
-            let due = api::due_contacts(&vault, api::today())?;
+            let due = api::due_contact_schedule(&vault, api::today())?;
             if *json {
-                return print_json(&api::versioned(&vault, &due)?);
+                return print_json(&due_json(&vault, &due)?);
             }
-            for c in &due {
+            for s in &due {
+                let c = &s.contact;
                 let last = c
                     .last_contact
                     .map(|d| d.to_string())
                     .unwrap_or_else(|| "never".into());
+                let next = s
+                    .next_on
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "now".into());
                 println!(
-                    "{}  {:<24} {:<12} last: {}",
+                    "{}  {:<24} {:<12} last: {:<10}  next: {}",
                     c.id,
                     c.name,
                     c.tie.label(),
-                    last
+                    last,
+                    next
                 );
             }
             Ok(())
@@ -107,36 +115,37 @@ pub fn intro(cli: &Cli, cmd: &IntroCommand) -> Result<()> {
     match cmd {
         IntroCommand::Add { via, to, date } => {
             let mut vault = open(cli)?;
-            // RULE: intro reference check — the contact asked (--via) must exist.
-            api::get::<Contact>(&vault, via)?;
             let rec = Intro {
-                id: model::new_id(),
                 via_contact_id: via.clone(),
                 to_name: to.clone(),
                 requested_on: date.unwrap_or_else(api::today),
                 ..Default::default()
             };
-            println!("{}", api::add(&mut vault, rec)?.id);
+            println!("{}", api::add_intro(&mut vault, rec)?.id);
             Ok(())
         }
         IntroCommand::Move { id, status, date } => {
             let mut vault = open(cli)?;
-            // RULE: intro made/met — made sets made_on; met sets met_on, and made_on if it
-            // was never set; the date is today unless given; no version, so it overwrites.
-            let mut rec: Intro = api::get(&vault, id)?;
-            let date = date.unwrap_or_else(api::today);
-            rec.status = *status;
-            match status {
-                IntroStatus::Requested => {}
-                IntroStatus::Made => rec.made_on = Some(date),
-                IntroStatus::Met => {
-                    rec.made_on.get_or_insert(date);
-                    rec.met_on = Some(date);
-                }
-            }
-            api::save(&mut vault, rec)?;
+            let on = date.unwrap_or_else(api::today);
+            api::move_intro(&mut vault, id, *status, on, None)?;
             Ok(())
         }
         IntroCommand::Common(c) => common::<Intro>(cli, c),
     }
+}
+
+/// `contact due --json`: each due contact as `contact show --json` prints it (with its
+/// `version`), plus the schedule the core worked out for it (`next_on`, `cadence_days`,
+/// `default_cadence`), so scripts reading the contact's fields keep working.
+fn due_json(vault: &Vault, due: &[ContactSchedule]) -> Result<Vec<Json>> {
+    let contacts: Vec<Contact> = due.iter().map(|s| s.contact.clone()).collect();
+    let mut rows = api::versioned(vault, &contacts)?;
+    for (row, s) in rows.iter_mut().zip(due) {
+        if let Json::Object(fields) = row {
+            fields.insert("next_on".into(), serde_json::to_value(s.next_on)?);
+            fields.insert("cadence_days".into(), s.cadence_days.into());
+            fields.insert("default_cadence".into(), s.default_cadence.into());
+        }
+    }
+    Ok(rows)
 }

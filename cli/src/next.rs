@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use comeback_core::api;
-use comeback_core::model::{self, PipelineItem, Stage, Story};
+use comeback_core::model::{self, PipelineItem, Story};
 
 use crate::args::{Cli, NextCommand, StoryCommand};
 use crate::open;
@@ -13,49 +13,33 @@ pub fn next(cli: &Cli, cmd: &NextCommand) -> Result<()> {
     match cmd {
         NextCommand::Add { title, kind, org } => {
             let mut vault = open(cli)?;
-            // RULE: a new pipeline item starts at Saved, its stage changed today.
-            let rec = PipelineItem {
-                id: model::new_id(),
+            let item = PipelineItem {
                 kind: *kind,
                 title: title.clone(),
                 org: org.clone(),
-                stage: Stage::Saved,
-                stage_changed_on: api::today(),
                 ..Default::default()
             };
-            println!("{}", api::add(&mut vault, rec)?.id);
+            println!("{}", api::add_item(&mut vault, item, api::today())?.id);
             Ok(())
         }
         NextCommand::Move { id, stage, reason } => {
             let mut vault = open(cli)?;
-            // RULE: next move — the stage changes today and --reason becomes the closed
-            // reason (the model refuses closing without one); no version, so it overwrites.
-            let mut item: PipelineItem = api::get(&vault, id)?;
-            item.stage = *stage;
-            item.stage_changed_on = api::today();
-            if reason.is_some() {
-                item.closed_reason = reason.clone();
-            }
-            api::save(&mut vault, item)?;
+            api::move_item(&mut vault, id, *stage, reason.clone(), api::today(), None)?;
             Ok(())
         }
         NextCommand::FollowUps { json } => {
             let vault = open(cli)?;
-            // RULE: follow-ups — every item read, kept if `needs_follow_up(today)`.
-            let today = api::today();
-            let items: Vec<PipelineItem> = api::list::<PipelineItem>(&vault, usize::MAX >> 1)?
-                .into_iter()
-                .filter(|i| i.needs_follow_up(today))
-                .collect();
+            let due = api::follow_ups_due(&vault, api::today())?;
             if *json {
-                return print_json(&items);
+                return print_json(&due);
             }
-            for i in items {
+            for f in due {
                 println!(
-                    "{}  {:<10} {}",
-                    i.id,
-                    format!("{:?}", i.stage).to_lowercase(),
-                    i.title
+                    "{}  {:<10} {}  ({})",
+                    f.item.id,
+                    format!("{:?}", f.item.stage).to_lowercase(),
+                    f.item.title,
+                    f.reason
                 );
             }
             Ok(())

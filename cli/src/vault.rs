@@ -4,7 +4,7 @@
 
 use anyhow::{Result, anyhow};
 use comeback_core::api;
-use comeback_core::model::{self, Profile, Record};
+use comeback_core::model::{Profile, Record};
 
 use crate::args::{Cli, ProfileCommand};
 use crate::print::{print_json, show_record};
@@ -119,9 +119,8 @@ pub fn profile(cli: &Cli, cmd: &ProfileCommand) -> Result<()> {
             announcement,
         } => {
             let mut vault = open(cli)?;
-            // RULE: profile set — a new profile needs the date it happened; an existing one
-            // changes only the fields given, read and written back without a version.
-            let existing: Option<Profile> = vault.get(model::PROFILE_ID)?;
+            // The fields given replace the profile's; a first profile needs the date.
+            let existing = api::get_profile(&vault)?;
             let mut p = match (existing, happened_on) {
                 (Some(p), _) => p,
                 (None, Some(d)) => Profile::new(setback.unwrap_or_default(), *d),
@@ -152,12 +151,12 @@ pub fn profile(cli: &Cli, cmd: &ProfileCommand) -> Result<()> {
             if let Some(t) = announcement {
                 p.announcement = t.clone();
             }
-            vault.put(&p)?;
+            api::set_profile(&mut vault, p, None)?;
             Ok(())
         }
         ProfileCommand::Show { json } => {
             let vault = open(cli)?;
-            let p: Profile = vault.get(model::PROFILE_ID)?.ok_or_else(|| {
+            let p = api::get_profile(&vault)?.ok_or_else(|| {
                 anyhow!(
                     "no profile yet; set one with `comeback profile set --happened-on YYYY-MM-DD`"
                 )
