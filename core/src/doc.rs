@@ -347,12 +347,29 @@ pub fn put_record<R: Record>(doc: &mut AutoCommit, record: &R) -> Result<(), Doc
         reason: "a record must serialise to an object".into(),
     })?;
     let map = kind_map(doc, R::KIND)?;
-    let obj = match doc.get(&map, record.id())? {
-        Some((automerge::Value::Object(ObjType::Map), id)) => id,
-        _ => doc.put_object(&map, record.id(), ObjType::Map)?,
-    };
+    if let Some((automerge::Value::Object(ObjType::Map), obj)) = doc.get(&map, record.id())? {
+        // An existing record is written as an edit of what it holds now, so keys this
+        // version does not know (a newer release's fields) are left as they are.
+        let heads = doc.get_heads();
+        let now = from_hydrate(&doc.hydrate(&obj, None)?);
+        let base = as_this_version_reads::<R>(now);
+        return reconcile_map(doc, &obj, &base, &json, R::PROSE, &heads);
+    }
+    let obj = doc.put_object(&map, record.id(), ObjType::Map)?;
     doc.update_object(&obj, &value)?;
     Ok(())
+}
+
+/// A stored record as this version understands it: read into `R` and written back out,
+/// which drops the keys `R` has no field for. A save deletes only keys of this form that
+/// the new record lacks, so it never removes what it does not understand (the
+/// compatibility rule in ARCHITECTURE.md). A record that does not read as `R` is taken
+/// as stored.
+fn as_this_version_reads<R: Record>(stored: Json) -> Json {
+    serde_json::from_value::<R>(stored.clone())
+        .ok()
+        .and_then(|r| serde_json::to_value(&r).ok())
+        .unwrap_or(stored)
 }
 
 /// Writes `record` as an edit of `base`, the record as the document held it at `heads`
@@ -378,7 +395,8 @@ pub fn put_record_over<R: Record>(
     let map = kind_map(doc, R::KIND)?;
     match doc.get(&map, record.id())? {
         Some((automerge::Value::Object(ObjType::Map), obj)) => {
-            reconcile_map(doc, &obj, base, &json, R::PROSE, heads)
+            let base = as_this_version_reads::<R>(base.clone());
+            reconcile_map(doc, &obj, &base, &json, R::PROSE, heads)
         }
         _ => put_record(doc, record),
     }
@@ -1039,6 +1057,59 @@ mod tests {
         let heads = doc.get_heads();
         assert_eq!(heads.len(), 1);
         assert_eq!(heads[0].to_string(), FIRST_GENESIS_HASH);
+    }
+
+    /// Puts `value` under `key` in the map of record `id` of `kind`, or of its keyed list
+    /// `list` item `item`: what a newer release with one more field writes.
+    fn put_unknown(doc: &mut AutoCommit, kind: &str, id: &str, inner: Option<(&str, &str)>) {
+        let map = existing_kind_map(doc, kind).unwrap();
+        let (_, mut obj) = doc.get(&map, id).unwrap().unwrap();
+        if let Some((list, item)) = inner {
+            obj = doc.get(&obj, list).unwrap().unwrap().1;
+            obj = doc.get(&obj, item).unwrap().unwrap().1;
+        }
+        doc.put(&obj, "from_a_later_release", "kept").unwrap();
+        doc.commit();
+    }
+
+    #[test]
+    fn a_save_keeps_the_fields_of_a_later_release_it_does_not_know_and_deletes_what_it_cleared()
+    {
+        use crate::model::{Debrief, Lesson, SetbackKind};
+        let mut doc = new_document("journal-2026-11", ActorId::from([1u8; 16])).unwrap();
+        let mut debrief = Debrief::new("Leaving Acme", SetbackKind::LetGo, "d1");
+        debrief.lessons.push(Lesson {
+            id: "l1".into(),
+            lesson: "ask earlier".into(),
+            action: "book a call".into(),
+            due: Some(chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()),
+            success_test: String::new(),
+        });
+        put_record(&mut doc, &debrief).unwrap();
+        doc.commit();
+        let version = doc.get_heads();
+        put_unknown(&mut doc, Debrief::KIND, "d1", None);
+        put_unknown(&mut doc, Debrief::KIND, "d1", Some(("lessons", "l1")));
+
+        // This release saves the debrief twice: as it is now, and as an edit of the
+        // version it read before the later release wrote.
+        debrief.title = "Leaving Acme, a year on".into();
+        debrief.lessons[0].due = None;
+        put_record(&mut doc, &debrief).unwrap();
+        doc.commit();
+        debrief.lessons[0].lesson = "ask much earlier".into();
+        let base = get_record_at(&doc, Debrief::KIND, "d1", &version).unwrap();
+        put_record_over(&mut doc, &debrief, &base, &version).unwrap();
+        doc.commit();
+
+        let stored = get_record(&doc, Debrief::KIND, "d1").unwrap();
+        assert_eq!(stored["from_a_later_release"], "kept");
+        assert_eq!(stored["lessons"][0]["from_a_later_release"], "kept");
+        assert_eq!(stored["title"], "Leaving Acme, a year on");
+        assert_eq!(stored["lessons"][0]["lesson"], "ask much earlier");
+        assert!(stored["lessons"][0].get("due").is_none(), "{stored}");
+        let read: Debrief = serde_json::from_value(stored).unwrap();
+        assert_eq!(read, debrief);
     }
 
     const FIRST_GENESIS_HASH: &str =

@@ -1,12 +1,13 @@
 //! Step 1, the debrief: ticking a lesson's action done (or open again), and the open
 //! actions with their due dates, as Home lists them.
 //!
-//! Compatibility of the tick (`Debrief::actions_done`, added after the first release):
-//! an older release reads a debrief carrying it (serde ignores fields it does not know)
-//! and never touches it while it only reads. When an older device saves that debrief,
-//! though, its write path (`doc::put_record`, Automerge's `update_object`, or the
-//! versioned `put_record_over`) rewrites the record from its own struct, which has no
-//! `actions_done`, and so deletes the key. That is safe, and the test
+//! Compatibility of the tick (`Debrief::actions_done`, new in this release): an older
+//! release reads a debrief carrying it (serde ignores fields it does not know). From this
+//! release on, a save keeps every key it does not know (`doc::put_record` writes an
+//! existing record as an edit of what this version reads of it), so later fields survive
+//! a device that does not know them. Releases before this one did not: their save
+//! rewrote the record from their own struct and deleted the key. That is safe, and the
+//! test
 //! `an_older_device_resaving_a_debrief_reopens_its_ticked_actions_and_loses_nothing_else`
 //! pins why: the record stays valid on every release, no lesson text or other field is
 //! touched, and the only loss is the tick itself: the action shows as open again, the
