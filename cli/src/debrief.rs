@@ -26,28 +26,18 @@ pub fn debrief(cli: &Cli, cmd: &DebriefCommand) -> Result<()> {
             success_test,
         } => {
             let mut vault = open(cli)?;
-            // RULE: debrief lesson — a lesson (new id) appended to the debrief, read and
-            // written back without a version. The core has no verb for it yet
-            // (`api::add_lesson` would take the debrief's version).
-            let mut d: Debrief = api::get(&vault, id)?;
-            d.lessons.push(model::Lesson {
-                id: model::new_id(),
+            let new = api::NewLesson {
                 lesson: lesson.clone(),
                 action: action.clone(),
                 due: *due,
                 success_test: success_test.clone(),
-            });
-            api::save(&mut vault, d)?;
+            };
+            api::add_lesson(&mut vault, id, new, None)?;
             Ok(())
         }
         DebriefCommand::Complete { id } => {
             let mut vault = open(cli)?;
-            // RULE: debrief complete — `Debrief::complete` (a lesson with an action and a
-            // due date), read and written back without a version. The core has no verb
-            // for it yet (`api::complete_debrief` would take the debrief's version).
-            let mut d: Debrief = api::get(&vault, id)?;
-            d.complete().map_err(comeback_core::Error::from)?;
-            api::save(&mut vault, d)?;
+            api::complete_debrief(&mut vault, id, None)?;
             Ok(())
         }
         DebriefCommand::Export { id } => {

@@ -1073,8 +1073,7 @@ mod tests {
     }
 
     #[test]
-    fn a_save_keeps_the_fields_of_a_later_release_it_does_not_know_and_deletes_what_it_cleared()
-    {
+    fn a_save_keeps_the_fields_of_a_later_release_it_does_not_know_and_deletes_what_it_cleared() {
         use crate::model::{Debrief, Lesson, SetbackKind};
         let mut doc = new_document("journal-2026-11", ActorId::from([1u8; 16])).unwrap();
         let mut debrief = Debrief::new("Leaving Acme", SetbackKind::LetGo, "d1");

@@ -58,6 +58,52 @@ pub fn tick_action(
     vault.require(debrief_id)
 }
 
+/// A lesson learnt, turned into an action (see [`add_lesson`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewLesson {
+    pub lesson: String,
+    pub action: String,
+    pub due: Option<Date>,
+    pub success_test: String,
+}
+
+/// Appends a lesson (with a new id) to a debrief, as an edit at `version` so what another
+/// device wrote meanwhile is kept. Returns the debrief as stored.
+pub fn add_lesson(
+    vault: &mut Vault,
+    debrief_id: &str,
+    new: NewLesson,
+    version: Option<&str>,
+) -> Result<Debrief> {
+    let base = base_version(Debrief::KIND, debrief_id, version)?;
+    let mut debrief: Debrief = match &base {
+        Some(base) => vault.get_at(debrief_id, base)?,
+        None => vault.require(debrief_id)?,
+    };
+    debrief.lessons.push(crate::model::Lesson {
+        id: crate::model::new_id(),
+        lesson: new.lesson,
+        action: new.action,
+        due: new.due,
+        success_test: new.success_test,
+    });
+    vault.put_at(&debrief, base.as_ref())?;
+    vault.require(debrief_id)
+}
+
+/// Marks a debrief complete: it needs a lesson turned into an action with a due date
+/// (`Debrief::complete`), else it is refused with what is missing, nothing written.
+pub fn complete_debrief(vault: &mut Vault, id: &str, version: Option<&str>) -> Result<Debrief> {
+    let base = base_version(Debrief::KIND, id, version)?;
+    let mut debrief: Debrief = match &base {
+        Some(base) => vault.get_at(id, base)?,
+        None => vault.require(id)?,
+    };
+    debrief.complete()?;
+    vault.put_at(&debrief, base.as_ref())?;
+    vault.require(id)
+}
+
 /// An open action a debrief's lesson turned into.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 #[ts(export)]
@@ -110,6 +156,32 @@ mod tests {
     use super::*;
     use crate::api::test_vault::{self, day};
     use crate::model::{Lesson, SetbackKind};
+
+    #[test]
+    fn a_lesson_added_at_an_old_version_keeps_a_title_changed_since_and_completes_the_debrief() {
+        let mut v = test_vault::new();
+        let d = Debrief::new("Leaving Acme", SetbackKind::LetGo, crate::model::new_id());
+        let d = crate::api::add(&mut v, d).unwrap();
+        let err = complete_debrief(&mut v, &d.id, None).unwrap_err();
+        assert_eq!(err.code(), "invalid", "{err}");
+        let read_at = crate::api::get_json(&v, Debrief::KIND, &d.id).unwrap()["version"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let mut renamed: Debrief = v.require(&d.id).unwrap();
+        renamed.title = "Leaving Acme, a year on".into();
+        crate::api::save(&mut v, renamed).unwrap();
+        let new = NewLesson {
+            lesson: "Runway matters".into(),
+            action: "Save three months".into(),
+            due: Some(day("2026-12-01")),
+            success_test: String::new(),
+        };
+        let after = add_lesson(&mut v, &d.id, new, Some(&read_at)).unwrap();
+        assert_eq!(after.title, "Leaving Acme, a year on");
+        assert_eq!(after.lessons.len(), 1);
+        assert!(complete_debrief(&mut v, &d.id, None).unwrap().completed);
+    }
 
     fn debrief_with_lessons(v: &mut Vault) -> Debrief {
         let mut d = Debrief::new("Leaving Acme", SetbackKind::LetGo, crate::model::new_id());
