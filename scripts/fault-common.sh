@@ -26,13 +26,13 @@ fault_binary() {
     # Build, copy, build again: if the second build left the same bytes, the copy is
     # this checkout's build (another worktree's build may have replaced it in between).
     for try in 1 2 3 4; do
-      cargo build --locked --release -q -p comeback-cli >&2 || {
+      cargo build --locked --release -q -p comeback-cli --features dev >&2 || {
         echo "fault: the release build of comeback failed" >&2
         exit 1
       }
       cp "$built" "$BIN"
       copy_sha="$(sha256sum <"$BIN")"
-      cargo build --locked --release -q -p comeback-cli >&2 || exit 1
+      cargo build --locked --release -q -p comeback-cli --features dev >&2 || exit 1
       new_sha="$(sha256sum <"$built")"
       [ "$copy_sha" = "$new_sha" ] && break
       ((try < 4)) || {

@@ -49,17 +49,17 @@ step "formatting"
 cargo fmt --all -- --check
 
 step "clippy (warnings are errors)"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --locked --features comeback-cli/dev -- -D warnings
 
 step "tests"
 TEST_LOG="$(mktemp)"
-cargo test --workspace --locked 2>&1 | tee "$TEST_LOG"
+cargo test --workspace --locked --features comeback-cli/dev 2>&1 | tee "$TEST_LOG"
 
-step "benchmarks, on a twentieth of the ten-year journal (they check what they measure; the full figures: cargo bench -p comeback-cli)"
+step "benchmarks, on a twentieth of the ten-year journal (they check what they measure; the full figures: cargo bench -p comeback-cli --features dev)"
 # Speed and memory figures are written down in docs/BENCHMARKS.md, never asserted here;
 # this run keeps both harnesses working, and each checks that its devices end complete
 # and healthy.
-COMEBACK_BENCH_FRACTION=0.05 cargo bench --locked -p comeback-cli
+COMEBACK_BENCH_FRACTION=0.05 cargo bench --locked -p comeback-cli --features dev
 
 step "generated TypeScript types match the Rust ones (drift check)"
 # `cargo test` above re-exported them with ts-rs; they must equal what is committed.

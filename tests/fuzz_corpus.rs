@@ -159,7 +159,7 @@ impl Seeds {
     /// Every stored document of a vault as a chunk list, as `load_chunks` reads it.
     fn chunks(&self, name: &str, vault: &Vault) {
         for doc in vault.document_ids().unwrap() {
-            let chunks = vault.store().chunks(&doc).unwrap();
+            let chunks = comeback_core::testing::chunks(vault, &doc).unwrap();
             let list: Vec<(bool, &[u8])> = chunks
                 .iter()
                 .map(|c| (c.snapshot, c.bytes.as_slice()))

@@ -145,10 +145,19 @@ pub enum Command {
         net: NetArgs,
     },
     /// Tools for tests and benchmarks; not a stable surface.
+    #[cfg(feature = "dev")]
     #[command(subcommand, hide = true)]
     Dev(DevCommand),
+    /// A build without the `dev` feature has no dev tools: says how to get them.
+    #[cfg(not(feature = "dev"))]
+    #[command(hide = true)]
+    Dev {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
+#[cfg(feature = "dev")]
 #[derive(Subcommand)]
 pub enum DevCommand {
     /// Adds entries one by one, printing each id (flushed) once its write returned.

@@ -18,6 +18,7 @@ use comeback_core::{KeySource, Vault};
 
 mod args;
 mod debrief;
+#[cfg(feature = "dev")]
 mod dev;
 mod devices;
 mod home;
@@ -121,6 +122,11 @@ fn run(cli: Cli) -> Result<()> {
             timeout,
             net,
         } => devices::sync_once(&cli, *json, *timeout, net),
+        #[cfg(feature = "dev")]
         Command::Dev(cmd) => dev::dev(&cli, cmd),
+        #[cfg(not(feature = "dev"))]
+        Command::Dev { .. } => Err(anyhow::anyhow!(
+            "this build of comeback has no dev tools; build it with `cargo build -p comeback-cli --features dev`"
+        )),
     }
 }

@@ -358,15 +358,6 @@ impl Store {
         Ok(usize::try_from(n).unwrap_or(0))
     }
 
-    /// How many records of one kind the mirror holds.
-    pub fn count_kind(&self, kind: &str) -> Result<usize, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT COUNT(*) FROM record WHERE kind = ?1")?;
-        let n: i64 = stmt.query_row([kind], |r| r.get(0))?;
-        Ok(usize::try_from(n).unwrap_or(0))
-    }
-
     /// Records of one kind whose sort key matches a LIKE pattern, newest first.
     pub fn rows_like(&self, kind: &str, pattern: &str) -> Result<Vec<MirrorRow>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
@@ -420,6 +411,7 @@ impl Store {
         }
     }
 
+    #[cfg(feature = "test-support")]
     pub fn sizes(&self) -> Result<Vec<(String, i64)>, StoreError> {
         sizes(&self.conn)
     }
@@ -452,7 +444,8 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Bytes of the database file and its write-ahead log, for the benchmarks.
+    /// Writes the WAL back into the database file, for the benchmarks' sizes.
+    #[cfg(any(test, feature = "test-support"))]
     pub fn checkpoint(&self) -> Result<(), StoreError> {
         self.conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
@@ -668,6 +661,7 @@ pub fn delete_row(tx: &Transaction<'_>, kind: &str, id: &str) -> Result<(), Stor
 }
 
 /// Bytes held by each part of the database: the documents' chunks and the mirror.
+#[cfg(feature = "test-support")]
 pub fn sizes(conn: &Connection) -> Result<Vec<(String, i64)>, StoreError> {
     let q = |sql: &str| -> Result<i64, StoreError> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
     Ok(vec![

@@ -558,7 +558,7 @@ impl Vault {
         Ok(self.store.quarantined()?)
     }
 
-    pub fn store(&self) -> &Store {
+    pub(crate) fn store(&self) -> &Store {
         &self.store
     }
 
@@ -741,7 +741,7 @@ impl Vault {
 
     /// The document `doc_id`, loading it from its chunks on first use (a document that
     /// does not exist yet starts from the shared genesis).
-    pub fn document(&mut self, doc_id: &str) -> Result<&mut AutoCommit> {
+    pub(crate) fn document(&mut self, doc_id: &str) -> Result<&mut AutoCommit> {
         self.tick += 1;
         self.used.insert(doc_id.to_string(), self.tick);
         if !self.docs.contains_key(doc_id) {

@@ -148,7 +148,7 @@ fn message_with(changes: Vec<Vec<u8>>) -> Vec<u8> {
 /// A month's document as every device starts it (the shared genesis), written by the
 /// attacker's own actor.
 fn hostile_doc(month: &str) -> AutoCommit {
-    comeback_core::doc::new_document(month, ActorId::from([9u8; 16])).unwrap()
+    comeback_core::testing::new_document(month, ActorId::from([9u8; 16])).unwrap()
 }
 
 fn entry_map(doc: &AutoCommit) -> automerge::ObjId {

@@ -52,7 +52,7 @@ pub fn pristine() -> (PathBuf, PathBuf, u64) {
             );
         })
         .unwrap();
-        vault.store().checkpoint().unwrap();
+        comeback_core::testing::checkpoint(&vault).unwrap();
         std::fs::write(&ready, format!("{}\n", summary.text_bytes)).unwrap();
         println!(
             "generated {} entries, {} records, {} commits in {:.1} s",

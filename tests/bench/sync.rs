@@ -172,7 +172,9 @@ fn compacted(dir: &Path, key: &Path) -> (u64, usize) {
     let ids = vault.document_ids().unwrap();
     let mut total = 0u64;
     for id in &ids {
-        total += vault.document(id).unwrap().save().len() as u64;
+        total += comeback_core::testing::document_save(&mut vault, id)
+            .unwrap()
+            .len() as u64;
     }
     (total, ids.len())
 }

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use comeback_core::api::{self, NewEntry};
 use comeback_core::model::{Date, Entry};
 use comeback_core::sample;
-use comeback_core::{KeySource, Vault, doc};
+use comeback_core::{KeySource, Vault, testing};
 use peak_alloc::PeakAlloc;
 
 #[path = "journal.rs"]
@@ -117,11 +117,11 @@ fn main() {
     let mut worst_heap = (String::new(), 0usize);
     let ids = vault.document_ids().unwrap();
     for id in &ids {
-        let chunks = vault.store().chunks(id).unwrap();
+        let chunks = testing::chunks(&vault, id).unwrap();
         let base = HEAP.current_usage();
         HEAP.reset_peak_usage();
         let t = Instant::now();
-        let (loaded, bad) = doc::load_chunks(
+        let (loaded, bad) = testing::load_chunks(
             chunks
                 .iter()
                 .map(|c| (c.seq, c.snapshot, c.bytes.as_slice())),
@@ -268,8 +268,8 @@ fn main() {
     report("search (20 hits)", searches);
 
     // 5. Size on disk against a plain-text dump of what was written.
-    vault.store().checkpoint().unwrap();
-    for (part, bytes) in vault.store().sizes().unwrap() {
+    testing::checkpoint(&vault).unwrap();
+    for (part, bytes) in testing::sizes(&vault).unwrap() {
         println!("  {part}: {:.1} MB", bytes as f64 / 1e6);
     }
     drop(vault);
