@@ -1,7 +1,11 @@
-//! The error every `api` function returns: a stable `code` the fronts branch on, and a
-//! message written for the person at the keyboard, saying what to do next.
+//! The error every `api` function returns: a stable [`ErrorCode`] the fronts branch on
+//! (exported to TypeScript, so the UI's `switch` is checked), and a message written for
+//! the person at the keyboard, saying what to do next.
 
 use std::path::PathBuf;
+
+use serde::Serialize;
+use ts_rs::TS;
 
 use crate::doc::DocError;
 use crate::keys::KeyError;
@@ -41,8 +45,22 @@ pub enum Error {
     Store(#[from] StoreError),
     #[error("{0}")]
     Doc(#[from] DocError),
+    /// The file system or the OS let us down (a file that cannot be read or written, no
+    /// randomness).
     #[error("{0}")]
     Io(String),
+    /// Our fault, not the person's: a mirror row that does not parse, a record that does
+    /// not serialise, a document the cache lost. `comeback doctor --rebuild` is the way out.
+    #[error("{0}")]
+    Internal(String),
+    /// The action does not apply to the record as it is (ticking a lesson that has no
+    /// action, for example): nothing was written.
+    #[error("{0}")]
+    Precondition(String),
+    /// Two devices hold histories that cannot be merged (two changes claim the same place
+    /// in one device's history): a device was restored from a backup and written on.
+    #[error("{0}")]
+    Diverged(String),
     /// Another device, or this one, said no: an unknown or removed device, a used or
     /// expired ticket, a declined pairing.
     #[error("{0}")]
@@ -52,31 +70,148 @@ pub enum Error {
     Network(String),
 }
 
-impl Error {
-    /// A stable, machine-readable name for the condition.
-    pub fn code(&self) -> &'static str {
+/// Every code [`Error::code`] returns, as a front sees it (`snake_case` in JSON and
+/// TypeScript). A front branches on this and nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Invalid,
+    NotFound,
+    NoVault,
+    VaultExists,
+    VaultBusy,
+    DatabaseExists,
+    DatabaseMissing,
+    DatabaseDamaged,
+    UnknownVersion,
+    NoKeychain,
+    KeyMissing,
+    BadRecoveryKey,
+    KeyFile,
+    Keychain,
+    WrongKey,
+    Storage,
+    Document,
+    Io,
+    Internal,
+    Precondition,
+    Diverged,
+    Refused,
+    Network,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 23] = [
+        Self::Invalid,
+        Self::NotFound,
+        Self::NoVault,
+        Self::VaultExists,
+        Self::VaultBusy,
+        Self::DatabaseExists,
+        Self::DatabaseMissing,
+        Self::DatabaseDamaged,
+        Self::UnknownVersion,
+        Self::NoKeychain,
+        Self::KeyMissing,
+        Self::BadRecoveryKey,
+        Self::KeyFile,
+        Self::Keychain,
+        Self::WrongKey,
+        Self::Storage,
+        Self::Document,
+        Self::Io,
+        Self::Internal,
+        Self::Precondition,
+        Self::Diverged,
+        Self::Refused,
+        Self::Network,
+    ];
+
+    /// The code as text, the same as its JSON form.
+    pub fn as_str(self) -> &'static str {
         match self {
-            Error::Invalid(_) => "invalid",
-            Error::NotFound { .. } => "not_found",
-            Error::NoVault(_) => "no_vault",
-            Error::VaultExists(_) => "vault_exists",
-            Error::Busy(_) => "vault_busy",
-            Error::DatabaseExists(_) => "database_exists",
-            Error::DatabaseMissing(_) => "database_missing",
-            Error::DatabaseDamaged(_) => "database_damaged",
-            Error::UnknownVersion { .. } => "unknown_version",
-            Error::Key(KeyError::NoKeychain(_)) => "no_keychain",
-            Error::Key(KeyError::Missing) => "key_missing",
-            Error::Key(KeyError::BadRecoveryKey(_)) => "bad_recovery_key",
-            Error::Key(KeyError::KeyFile { .. }) => "key_file",
-            Error::Key(KeyError::Keychain(_)) => "keychain",
-            Error::Store(StoreError::WrongKey) => "wrong_key",
-            Error::Store(_) => "storage",
-            Error::Doc(_) => "document",
-            Error::Io(_) => "io",
-            Error::Refused(_) => "refused",
-            Error::Network(_) => "network",
+            Self::Invalid => "invalid",
+            Self::NotFound => "not_found",
+            Self::NoVault => "no_vault",
+            Self::VaultExists => "vault_exists",
+            Self::VaultBusy => "vault_busy",
+            Self::DatabaseExists => "database_exists",
+            Self::DatabaseMissing => "database_missing",
+            Self::DatabaseDamaged => "database_damaged",
+            Self::UnknownVersion => "unknown_version",
+            Self::NoKeychain => "no_keychain",
+            Self::KeyMissing => "key_missing",
+            Self::BadRecoveryKey => "bad_recovery_key",
+            Self::KeyFile => "key_file",
+            Self::Keychain => "keychain",
+            Self::WrongKey => "wrong_key",
+            Self::Storage => "storage",
+            Self::Document => "document",
+            Self::Io => "io",
+            Self::Internal => "internal",
+            Self::Precondition => "precondition",
+            Self::Diverged => "diverged",
+            Self::Refused => "refused",
+            Self::Network => "network",
         }
+    }
+}
+
+impl ErrorCode {
+    /// The code named by `text`; `None` if this version has no such code.
+    pub fn parse(text: &str) -> Option<ErrorCode> {
+        Self::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+}
+
+/// For fronts that build a reply by name (`"not_found".into()`): a name this version does
+/// not know becomes `internal`, the code of our own faults.
+impl From<&str> for ErrorCode {
+    fn from(text: &str) -> Self {
+        Self::parse(text).unwrap_or(Self::Internal)
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Error {
+    /// The condition as a typed code (see [`ErrorCode`]).
+    pub fn error_code(&self) -> ErrorCode {
+        match self {
+            Error::Invalid(_) => ErrorCode::Invalid,
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::NoVault(_) => ErrorCode::NoVault,
+            Error::VaultExists(_) => ErrorCode::VaultExists,
+            Error::Busy(_) => ErrorCode::VaultBusy,
+            Error::DatabaseExists(_) => ErrorCode::DatabaseExists,
+            Error::DatabaseMissing(_) => ErrorCode::DatabaseMissing,
+            Error::DatabaseDamaged(_) => ErrorCode::DatabaseDamaged,
+            Error::UnknownVersion { .. } => ErrorCode::UnknownVersion,
+            Error::Key(KeyError::NoKeychain(_)) => ErrorCode::NoKeychain,
+            Error::Key(KeyError::Missing) => ErrorCode::KeyMissing,
+            Error::Key(KeyError::BadRecoveryKey(_)) => ErrorCode::BadRecoveryKey,
+            Error::Key(KeyError::KeyFile { .. }) => ErrorCode::KeyFile,
+            Error::Key(KeyError::Keychain(_)) => ErrorCode::Keychain,
+            Error::Store(StoreError::WrongKey) => ErrorCode::WrongKey,
+            Error::Store(_) => ErrorCode::Storage,
+            Error::Doc(_) => ErrorCode::Document,
+            Error::Io(_) => ErrorCode::Io,
+            Error::Internal(_) => ErrorCode::Internal,
+            Error::Precondition(_) => ErrorCode::Precondition,
+            Error::Diverged(_) => ErrorCode::Diverged,
+            Error::Refused(_) => ErrorCode::Refused,
+            Error::Network(_) => ErrorCode::Network,
+        }
+    }
+
+    /// A stable, machine-readable name for the condition (the text of [`Self::error_code`]).
+    pub fn code(&self) -> &'static str {
+        self.error_code().as_str()
     }
 
     pub(crate) fn io(context: &str, err: std::io::Error) -> Self {
@@ -91,3 +226,25 @@ impl From<rusqlite::Error> for Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_read_by_name_is_that_code_and_an_unknown_name_is_internal() {
+        assert_eq!(ErrorCode::from("not_found"), ErrorCode::NotFound);
+        assert_eq!(ErrorCode::from("no_vault"), ErrorCode::NoVault);
+        assert_eq!(ErrorCode::from("no_such_code"), ErrorCode::Internal);
+    }
+
+    #[test]
+    fn every_codes_text_is_its_json_form() {
+        for code in ErrorCode::ALL {
+            assert_eq!(
+                serde_json::to_value(code).unwrap(),
+                serde_json::Value::String(code.as_str().into())
+            );
+        }
+    }
+}

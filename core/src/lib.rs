@@ -23,6 +23,6 @@ pub mod sync;
 pub mod vault;
 pub mod version;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorCode, Result};
 pub use vault::{ChangeSink, Changed, KeySource, Vault};
 pub use version::Version;

@@ -149,6 +149,21 @@ pub trait Record:
     fn title(&self) -> String;
     /// All the human text of the record, joined by newlines, for full-text search.
     fn search_text(&self) -> String;
+    /// The other records this one names (an introduction's contacts, a time log's
+    /// project…). A local save checks they exist (`api::check_references`); a record
+    /// received from another device is not checked, since that device may have deleted
+    /// one meanwhile and the link is simply shown as gone.
+    fn references(&self) -> Vec<Reference<'_>> {
+        Vec::new()
+    }
+}
+
+/// One record naming another: the field that names it, its kind and id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference<'a> {
+    pub field: &'static str,
+    pub kind: &'static str,
+    pub id: &'a str,
 }
 
 /// The kinds every document's first genesis change creates a map for, in the order that

@@ -331,6 +331,42 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Records of one kind whose sort key is in `[from, to)`, newest first: a date range
+    /// of a dated kind, read through the `(kind, sort_key)` index.
+    pub fn rows_between(
+        &self,
+        kind: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<MirrorRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT kind, id, doc, sort_key, title, json, body FROM record
+             WHERE kind = ?1 AND sort_key >= ?2 AND sort_key < ?3 ORDER BY sort_key DESC, id DESC",
+        )?;
+        let rows = stmt.query_map(params![kind, from, to], row_from_sql)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// How many distinct values the records of one kind hold in a top-level JSON field
+    /// (`field` is a plain name: letters and underscores), counted in SQLite.
+    pub fn count_distinct(&self, kind: &str, field: &str) -> Result<usize, StoreError> {
+        let path = format!("$.{field}");
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT COUNT(DISTINCT json_extract(json, ?2)) FROM record WHERE kind = ?1",
+        )?;
+        let n: i64 = stmt.query_row(params![kind, path], |r| r.get(0))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    /// How many records of one kind the mirror holds.
+    pub fn count_kind(&self, kind: &str) -> Result<usize, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM record WHERE kind = ?1")?;
+        let n: i64 = stmt.query_row([kind], |r| r.get(0))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
     /// Records of one kind whose sort key matches a LIKE pattern, newest first.
     pub fn rows_like(&self, kind: &str, pattern: &str) -> Result<Vec<MirrorRow>, StoreError> {
         let mut stmt = self.conn.prepare_cached(

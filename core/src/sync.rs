@@ -467,7 +467,7 @@ impl Session {
                         self.admit_new(vault)?;
                     }
                     let message = Message::decode(&message).map_err(|e| {
-                        Error::Io(format!(
+                        Error::Refused(format!(
                             "the peer sent a sync message that does not parse: {e}"
                         ))
                     })?;
@@ -607,7 +607,7 @@ fn check_doc_id(doc: &str) -> Result<()> {
     if crate::model::Home::from_doc_id(doc).is_some() {
         Ok(())
     } else {
-        Err(Error::Io(format!(
+        Err(Error::Refused(format!(
             "the peer named a document '{doc}' that this version does not know; update both devices"
         )))
     }

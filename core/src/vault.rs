@@ -74,7 +74,8 @@ fn key_check(key: &SecretKey) -> String {
 }
 
 fn write_vault_file(dir: &Path, file: &VaultFile) -> Result<()> {
-    let text = serde_json::to_string_pretty(file).map_err(|e| Error::Io(e.to_string()))?;
+    let text = serde_json::to_string_pretty(file)
+        .map_err(|e| Error::Internal(format!("vault.json does not serialise: {e}")))?;
     let tmp = dir.join("vault.json.tmp");
     std::fs::write(&tmp, text)
         .and_then(|_| std::fs::rename(&tmp, dir.join(VAULT_FILE)))
@@ -633,10 +634,15 @@ impl Vault {
         // A record created after `version` has no older state: the edit starts from now.
         let json = match json {
             Some(j) => j,
-            None => serde_json::from_str(&row.json).map_err(|e| Error::Io(e.to_string()))?,
+            None => serde_json::from_str(&row.json).map_err(|e| {
+                Error::Internal(format!(
+                    "the mirror row of {} {id} does not parse ({e}); run `comeback doctor --rebuild`",
+                    R::KIND
+                ))
+            })?,
         };
         serde_json::from_value(json).map_err(|e| {
-            Error::Io(format!(
+            Error::Internal(format!(
                 "{} {id} at that version does not read back ({e}); read it again and save against its current version",
                 R::KIND
             ))
@@ -688,6 +694,24 @@ impl Vault {
         ])
     }
 
+    /// Dated records of a kind from `from` to `to` (both included), newest first, read
+    /// through the mirror's sort-key index (dated kinds' sort keys start with the date).
+    pub fn between<R: Record>(
+        &self,
+        from: crate::model::Date,
+        to: crate::model::Date,
+    ) -> Result<Vec<R>> {
+        let end = to.succ_opt().map_or_else(
+            || "9999-12-32".to_string(),
+            |d| d.format("%Y-%m-%d").to_string(),
+        );
+        self.store
+            .rows_between(R::KIND, &from.format("%Y-%m-%d").to_string(), &end)?
+            .iter()
+            .map(parse_row)
+            .collect()
+    }
+
     /// Records of a kind whose sort key matches a SQL LIKE pattern, newest first.
     pub fn rows_like<R: Record>(&self, pattern: &str) -> Result<Vec<R>> {
         self.store
@@ -726,7 +750,7 @@ impl Vault {
         }
         self.docs
             .get_mut(doc_id)
-            .ok_or_else(|| Error::Io("document cache lost a document".into()))
+            .ok_or_else(|| Error::Internal("document cache lost a document; try again".into()))
     }
 
     fn load_document(&mut self, doc_id: &str) -> Result<AutoCommit> {
@@ -791,17 +815,16 @@ impl Vault {
                 break;
             }
             let unsaved = self.unsaved.contains(&doc_id);
-            let doc = match self
-                .docs
-                .get_mut(&doc_id)
-                .ok_or_else(|| Error::Io("document cache lost a document".into()))
-            {
-                Ok(d) => d,
-                Err(e) => {
-                    failure = Some(e);
-                    break;
-                }
-            };
+            let doc =
+                match self.docs.get_mut(&doc_id).ok_or_else(|| {
+                    Error::Internal("document cache lost a document; try again".into())
+                }) {
+                    Ok(d) => d,
+                    Err(e) => {
+                        failure = Some(e);
+                        break;
+                    }
+                };
             let before = doc.get_heads();
             if doc.diff_cursor() != before {
                 doc.update_diff_cursor();
@@ -866,10 +889,9 @@ impl Vault {
         let tx = self.store.transaction()?;
         for s in staged {
             store::insert_chunk(&tx, &s.doc_id, false, &s.bytes)?;
-            let doc = self
-                .docs
-                .get_mut(&s.doc_id)
-                .ok_or_else(|| Error::Io("document cache lost a document".into()))?;
+            let doc = self.docs.get_mut(&s.doc_id).ok_or_else(|| {
+                Error::Internal("document cache lost a document; try again".into())
+            })?;
             mirror_touched(&tx, &s.doc_id, doc, &s.touched)?;
             if s.doc_id == crate::model::DEVICES_DOC {
                 devices::note_device_list(&tx, doc)?;
@@ -931,7 +953,7 @@ impl Vault {
         self.absorb(doc_id, |doc| {
             unpanicked(doc_id, || doc.sync().receive_sync_message(state, message))?
                 .map_err(|e| match e {
-                    automerge::AutomergeError::DuplicateSeqNumber(..) => Error::Io(format!(
+                    automerge::AutomergeError::DuplicateSeqNumber(..) => Error::Diverged(format!(
                         "{doc_id}: two different changes claim the same place in one device's history ({e}); a device was probably restored from an older backup and written on before it synced. Keep the device whose journal is complete; on the other, make a new vault and pair it again"
                     )),
                     e => Error::Doc(e.into()),
@@ -997,7 +1019,7 @@ impl Vault {
     pub fn absorb_snapshot(&mut self, doc_id: &str, bytes: &[u8]) -> Result<Vec<ChangeHash>> {
         inspect(doc_id, [bytes])?;
         let mut theirs = unpanicked(doc_id, || AutoCommit::load(bytes))?.map_err(|e| {
-            Error::Io(format!(
+            Error::Refused(format!(
                 "the other device sent a document ({doc_id}) that does not load: {e}"
             ))
         })?;
@@ -1306,7 +1328,7 @@ impl Vault {
 
 fn parse_row<R: Record>(row: &MirrorRow) -> Result<R> {
     serde_json::from_str(&row.json).map_err(|e| {
-        Error::Io(format!(
+        Error::Internal(format!(
             "the mirror row of {} {} does not parse ({e}); run `comeback doctor --rebuild`",
             row.kind, row.id
         ))

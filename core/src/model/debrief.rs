@@ -235,6 +235,13 @@ pub struct Debrief {
     pub lessons: Vec<Lesson>,
     pub close: Close,
     pub completed: bool,
+    /// The day each lesson's action was done, by lesson id (a lesson not named here is
+    /// open). A map beside the lessons rather than a field of `Lesson`, so two devices
+    /// ticking different actions merge key by key, and `Lesson` keeps the fields its
+    /// callers build it from. Added after the first release: see `api::tick_action` for
+    /// what an older device does with it.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub actions_done: std::collections::BTreeMap<String, Date>,
 }
 
 /// The article's probing questions (goals too high? time used well? poor leads? more
@@ -486,6 +493,9 @@ impl Record for Debrief {
             ));
         }
         check_item_ids("lessons", self.lessons.iter().map(|l| l.id.as_str()))?;
+        for (id, day) in &self.actions_done {
+            check_date(&format!("actions_done.{id}"), *day)?;
+        }
         for (i, lesson) in self.lessons.iter().enumerate() {
             check_opt_date(&format!("lessons[{i}].due"), lesson.due)?;
         }

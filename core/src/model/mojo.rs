@@ -93,6 +93,14 @@ pub struct TimeLog {
 
 impl Record for TimeLog {
     const KIND: &'static str = "timelog";
+
+    fn references(&self) -> Vec<super::Reference<'_>> {
+        vec![super::Reference {
+            field: "project_id",
+            kind: Project::KIND,
+            id: &self.project_id,
+        }]
+    }
     const PROSE: &'static [&'static str] = &["note"];
 
     fn id(&self) -> &str {

@@ -181,6 +181,14 @@ impl Outreach {
 
 impl Record for Outreach {
     const KIND: &'static str = "outreach";
+
+    fn references(&self) -> Vec<super::Reference<'_>> {
+        vec![super::Reference {
+            field: "contact_id",
+            kind: Contact::KIND,
+            id: &self.contact_id,
+        }]
+    }
     const PROSE: &'static [&'static str] = &["message", "reply", "lead"];
 
     fn id(&self) -> &str {
@@ -263,6 +271,20 @@ pub struct Intro {
 
 impl Record for Intro {
     const KIND: &'static str = "intro";
+
+    fn references(&self) -> Vec<super::Reference<'_>> {
+        let via = super::Reference {
+            field: "via_contact_id",
+            kind: Contact::KIND,
+            id: &self.via_contact_id,
+        };
+        let to = self.to_contact_id.as_deref().map(|id| super::Reference {
+            field: "to_contact_id",
+            kind: Contact::KIND,
+            id,
+        });
+        std::iter::once(via).chain(to).collect()
+    }
     const PROSE: &'static [&'static str] = &["notes"];
 
     fn id(&self) -> &str {
@@ -375,6 +397,17 @@ pub struct Event {
 
 impl Record for Event {
     const KIND: &'static str = "event";
+
+    fn references(&self) -> Vec<super::Reference<'_>> {
+        self.contact_ids
+            .iter()
+            .map(|id| super::Reference {
+                field: "contact_ids",
+                kind: Contact::KIND,
+                id,
+            })
+            .collect()
+    }
     const PROSE: &'static [&'static str] = &["notes", "outcome"];
 
     fn id(&self) -> &str {

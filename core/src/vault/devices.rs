@@ -30,7 +30,8 @@ pub(super) fn note_device_list(
         store::meta_set(tx, &format!("{TOMBSTONE}{id}"), "removed")?;
     }
     for (id, vouches) in crate::doc::vouches_in_any_branch(doc) {
-        let json = serde_json::to_string(&vouches).map_err(|e| Error::Io(e.to_string()))?;
+        let json = serde_json::to_string(&vouches)
+            .map_err(|e| Error::Internal(format!("the device list does not serialise: {e}")))?;
         store::meta_set(tx, &format!("{VOUCHES}{id}"), &json)?;
     }
     Ok(())
@@ -147,7 +148,8 @@ impl Vault {
         store::meta_set(
             &self.store.conn,
             LEGACY_TRUST,
-            &serde_json::to_string(&ids).map_err(|e| Error::Io(e.to_string()))?,
+            &serde_json::to_string(&ids)
+                .map_err(|e| Error::Internal(format!("the device list does not serialise: {e}")))?,
         )?;
         for mut d in keep {
             if !d.vouched_by.contains_key(&self.device_id) {

@@ -13,4 +13,12 @@ export type Debrief = { id: string, title: string, setback: SetbackKind,
 /**
  * The day the debrief was begun; what lists sort by.
  */
-started_on: string, scheduled?: Block, step: DebriefStep, unload: string, intent: string, success_measure: string, timeline: Array<TimelineEvent>, questions: Array<Probe>, why_tree: Array<WhyNode>, hot_thought: HotThought, keep: string, change: string, lessons: Array<Lesson>, close: Close, completed: boolean, };
+started_on: string, scheduled?: Block, step: DebriefStep, unload: string, intent: string, success_measure: string, timeline: Array<TimelineEvent>, questions: Array<Probe>, why_tree: Array<WhyNode>, hot_thought: HotThought, keep: string, change: string, lessons: Array<Lesson>, close: Close, completed: boolean, 
+/**
+ * The day each lesson's action was done, by lesson id (a lesson not named here is
+ * open). A map beside the lessons rather than a field of `Lesson`, so two devices
+ * ticking different actions merge key by key, and `Lesson` keeps the fields its
+ * callers build it from. Added after the first release: see `api::tick_action` for
+ * what an older device does with it.
+ */
+actions_done: { [key in string]: string }, };

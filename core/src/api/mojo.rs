@@ -1,0 +1,441 @@
+//! Step 3, regaining your mojo: logging hours on a project, events and who was met,
+//! mood over time (and a run of low days), and the time-off summary.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::Result;
+use crate::model::{
+    self, BragCategory, Contact, Date, Entry, Event, MoodCheckIn, Project, TimeLog, Win,
+};
+use crate::vault::Vault;
+
+/// Everything of a kind (the mirror's whole list; these kinds stay small).
+fn all<R: model::Record>(vault: &Vault) -> Result<Vec<R>> {
+    vault.list(usize::MAX >> 1, 0)
+}
+
+/// Hours logged on a project per week (keyed by the week's Monday), oldest first.
+pub fn hours_per_week(vault: &Vault, project_id: &str) -> Result<Vec<(Date, f64)>> {
+    let logs: Vec<TimeLog> = all(vault)?;
+    Ok(model::hours_per_week(&logs, project_id))
+}
+
+/// Logs hours on a project (an empty id is made). The project must exist: otherwise
+/// "no project with id …", nothing written.
+pub fn log_hours(vault: &mut Vault, mut log: TimeLog) -> Result<TimeLog> {
+    if log.id.trim().is_empty() {
+        log.id = model::new_id();
+    }
+    super::add(vault, log)
+}
+
+/// Records an event (an empty id is made). Every contact it names must exist.
+pub fn add_event(vault: &mut Vault, mut event: Event) -> Result<Event> {
+    if event.id.trim().is_empty() {
+        event.id = model::new_id();
+    }
+    super::add(vault, event)
+}
+
+/// The average mood of one day.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, TS)]
+#[ts(export)]
+pub struct DailyMood {
+    pub date: Date,
+    pub mood: f64,
+}
+
+/// The average mood of each day that has one, from check-ins and journal entries
+/// together, oldest first.
+pub fn daily_moods(moods: &[MoodCheckIn], entries: &[Entry]) -> Vec<DailyMood> {
+    let mut days: BTreeMap<Date, (f64, u32)> = BTreeMap::new();
+    let all = moods.iter().map(|m| (m.date, m.mood)).chain(
+        entries
+            .iter()
+            .filter_map(|e| e.mood.filter(|&m| m > 0).map(|m| (e.date, m))),
+    );
+    for (date, mood) in all {
+        let d = days.entry(date).or_default();
+        d.0 += f64::from(mood);
+        d.1 += 1;
+    }
+    days.into_iter()
+        .map(|(date, (sum, n))| DailyMood {
+            date,
+            mood: sum / f64::from(n),
+        })
+        .collect()
+}
+
+/// How many calendar days in a row, ending today or yesterday, had a low mood (2 or
+/// less on average). A day with no mood recorded breaks the run.
+pub fn low_mood_run(days: &[DailyMood], today: Date) -> u32 {
+    let by_date: BTreeMap<Date, f64> = days.iter().map(|d| (d.date, d.mood)).collect();
+    let mut at = if by_date.contains_key(&today) {
+        Some(today)
+    } else {
+        today.pred_opt()
+    };
+    let mut run = 0;
+    while let Some(day) = at {
+        match by_date.get(&day) {
+            Some(&mood) if mood <= 2.0 => {
+                run += 1;
+                at = day.pred_opt();
+            }
+            _ => break,
+        }
+    }
+    run
+}
+
+/// The daily moods from `from` to `to` (both included), read as a date range.
+pub fn moods_between(vault: &Vault, from: Date, to: Date) -> Result<Vec<DailyMood>> {
+    let moods: Vec<MoodCheckIn> = vault.between(from, to)?;
+    let entries: Vec<Entry> = vault.between(from, to)?;
+    Ok(daily_moods(&moods, &entries))
+}
+
+/// The time-off summary: a one-page, plain-text account of how the time was spent.
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[ts(export)]
+pub struct TimeOffSummary {
+    /// The page, ready to copy (ends with one newline).
+    pub text: String,
+    /// The first day it covers (`since`, else the earliest log, event or win).
+    pub from: Option<Date>,
+    /// The last log, event or win.
+    pub to: Option<Date>,
+}
+
+/// A day as the summary writes it: "Mon, Mar 4, 2024" (the app's `formatDay` in its
+/// default English locale).
+pub fn format_day(date: Date) -> String {
+    date.format("%a, %b %-d, %Y").to_string()
+}
+
+/// One decimal, written the shortest way ("12", "2.5").
+fn round1(n: f64) -> f64 {
+    // `+ 0.0` turns the -0 of an empty sum into 0, as JavaScript prints it.
+    (n * 10.0).round() / 10.0 + 0.0
+}
+
+/// Distinct Monday-starting weeks covered from the first to the last date.
+fn week_count(dates: &[Date]) -> i64 {
+    use chrono::Datelike;
+    let (Some(first), Some(last)) = (dates.iter().min(), dates.iter().max()) else {
+        return 0;
+    };
+    let monday = *first - chrono::Days::new(u64::from(first.weekday().num_days_from_monday()));
+    (*last - monday).num_days().div_euclid(7) + 1
+}
+
+/// Builds the summary from its parts: projects, logs, events, wins in the order given
+/// (the mirror's: newest first), contacts to name who was met.
+pub fn time_off_text(
+    projects: &[Project],
+    logs: &[TimeLog],
+    events: &[Event],
+    wins: &[Win],
+    contacts: &[Contact],
+    since: Option<Date>,
+) -> TimeOffSummary {
+    let mut lines: Vec<String> = vec!["How I spent my time off".into(), String::new()];
+    let mut dates: Vec<Date> = logs
+        .iter()
+        .map(|l| l.date)
+        .chain(events.iter().map(|e| e.date))
+        .chain(wins.iter().map(|w| w.date))
+        .collect();
+    dates.sort();
+    let from = since.or(dates.first().copied());
+    let to = dates.last().copied();
+    if let (Some(from), Some(to)) = (from, to) {
+        lines.push(format!("From {} to {}.", format_day(from), format_day(to)));
+        lines.push(String::new());
+    }
+
+    lines.push("Projects".into());
+    if projects.is_empty() {
+        lines.push("- None recorded yet.".into());
+    }
+    for p in projects {
+        let mine: Vec<&TimeLog> = logs.iter().filter(|l| l.project_id == p.id).collect();
+        let total: f64 = mine.iter().map(|l| l.hours).sum();
+        let weeks = week_count(&mine.iter().map(|l| l.date).collect::<Vec<_>>());
+        let over = if weeks > 0 {
+            let per_week = round1(total / weeks as f64);
+            let unit = if weeks == 1 { "week" } else { "weeks" };
+            format!(" over {weeks} {unit} (about {per_week} a week)")
+        } else {
+            String::new()
+        };
+        lines.push(format!("- {}: {} hours{over}.", p.name, round1(total)));
+        if !p.notes.trim().is_empty() {
+            lines.push(format!("  {}", p.notes.trim()));
+        }
+    }
+    lines.push(String::new());
+
+    lines.push("Events and people".into());
+    if events.is_empty() {
+        lines.push("- None recorded yet.".into());
+    }
+    let names: BTreeMap<&str, &str> = contacts
+        .iter()
+        .map(|c| (c.id.as_str(), c.name.as_str()))
+        .collect();
+    let mut sorted: Vec<&Event> = events.iter().collect();
+    sorted.sort_by_key(|e| e.date);
+    for e in sorted {
+        let met: Vec<&str> = e
+            .contact_ids
+            .iter()
+            .filter_map(|id| names.get(id.as_str()).copied())
+            .filter(|n| !n.is_empty())
+            .collect();
+        let mut line = format!(
+            "- {}: {} ({})",
+            format_day(e.date),
+            e.title,
+            e.kind.label().to_lowercase()
+        );
+        if !met.is_empty() {
+            line += &format!(", met {}", met.join(", "));
+        }
+        if !e.outcome.trim().is_empty() {
+            line += &format!(". Came of it: {}", e.outcome.trim());
+        }
+        lines.push(line + ".");
+    }
+    lines.push(String::new());
+
+    lines.push("Wins".into());
+    if wins.is_empty() {
+        lines.push("- None recorded yet.".into());
+    }
+    for category in BragCategory::ALL {
+        let list: Vec<&Win> = wins.iter().filter(|w| w.category == category).collect();
+        if list.is_empty() {
+            continue;
+        }
+        lines.push(format!("{}:", category.label()));
+        for w in list {
+            let text = w.text.trim();
+            lines.push(if text.is_empty() {
+                format!("- {}", w.title)
+            } else {
+                format!("- {}: {text}", w.title)
+            });
+        }
+    }
+    let mut text = lines.join("\n");
+    while text.contains("\n\n\n") {
+        text = text.replace("\n\n\n", "\n\n");
+    }
+    TimeOffSummary {
+        text: format!("{}\n", text.trim()),
+        from,
+        to,
+    }
+}
+
+/// The time-off summary of everything recorded; `since` (normally the profile's
+/// `happened_on`) is the first day it names.
+pub fn time_off_summary(vault: &Vault, since: Option<Date>) -> Result<TimeOffSummary> {
+    Ok(time_off_text(
+        &all::<Project>(vault)?,
+        &all::<TimeLog>(vault)?,
+        &all::<Event>(vault)?,
+        &all::<Win>(vault)?,
+        &all::<Contact>(vault)?,
+        since,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::test_vault::{self, day};
+    use crate::model::EventKind;
+
+    fn m(date: &str, mood: u8) -> MoodCheckIn {
+        MoodCheckIn {
+            id: format!("{date}{mood}"),
+            date: day(date),
+            mood,
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_low_mood_run_counts_consecutive_low_days_ending_today_or_yesterday() {
+        let days = daily_moods(
+            &[m("2024-03-02", 2), m("2024-03-03", 1), m("2024-03-04", 2)],
+            &[],
+        );
+        assert_eq!(low_mood_run(&days, day("2024-03-05")), 3);
+        assert_eq!(low_mood_run(&days, day("2024-03-04")), 3);
+        assert_eq!(low_mood_run(&days, day("2024-03-07")), 0);
+    }
+
+    #[test]
+    fn a_low_mood_run_is_broken_by_a_good_day_or_a_day_without_a_mood() {
+        let good = daily_moods(
+            &[m("2024-03-02", 1), m("2024-03-03", 4), m("2024-03-04", 2)],
+            &[],
+        );
+        assert_eq!(low_mood_run(&good, day("2024-03-04")), 1);
+        let gap = daily_moods(
+            &[m("2024-03-01", 1), m("2024-03-03", 2), m("2024-03-04", 2)],
+            &[],
+        );
+        assert_eq!(low_mood_run(&gap, day("2024-03-04")), 2);
+    }
+
+    #[test]
+    fn check_ins_and_journal_moods_on_the_same_day_are_averaged() {
+        let entry = Entry {
+            id: "e".into(),
+            date: day("2024-03-04"),
+            text: "x".into(),
+            mood: Some(4),
+            tags: vec![],
+            created_ms: 1,
+        };
+        assert_eq!(
+            daily_moods(&[m("2024-03-04", 2)], &[entry]),
+            [DailyMood {
+                date: day("2024-03-04"),
+                mood: 3.0
+            }]
+        );
+    }
+
+    #[test]
+    fn hours_on_a_project_that_does_not_exist_are_refused_with_what_to_do() {
+        let mut v = test_vault::new();
+        let err = log_hours(
+            &mut v,
+            TimeLog {
+                project_id: "gone".into(),
+                date: day("2026-11-01"),
+                hours: 2.0,
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "not_found");
+        assert!(err.to_string().contains("no project with id gone"), "{err}");
+        assert!(crate::api::list::<TimeLog>(&v, 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn an_event_naming_a_contact_that_does_not_exist_is_refused() {
+        let mut v = test_vault::new();
+        let err = add_event(
+            &mut v,
+            Event {
+                title: "Meetup".into(),
+                date: day("2026-11-01"),
+                contact_ids: vec!["ghost".into()],
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("no contact with id ghost"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_empty_summary_says_none_recorded_for_each_part() {
+        let s = time_off_text(&[], &[], &[], &[], &[], None);
+        assert_eq!(
+            s.text,
+            "How I spent my time off\n\nProjects\n- None recorded yet.\n\nEvents and people\n- None recorded yet.\n\nWins\n- None recorded yet.\n"
+        );
+        assert_eq!((s.from, s.to), (None, None));
+    }
+
+    #[test]
+    fn the_summary_totals_hours_per_project_names_who_was_met_and_groups_wins() {
+        let project = Project {
+            id: "p".into(),
+            name: "Garden app".into(),
+            notes: " A side project. ".into(),
+            ..Default::default()
+        };
+        let log = |date: &str, hours: f64| TimeLog {
+            id: date.into(),
+            project_id: "p".into(),
+            date: day(date),
+            hours,
+            note: String::new(),
+        };
+        // Wed 4 Nov to Mon 16 Nov 2026: three Monday weeks.
+        let logs = [
+            log("2026-11-04", 2.5),
+            log("2026-11-10", 3.0),
+            log("2026-11-16", 1.0),
+        ];
+        let ada = Contact {
+            id: "a".into(),
+            name: "Ada".into(),
+            ..Default::default()
+        };
+        let event = Event {
+            id: "e".into(),
+            date: day("2026-11-12"),
+            title: "Rust meetup".into(),
+            kind: EventKind::Meetup,
+            contact_ids: vec!["a".into(), "gone".into()],
+            notes: String::new(),
+            outcome: "a lead".into(),
+        };
+        let win = Win {
+            id: "w".into(),
+            date: day("2026-11-20"),
+            title: "Shipped v1".into(),
+            category: BragCategory::Projects,
+            text: "on time".into(),
+        };
+        let s = time_off_text(
+            &[project],
+            &logs,
+            &[event],
+            &[win],
+            &[ada],
+            Some(day("2026-11-01")),
+        );
+        assert_eq!(
+            s.text,
+            "How I spent my time off\n\n\
+             From Sun, Nov 1, 2026 to Fri, Nov 20, 2026.\n\n\
+             Projects\n\
+             - Garden app: 6.5 hours over 3 weeks (about 2.2 a week).\n  A side project.\n\n\
+             Events and people\n\
+             - Thu, Nov 12, 2026: Rust meetup (meetup), met Ada. Came of it: a lead.\n\n\
+             Wins\n\
+             Projects:\n\
+             - Shipped v1: on time\n"
+        );
+        assert_eq!(s.from, Some(day("2026-11-01")));
+        assert_eq!(s.to, Some(day("2026-11-20")));
+    }
+
+    #[test]
+    fn a_project_with_no_hours_says_zero_without_weeks() {
+        let project = Project {
+            id: "p".into(),
+            name: "Idea".into(),
+            ..Default::default()
+        };
+        let s = time_off_text(&[project], &[], &[], &[], &[], None);
+        assert!(s.text.contains("- Idea: 0 hours.\n"), "{}", s.text);
+    }
+}

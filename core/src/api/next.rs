@@ -1,0 +1,217 @@
+//! Step 4, the next move: adding and moving pipeline items (with the one rule for their
+//! stage date and closing reason) and the follow-ups due.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::base_version;
+use crate::error::Result;
+use crate::model::{self, Date, PipelineItem, Record, Stage};
+use crate::vault::Vault;
+
+/// Adds a pipeline item (an empty id is made). Its stage date defaults to `today` when
+/// it has none (the default date), so a new item is not born stale.
+pub fn add_item(vault: &mut Vault, mut item: PipelineItem, today: Date) -> Result<PipelineItem> {
+    if item.id.trim().is_empty() {
+        item.id = model::new_id();
+    }
+    if item.stage_changed_on == Date::default() {
+        item.stage_changed_on = today;
+    }
+    if item.stage != Stage::Closed {
+        item.closed_reason = None;
+    }
+    super::add(vault, item)
+}
+
+/// Moves an item to `stage`. The rule, the same for every front:
+/// - the stage date (`stage_changed_on`) becomes `today` only when the stage changes;
+///   moving to the stage it is at keeps the date (a follow-up is measured from the last
+///   real move);
+/// - closing needs a reason (`closed_reason`, refused as `invalid` without one); closing
+///   an item that is closed already just replaces the reason;
+/// - moving to any stage but `closed` (reopening included) clears the closing reason, so
+///   an open item never shows why it closed.
+pub fn move_item(
+    vault: &mut Vault,
+    id: &str,
+    stage: Stage,
+    closed_reason: Option<String>,
+    today: Date,
+    version: Option<&str>,
+) -> Result<PipelineItem> {
+    let base = base_version(PipelineItem::KIND, id, version)?;
+    let mut item: PipelineItem = match &base {
+        Some(base) => vault.get_at(id, base)?,
+        None => vault.require(id)?,
+    };
+    item.set_stage(stage, today);
+    item.closed_reason = if stage == Stage::Closed {
+        closed_reason
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty())
+    } else {
+        None
+    };
+    vault.put_at(&item, base.as_ref())?;
+    vault.require(id)
+}
+
+/// An item that asks for a follow-up today, with why, worded for the person.
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[ts(export)]
+pub struct FollowUp {
+    pub item: PipelineItem,
+    /// "follow-up due 2026-11-30" or "no movement for 15 days".
+    pub reason: String,
+}
+
+/// Why an item asks for a follow-up (see [`PipelineItem::needs_follow_up`]).
+pub fn follow_up_reason(item: &PipelineItem, today: Date) -> String {
+    match item.follow_up_on {
+        Some(on) if on <= today => format!("follow-up due {on}"),
+        _ => format!(
+            "no movement for {} days",
+            (today - item.stage_changed_on).num_days()
+        ),
+    }
+}
+
+/// The open items that ask for a follow-up today, soonest follow-up date first (items
+/// with none after, stalest first).
+pub fn follow_ups_due(vault: &Vault, today: Date) -> Result<Vec<FollowUp>> {
+    let items: Vec<PipelineItem> = vault.list(usize::MAX >> 1, 0)?;
+    Ok(follow_ups_of(items, today))
+}
+
+pub(crate) fn follow_ups_of(items: Vec<PipelineItem>, today: Date) -> Vec<FollowUp> {
+    let mut due: Vec<FollowUp> = items
+        .into_iter()
+        .filter(|i| i.needs_follow_up(today))
+        .map(|item| FollowUp {
+            reason: follow_up_reason(&item, today),
+            item,
+        })
+        .collect();
+    due.sort_by(|a, b| {
+        let key = |f: &FollowUp| {
+            (
+                f.item.follow_up_on.is_none(),
+                f.item.follow_up_on,
+                f.item.stage_changed_on,
+            )
+        };
+        key(a).cmp(&key(b)).then_with(|| a.item.id.cmp(&b.item.id))
+    });
+    due
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::test_vault::{self, day};
+
+    fn item(v: &mut Vault, on: &str) -> PipelineItem {
+        add_item(
+            v,
+            PipelineItem {
+                title: "Data engineer".into(),
+                org: "Acme".into(),
+                ..Default::default()
+            },
+            day(on),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_new_item_starts_its_stage_date_today() {
+        let mut v = test_vault::new();
+        let i = item(&mut v, "2026-11-01");
+        assert_eq!(i.stage_changed_on, day("2026-11-01"));
+        assert!(!i.id.is_empty());
+    }
+
+    #[test]
+    fn moving_an_item_to_another_stage_dates_the_move() {
+        let mut v = test_vault::new();
+        let i = item(&mut v, "2026-11-01");
+        let moved =
+            move_item(&mut v, &i.id, Stage::Applied, None, day("2026-11-05"), None).unwrap();
+        assert_eq!(
+            (moved.stage, moved.stage_changed_on),
+            (Stage::Applied, day("2026-11-05"))
+        );
+    }
+
+    #[test]
+    fn moving_an_item_to_the_stage_it_is_at_keeps_its_stage_date() {
+        let mut v = test_vault::new();
+        let i = item(&mut v, "2026-11-01");
+        let same = move_item(&mut v, &i.id, Stage::Saved, None, day("2026-11-20"), None).unwrap();
+        assert_eq!(same.stage_changed_on, day("2026-11-01"));
+    }
+
+    #[test]
+    fn closing_an_item_without_a_reason_is_refused_and_nothing_changes() {
+        let mut v = test_vault::new();
+        let i = item(&mut v, "2026-11-01");
+        let err = move_item(
+            &mut v,
+            &i.id,
+            Stage::Closed,
+            Some("  ".into()),
+            day("2026-11-05"),
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "invalid");
+        assert_eq!(
+            crate::api::get::<PipelineItem>(&v, &i.id).unwrap().stage,
+            Stage::Saved
+        );
+    }
+
+    #[test]
+    fn reopening_a_closed_item_clears_its_closing_reason() {
+        let mut v = test_vault::new();
+        let i = item(&mut v, "2026-11-01");
+        let closed = move_item(
+            &mut v,
+            &i.id,
+            Stage::Closed,
+            Some("no reply".into()),
+            day("2026-11-05"),
+            None,
+        )
+        .unwrap();
+        assert_eq!(closed.closed_reason.as_deref(), Some("no reply"));
+        let reopened = move_item(
+            &mut v,
+            &i.id,
+            Stage::Interview,
+            Some("ignored".into()),
+            day("2026-11-07"),
+            None,
+        )
+        .unwrap();
+        assert_eq!(reopened.closed_reason, None);
+        assert_eq!(reopened.stage_changed_on, day("2026-11-07"));
+    }
+
+    #[test]
+    fn follow_ups_are_due_when_their_date_comes_or_the_stage_sat_still_for_two_weeks() {
+        let mut v = test_vault::new();
+        let stale = item(&mut v, "2026-11-01");
+        let mut dated = item(&mut v, "2026-11-20");
+        dated.follow_up_on = Some(day("2026-11-21"));
+        crate::api::save(&mut v, dated.clone()).unwrap();
+        let fresh = item(&mut v, "2026-11-20");
+        let due = follow_ups_due(&v, day("2026-11-22")).unwrap();
+        let ids: Vec<&str> = due.iter().map(|f| f.item.id.as_str()).collect();
+        assert_eq!(ids, [dated.id.as_str(), stale.id.as_str()]);
+        assert!(!ids.contains(&fresh.id.as_str()));
+        assert_eq!(due[0].reason, "follow-up due 2026-11-21");
+        assert_eq!(due[1].reason, "no movement for 21 days");
+    }
+}
