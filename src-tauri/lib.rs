@@ -119,6 +119,15 @@ pub fn open_vault<R: Runtime>(app: &AppHandle<R>, source: &KeySource) -> Reply<(
     Ok(())
 }
 
+/// Closes the app's vault (its folder's lock is freed). The vault's change sink holds
+/// the app, so a vault left in the state outlives the app: tests close it first.
+pub fn close_vault<R: Runtime>(app: &AppHandle<R>) -> Reply<()> {
+    let state = app.state::<AppState>();
+    let vault = state.slot()?.take();
+    drop(vault);
+    Ok(())
+}
+
 /// A record as the UI holds it: its JSON with the `version` it was read at.
 fn versioned<R: Record>(vault: &Vault, record: &R) -> comeback_core::Result<Json> {
     let mut all = api::versioned(vault, std::slice::from_ref(record))?;
