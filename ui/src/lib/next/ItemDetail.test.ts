@@ -43,7 +43,7 @@ describe('a pipeline item', () => {
     await fireEvent.click(screen.getByTestId('close-confirm'));
     await screen.findByText(/took another offer/);
     const moves = be.calls.filter((c) => c.cmd === 'move_item').map((c) => c.args);
-    expect(moves.at(-1)).toMatchObject({ id: 'p1', stage: 'closed', closedReason: 'took another offer', version: 'v7' });
+    expect(moves[moves.length - 1]).toMatchObject({ id: 'p1', stage: 'closed', closedReason: 'took another offer', version: 'v7' });
   });
 
   it('moves with move_item on the version it holds and shows what the core answered', async () => {
