@@ -1,7 +1,10 @@
-//! The desktop and phone shell of Comeback. It holds no product rules: each command is
-//! a few lines over `comeback_core::api` — the same functions the `comeback` CLI calls —
-//! taking the vault from the app state and mapping errors to `{code, message}` for the
-//! UI, which branches on `code` only. Changes are pushed to the UI as `vault-changed`
+//! The desktop and phone shell of Comeback. It holds no product rules: each command has
+//! the name of the `comeback_core::api` function it calls — the same functions the
+//! `comeback` CLI calls — and is a few lines: take the vault from the app state, call
+//! `api`, hand back its value or its `api::ErrorReply` (`{code, message}`, `code` an
+//! `ErrorCode`; the UI branches on `code` only). The commands over an open vault are
+//! generic over the Tauri runtime ([`commands`]), so `tests/parity.rs` runs them on
+//! Tauri's mock runtime against the CLI. Changes are pushed to the UI as `vault-changed`
 //! events (with the kinds that changed), so every open screen refreshes without a reload.
 //!
 //! Pairing and sync live in `devices.rs`: once the vault is open a `comeback-net` node
@@ -15,23 +18,26 @@ mod devices;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use comeback_core::{ChangeSink, KeySource, Vault, api, model};
+use comeback_core::model::{self, Date, IntroStatus, Record, Stage};
+use comeback_core::{ChangeSink, ErrorCode, KeySource, Vault, api};
 use serde_json::Value as Json;
-use tauri::{AppHandle, Emitter, Manager, State};
+use tauri::ipc::Invoke;
+use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
-/// What crosses to the UI when a command fails: `{code, message}`.
+/// What crosses to the UI when a command fails: `{code, message}`, `code` one of
+/// `ErrorCode` (generated into the UI's bindings).
 type IpcError = api::ErrorReply;
 
 pub(crate) fn locked() -> IpcError {
     IpcError {
-        code: "no_vault".into(),
+        code: ErrorCode::NoVault,
         message: "the vault is not open yet; create or open it first".into(),
     }
 }
 
 pub(crate) fn poisoned() -> IpcError {
     IpcError {
-        code: "internal".into(),
+        code: ErrorCode::Internal,
         message: "the vault lock was poisoned; restart the app".into(),
     }
 }
@@ -46,6 +52,15 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The state of an app whose vault lives in `dir` (opened later).
+    pub fn new(dir: PathBuf) -> Self {
+        Self {
+            dir,
+            vault: Arc::new(Mutex::new(None)),
+            net: Arc::default(),
+        }
+    }
+
     fn slot(&self) -> Reply<std::sync::MutexGuard<'_, Option<Vault>>> {
         self.vault.lock().map_err(|_| poisoned())
     }
@@ -59,9 +74,9 @@ impl AppState {
 
 /// Tells the screens what changed, and the node that there is something to send (a
 /// received change is passed on too, so a third device gets it).
-struct EventSink(AppHandle, Arc<devices::Net>);
+struct EventSink<R: Runtime>(AppHandle<R>, Arc<devices::Net>);
 
-impl ChangeSink for EventSink {
+impl<R: Runtime> ChangeSink for EventSink<R> {
     fn changed(&self, changed: &comeback_core::Changed) {
         let _ = self.0.emit("vault-changed", changed);
         self.1.local_changed();
@@ -75,22 +90,54 @@ fn key_source() -> comeback_core::Result<KeySource> {
     }
 }
 
-fn attach(app: &AppHandle, mut vault: Vault) -> Vault {
+fn attach<R: Runtime>(app: &AppHandle<R>, mut vault: Vault) -> Vault {
     let net = app.state::<AppState>().net.clone();
     vault.set_sink(Arc::new(EventSink(app.clone(), net)));
     vault
 }
 
 /// Opens the vault in `dir` into `slot`, if there is one and none is open yet.
-fn open_existing(
-    app: &AppHandle,
+fn open_existing<R: Runtime>(
+    app: &AppHandle<R>,
     dir: &Path,
     slot: &mut Option<Vault>,
+    source: &KeySource,
 ) -> comeback_core::Result<()> {
     if slot.is_none() && comeback_core::vault::uses_key_file(dir).is_ok() {
-        *slot = Some(attach(app, api::open(dir, &key_source()?)?));
+        *slot = Some(attach(app, api::open(dir, source)?));
     }
     Ok(())
+}
+
+/// Opens the app's vault (the folder its `AppState` names) with the key from `source`,
+/// unless one is open already. The app opens it on start with the keychain (or
+/// `COMEBACK_KEY_FILE`); tests on Tauri's mock runtime open it with a key file.
+pub fn open_vault<R: Runtime>(app: &AppHandle<R>, source: &KeySource) -> Reply<()> {
+    let state = app.state::<AppState>();
+    let mut guard = state.slot()?;
+    open_existing(app, &state.dir, &mut guard, source)?;
+    Ok(())
+}
+
+/// Closes the app's vault (its folder's lock is freed). The vault's change sink holds
+/// the app, so a vault left in the state outlives the app: tests close it first.
+pub fn close_vault<R: Runtime>(app: &AppHandle<R>) -> Reply<()> {
+    let state = app.state::<AppState>();
+    let vault = state.slot()?.take();
+    drop(vault);
+    Ok(())
+}
+
+/// A record as the UI holds it: its JSON with the `version` it was read at.
+fn versioned<R: Record>(vault: &Vault, record: &R) -> comeback_core::Result<Json> {
+    let mut all = api::versioned(vault, std::slice::from_ref(record))?;
+    all.pop()
+        .ok_or_else(|| comeback_core::Error::Internal("a record read back came back empty".into()))
+}
+
+/// The local time of day (Home and worry time ask "is it now?").
+fn now() -> chrono::NaiveDateTime {
+    chrono::Local::now().naive_local()
 }
 
 #[tauri::command(async)]
@@ -98,7 +145,7 @@ fn vault_status(app: AppHandle, state: State<'_, AppState>) -> Reply<api::VaultS
     let exists = comeback_core::vault::uses_key_file(&state.dir).is_ok();
     let mut guard = state.slot()?;
     let was_open = guard.is_some();
-    open_existing(&app, &state.dir, &mut guard)?;
+    open_existing(&app, &state.dir, &mut guard, &key_source()?)?;
     if !was_open && guard.is_some() {
         devices::start_in_background(&app);
     }
@@ -162,8 +209,73 @@ fn on_this_day(state: State<'_, AppState>) -> Reply<Vec<Json>> {
 }
 
 #[tauri::command(async)]
+fn home_summary(state: State<'_, AppState>, today: Date) -> Reply<api::HomeSummary> {
+    state.with(|v| api::home_summary(v, today, now().time()))
+}
+
+#[tauri::command(async)]
+fn set_profile(
+    state: State<'_, AppState>,
+    profile: model::Profile,
+    version: Option<String>,
+) -> Reply<Json> {
+    state.with(|v| {
+        let saved = api::set_profile(v, profile, version.as_deref())?;
+        versioned(v, &saved)
+    })
+}
+
+// ----- step 1: the debrief -----
+
+#[tauri::command(async)]
+fn lesson_actions(state: State<'_, AppState>, today: Date) -> Reply<Vec<api::LessonAction>> {
+    state.with(|v| api::lesson_actions(v, today))
+}
+
+#[tauri::command(async)]
+fn tick_action(
+    state: State<'_, AppState>,
+    debrief_id: String,
+    lesson_id: String,
+    done: bool,
+    on: Option<Date>,
+    version: Option<String>,
+) -> Reply<Json> {
+    state.with(|v| {
+        let on = on.unwrap_or_else(api::today);
+        let d = api::tick_action(v, &debrief_id, &lesson_id, done, on, version.as_deref())?;
+        versioned(v, &d)
+    })
+}
+
+#[tauri::command(async)]
+fn debrief_markdown(state: State<'_, AppState>, id: String) -> Reply<String> {
+    state.with(|v| Ok(api::get::<model::Debrief>(v, &id)?.to_markdown()))
+}
+
+// ----- step 2: reaching out -----
+
+#[tauri::command(async)]
 fn due_contacts(state: State<'_, AppState>) -> Reply<Vec<Json>> {
     state.with(|v| api::versioned(v, &api::due_contacts(v, api::today())?))
+}
+
+#[tauri::command(async)]
+fn contact_schedule(state: State<'_, AppState>, today: Date) -> Reply<Vec<api::ContactSchedule>> {
+    state.with(|v| api::contact_schedule(v, today))
+}
+
+#[tauri::command(async)]
+fn due_contact_schedule(
+    state: State<'_, AppState>,
+    today: Date,
+) -> Reply<Vec<api::ContactSchedule>> {
+    state.with(|v| api::due_contact_schedule(v, today))
+}
+
+#[tauri::command]
+fn tie_cadences() -> Vec<api::TieCadence> {
+    api::tie_cadences()
 }
 
 #[tauri::command(async)]
@@ -178,6 +290,39 @@ fn log_outreach(state: State<'_, AppState>, outreach: model::Outreach) -> Reply<
 }
 
 #[tauri::command(async)]
+fn add_intro(state: State<'_, AppState>, intro: model::Intro) -> Reply<Json> {
+    state.with(|v| {
+        let added = api::add_intro(v, intro)?;
+        versioned(v, &added)
+    })
+}
+
+#[tauri::command(async)]
+fn move_intro(
+    state: State<'_, AppState>,
+    id: String,
+    status: IntroStatus,
+    on: Option<Date>,
+    version: Option<String>,
+) -> Reply<Json> {
+    state.with(|v| {
+        let on = on.unwrap_or_else(api::today);
+        let moved = api::move_intro(v, &id, status, on, version.as_deref())?;
+        versioned(v, &moved)
+    })
+}
+
+#[tauri::command(async)]
+fn worry_time(state: State<'_, AppState>) -> Reply<api::WorryTime> {
+    state.with(|v| {
+        let profile = api::get_profile(v)?.unwrap_or_default();
+        Ok(api::worry_time(&profile, now()))
+    })
+}
+
+// ----- step 3: regaining your mojo -----
+
+#[tauri::command(async)]
 fn hours_per_week(
     state: State<'_, AppState>,
     project_id: String,
@@ -186,9 +331,68 @@ fn hours_per_week(
 }
 
 #[tauri::command(async)]
-fn debrief_markdown(state: State<'_, AppState>, id: String) -> Reply<String> {
-    state.with(|v| Ok(api::get::<model::Debrief>(v, &id)?.to_markdown()))
+fn log_hours(state: State<'_, AppState>, log: model::TimeLog) -> Reply<Json> {
+    state.with(|v| {
+        let logged = api::log_hours(v, log)?;
+        versioned(v, &logged)
+    })
 }
+
+#[tauri::command(async)]
+fn add_event(state: State<'_, AppState>, event: model::Event) -> Reply<Json> {
+    state.with(|v| {
+        let added = api::add_event(v, event)?;
+        versioned(v, &added)
+    })
+}
+
+#[tauri::command(async)]
+fn moods_between(state: State<'_, AppState>, from: Date, to: Date) -> Reply<Vec<api::DailyMood>> {
+    state.with(|v| api::moods_between(v, from, to))
+}
+
+#[tauri::command(async)]
+fn time_off_summary(state: State<'_, AppState>, since: Option<Date>) -> Reply<api::TimeOffSummary> {
+    state.with(|v| api::time_off_summary(v, since))
+}
+
+// ----- step 4: the next move -----
+
+#[tauri::command(async)]
+fn add_item(state: State<'_, AppState>, item: model::PipelineItem) -> Reply<Json> {
+    state.with(|v| {
+        let added = api::add_item(v, item, api::today())?;
+        versioned(v, &added)
+    })
+}
+
+#[tauri::command(async)]
+fn move_item(
+    state: State<'_, AppState>,
+    id: String,
+    stage: Stage,
+    closed_reason: Option<String>,
+    version: Option<String>,
+) -> Reply<Json> {
+    state.with(|v| {
+        let moved = api::move_item(
+            v,
+            &id,
+            stage,
+            closed_reason,
+            api::today(),
+            version.as_deref(),
+        )?;
+        versioned(v, &moved)
+    })
+}
+
+#[tauri::command(async)]
+fn follow_ups_due(state: State<'_, AppState>, today: Date) -> Reply<Vec<api::FollowUp>> {
+    state.with(|v| api::follow_ups_due(v, today))
+}
+
+// ----- the vault -----
 
 #[tauri::command(async)]
 fn doctor(state: State<'_, AppState>) -> Reply<api::DoctorReport> {
@@ -203,6 +407,74 @@ fn drop_set_aside(state: State<'_, AppState>) -> Reply<api::DoctorReport> {
     })
 }
 
+/// The commands over an open vault, on any runtime (the real one in [`run`], Tauri's
+/// mock runtime in tests). The commands that start the network node (`vault_status`,
+/// `create_vault`) and the device commands need the real runtime and are added by `run`.
+pub fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        recovery_key,
+        list_records,
+        get_record,
+        save_record,
+        delete_record,
+        search,
+        on_this_day,
+        home_summary,
+        set_profile,
+        lesson_actions,
+        tick_action,
+        debrief_markdown,
+        due_contacts,
+        contact_schedule,
+        due_contact_schedule,
+        tie_cadences,
+        log_outreach,
+        add_intro,
+        move_intro,
+        worry_time,
+        hours_per_week,
+        log_hours,
+        add_event,
+        moods_between,
+        time_off_summary,
+        add_item,
+        move_item,
+        follow_ups_due,
+        doctor,
+        drop_set_aside,
+    ]
+}
+
+/// The commands that reach the network node: they answer on the real runtime only.
+fn node_commands() -> impl Fn(Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        vault_status,
+        create_vault,
+        devices::devices_list,
+        devices::devices_invite,
+        devices::devices_answer,
+        devices::devices_join,
+        devices::devices_join_answer,
+        devices::devices_revoke,
+        devices::sync_now,
+        devices::sync_status,
+    ]
+}
+
+/// The names [`node_commands`] answers.
+const NODE_COMMANDS: &[&str] = &[
+    "vault_status",
+    "create_vault",
+    "devices_list",
+    "devices_invite",
+    "devices_answer",
+    "devices_join",
+    "devices_join_answer",
+    "devices_revoke",
+    "sync_now",
+    "sync_status",
+];
+
 fn vault_dir() -> PathBuf {
     std::env::var_os("COMEBACK_VAULT")
         .map(PathBuf::from)
@@ -215,11 +487,7 @@ pub fn run() {
     comeback_net::logging::init();
     let result = tauri::Builder::default()
         .setup(|app| {
-            app.manage(AppState {
-                dir: vault_dir(),
-                vault: Arc::new(Mutex::new(None)),
-                net: Arc::default(),
-            });
+            app.manage(AppState::new(vault_dir()));
             // Open and warm the vault off the UI thread, so the first screen shows the
             // mirror at once and the first save does not wait for a document load.
             let handle = app.handle().clone();
@@ -229,8 +497,9 @@ pub fn run() {
                     return;
                 };
                 // A failure here is shown by the first screen, which asks again.
-                let _ = open_existing(&handle, &state.dir, &mut guard);
-                let Some(vault) = guard.as_mut() else {
+                let opened = key_source()
+                    .and_then(|source| open_existing(&handle, &state.dir, &mut guard, &source));
+                let (Ok(()), Some(vault)) = (opened, guard.as_mut()) else {
                     return;
                 };
                 let _ = vault.warm(api::today());
@@ -240,31 +509,17 @@ pub fn run() {
             });
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            vault_status,
-            create_vault,
-            recovery_key,
-            list_records,
-            get_record,
-            save_record,
-            delete_record,
-            search,
-            on_this_day,
-            due_contacts,
-            log_outreach,
-            hours_per_week,
-            debrief_markdown,
-            doctor,
-            drop_set_aside,
-            devices::devices_list,
-            devices::devices_invite,
-            devices::devices_answer,
-            devices::devices_join,
-            devices::devices_join_answer,
-            devices::devices_revoke,
-            devices::sync_now,
-            devices::sync_status,
-        ])
+        .invoke_handler({
+            let vault = commands();
+            let node = node_commands();
+            move |invoke| {
+                if NODE_COMMANDS.contains(&invoke.message.command()) {
+                    node(invoke)
+                } else {
+                    vault(invoke)
+                }
+            }
+        })
         .run(tauri::generate_context!());
     if let Err(err) = result {
         eprintln!("comeback-app: could not start the window: {err}");

@@ -5,6 +5,8 @@
 //! screen at phone (390×844) and desktop (1280×800) size go to
 //! `$CARGO_TARGET_DIR/e2e-screenshots/`; a curated set lives in `docs/screenshots/`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a panicking test is a failing test
+
 #[path = "e2e/webdriver.rs"]
 mod webdriver;
 

@@ -67,11 +67,6 @@ export function formatShort(d: IsoDate): string {
   });
 }
 
-/** "MM-DD" of a date, for anniversaries. */
-export function monthDay(d: IsoDate): string {
-  return d.slice(5, 10);
-}
-
 /** An optional date field from a form: "" becomes absent. */
 export function optDate(s: string | undefined | null): IsoDate | undefined {
   return isIso(s ?? '') ? (s as IsoDate) : undefined;

@@ -6,7 +6,24 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import type {
   Contact,
+  ContactSchedule,
+  DailyMood,
+  Debrief,
   DeviceInfo,
+  ErrorCode,
+  Event,
+  FollowUp,
+  HomeSummary,
+  Intro,
+  IntroStatus,
+  LessonAction,
+  PipelineItem,
+  Profile,
+  Stage,
+  TieCadence,
+  TimeLog,
+  TimeOffSummary,
+  WorryTime,
   Draft,
   DoctorReport,
   Entry,
@@ -27,9 +44,9 @@ import type {
 } from './types';
 
 export class IpcError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
 
-  constructor(code: string, message: string) {
+  constructor(code: ErrorCode, message: string) {
     super(message);
     this.name = 'IpcError';
     this.code = code;
@@ -42,7 +59,7 @@ export function toIpcError(err: unknown): IpcError {
   if (err && typeof err === 'object') {
     const o = err as { code?: unknown; message?: unknown };
     if (typeof o.code === 'string' && typeof o.message === 'string') {
-      return new IpcError(o.code, o.message);
+      return new IpcError(o.code as ErrorCode, o.message);
     }
     if (typeof o.message === 'string') return new IpcError('internal', o.message);
   }
@@ -140,6 +157,106 @@ export function doctor(): Promise<DoctorReport> {
 /** Deletes the records the doctor set aside (they break the rules), on every device. */
 export function dropSetAside(): Promise<DoctorReport> {
   return call('drop_set_aside');
+}
+
+// ----- the verbs: one person's action each, every rule in the core -----
+// Each wrapper calls the command named as the `comeback_core::api` function it runs.
+// Verbs that write resolve to the record as stored, with its new `version`: adopt it.
+
+/** Everything Home shows for `today`, in one answer. */
+export function homeSummary(today: IsoDate): Promise<HomeSummary> {
+  return call('home_summary', { today });
+}
+
+/** Saves the profile; with the `version` it was read at, merged with changes since. */
+export function setProfile(profile: Profile, version?: string): Promise<Versioned<Profile>> {
+  return call('set_profile', { profile, version: version ?? null });
+}
+
+/** The open actions debrief lessons turned into, soonest first. */
+export function lessonActions(today: IsoDate): Promise<LessonAction[]> {
+  return call('lesson_actions', { today });
+}
+
+/** Ticks a lesson's action done (or, with `done` false, open again). */
+export function tickAction(
+  debriefId: string,
+  lessonId: string,
+  done: boolean,
+  on: IsoDate,
+  version?: string,
+): Promise<Versioned<Debrief>> {
+  return call('tick_action', { debriefId, lessonId, done, on, version: version ?? null });
+}
+
+/** Every contact with the day a message is next due and the cadence used. */
+export function contactSchedule(today: IsoDate): Promise<ContactSchedule[]> {
+  return call('contact_schedule', { today });
+}
+
+/** The contacts due a message by `today`, weak ties first. */
+export function dueContactSchedule(today: IsoDate): Promise<ContactSchedule[]> {
+  return call('due_contact_schedule', { today });
+}
+
+/** Each tie's default keep-in-touch cadence. */
+export function tieCadences(): Promise<TieCadence[]> {
+  return call('tie_cadences');
+}
+
+/** Asks a contact for an introduction (the contact must exist). */
+export function addIntro(intro: Intro): Promise<Versioned<Intro>> {
+  return call('add_intro', { intro });
+}
+
+/** Moves an introduction to `status` on `on` (the core sets and clears its dates). */
+export function moveIntro(id: string, status: IntroStatus, on: IsoDate, version?: string): Promise<Versioned<Intro>> {
+  return call('move_intro', { id, status, on, version: version ?? null });
+}
+
+/** Whether it is worry time now, and today's window. */
+export function worryTime(): Promise<WorryTime> {
+  return call('worry_time');
+}
+
+/** Logs hours on a project (which must exist). */
+export function logHours(log: TimeLog): Promise<Versioned<TimeLog>> {
+  return call('log_hours', { log });
+}
+
+/** Records an event (every contact it names must exist). */
+export function addEvent(event: Event): Promise<Versioned<Event>> {
+  return call('add_event', { event });
+}
+
+/** The average mood of each day from `from` to `to`, oldest first. */
+export function moodsBetween(from: IsoDate, to: IsoDate): Promise<DailyMood[]> {
+  return call('moods_between', { from, to });
+}
+
+/** The time-off summary, ready to copy; `since` is the first day it names. */
+export function timeOffSummary(since?: IsoDate): Promise<TimeOffSummary> {
+  return call('time_off_summary', { since: since ?? null });
+}
+
+/** Adds a pipeline item (its stage date is today unless given). */
+export function addItem(item: PipelineItem): Promise<Versioned<PipelineItem>> {
+  return call('add_item', { item });
+}
+
+/** Moves an item to `stage` (closing needs a reason; the core dates the move). */
+export function moveItem(
+  id: string,
+  stage: Stage,
+  closedReason?: string,
+  version?: string,
+): Promise<Versioned<PipelineItem>> {
+  return call('move_item', { id, stage, closedReason: closedReason ?? null, version: version ?? null });
+}
+
+/** The open items that ask for a follow-up on `today`, with why. */
+export function followUpsDue(today: IsoDate): Promise<FollowUp[]> {
+  return call('follow_ups_due', { today });
 }
 
 // ----- devices: pairing and sync -----

@@ -33,12 +33,6 @@ export const TIE_LABEL: Record<Tie, string> = {
   rarely: 'Rarely',
 };
 
-export const TIE_DEFAULT_CADENCE: Record<Tie, number> = {
-  often: 14,
-  occasionally: 45,
-  rarely: 90,
-};
-
 export const INTRO_LABEL: Record<IntroStatus, string> = {
   requested: 'Requested',
   made: 'Made',

@@ -1,9 +1,9 @@
 // The single setback profile record ("profile"), which may not exist yet.
 
-import { getRecord, saveRecord, IpcError } from './ipc';
-import type { Profile } from './types';
+import { getRecord, IpcError, setProfile } from './ipc';
+import type { Profile, Versioned } from './types';
 
-export async function loadProfile(): Promise<Profile | null> {
+export async function loadProfile(): Promise<Versioned<Profile> | null> {
   try {
     return await getRecord('profile', 'profile');
   } catch (e) {
@@ -12,9 +12,12 @@ export async function loadProfile(): Promise<Profile | null> {
   }
 }
 
-/** Saves changes to the profile, starting from a blank one if there is none yet. */
+/**
+ * Saves changes to the profile, starting from a blank one if there is none yet. The save
+ * is made on the version `current` was read at, so fields changed since stay.
+ */
 export async function updateProfile(
-  current: Profile | null,
+  current: Versioned<Profile> | null,
   today: string,
   change: Partial<Profile>,
 ): Promise<Profile> {
@@ -26,5 +29,6 @@ export async function updateProfile(
     worry_minutes: 15,
     announcement: '',
   };
-  return saveRecord('profile', { ...base, ...change, id: 'profile' });
+  const { version, ...fields } = { ...base, ...change, id: 'profile' } as Versioned<Profile>;
+  return setProfile(fields, version);
 }

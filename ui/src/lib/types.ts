@@ -44,6 +44,22 @@ import type { DoctorReport } from './bindings/DoctorReport';
 import type { VaultStatus } from './bindings/VaultStatus';
 import type { DeviceInfo } from './bindings/DeviceInfo';
 import type { PairingShares } from './bindings/PairingShares';
+import type { ErrorCode } from './bindings/ErrorCode';
+import type { ErrorReply } from './bindings/ErrorReply';
+import type { HomeSummary } from './bindings/HomeSummary';
+import type { HomeAction } from './bindings/HomeAction';
+import type { HomeSteps } from './bindings/HomeSteps';
+import type { GriefWindow } from './bindings/GriefWindow';
+import type { LowMood } from './bindings/LowMood';
+import type { TodayEntry } from './bindings/TodayEntry';
+import type { ActionKind } from './bindings/ActionKind';
+import type { FollowUp } from './bindings/FollowUp';
+import type { LessonAction } from './bindings/LessonAction';
+import type { ContactSchedule } from './bindings/ContactSchedule';
+import type { TieCadence } from './bindings/TieCadence';
+import type { WorryTime } from './bindings/WorryTime';
+import type { DailyMood } from './bindings/DailyMood';
+import type { TimeOffSummary } from './bindings/TimeOffSummary';
 
 export type {
   PairingShares,
@@ -81,6 +97,22 @@ export type {
   DoctorReport,
   VaultStatus,
   DeviceInfo,
+  ErrorCode,
+  ErrorReply,
+  HomeSummary,
+  HomeAction,
+  HomeSteps,
+  GriefWindow,
+  LowMood,
+  TodayEntry,
+  ActionKind,
+  FollowUp,
+  LessonAction,
+  ContactSchedule,
+  TieCadence,
+  WorryTime,
+  DailyMood,
+  TimeOffSummary,
 };
 
 // ----- pairing and sync (comeback-net, forwarded by src-tauri/devices.rs) -----

@@ -1,6 +1,8 @@
 // An in-memory stand-in for the Rust commands, for component tests only: enough of
 // src-tauri/lib.rs's behaviour (ids, a few refusals, vault-changed events) to drive the
-// screens through mockIPC.
+// screens through mockIPC. The verbs whose answer is a product rule (Home's summary, a
+// move, a tick, follow-ups…) answer from fixtures a test sets (`be.fixtures`), never by
+// re-coding the rule here: a verb that writes stores the record its fixture returns.
 
 import { emit } from '@tauri-apps/api/event';
 import { mockIPC } from '@tauri-apps/api/mocks';
@@ -14,6 +16,73 @@ export interface FakeBackend {
   today: string;
   /** Replace a command's answer: return a value, or throw {code, message} to refuse. */
   override: Record<string, (args: Record<string, unknown>) => unknown>;
+  /**
+   * The core's answers, as a test states them: a value, or a function of the command's
+   * arguments (throw {code, message} to refuse). A verb that writes stores the record
+   * its fixture returns, as the vault would, and says so with `vault-changed`.
+   */
+  fixtures: Record<string, unknown>;
+}
+
+/** What a verb that writes stores: its command → the kind of record it returns. */
+const WRITES: Record<string, string> = {
+  move_item: 'item',
+  add_item: 'item',
+  move_intro: 'intro',
+  add_intro: 'intro',
+  tick_action: 'debrief',
+  log_hours: 'timelog',
+  add_event: 'event',
+  set_profile: 'profile',
+};
+
+/** The record a create verb was handed, by the name of its argument. */
+const CREATES: Record<string, string> = {
+  add_item: 'item',
+  add_intro: 'intro',
+  log_hours: 'log',
+  add_event: 'event',
+  set_profile: 'profile',
+};
+
+/** An empty Home, as the core answers for a vault with nothing in it. */
+export function emptyHome(today: string): Record<string, unknown> {
+  const step = (status: string) => ({ done: false, status });
+  return {
+    today,
+    today_entries: [],
+    grief: { ends_on: null, days_left: null, over: false, worry_time: null, back_by: null, days_to_back_by: null },
+    actions: [],
+    steps: {
+      debrief: { started: 0, completed: 0, ...step('Not started yet.') },
+      reach_out: { people_reached: 0, announcement_written: false, ...step('Nobody reached yet.') },
+      mojo: { hours_this_week: 0, target_this_week: 0, ...step('0 h logged this week.') },
+      next_move: { open_items: 0, offers: 0, ...step('Nothing in your pipeline yet.') },
+    },
+    low_mood: { days: 0, show: false, wins: [] },
+    anniversary_wins: [],
+    on_this_day: [],
+    worry: { now: false, starts_at: null, ends_at: null, minutes: 15 },
+  };
+}
+
+/** The answers of the read verbs until a test sets its own. */
+function defaultFixtures(today: string): Record<string, unknown> {
+  return {
+    home_summary: emptyHome(today),
+    follow_ups_due: [],
+    lesson_actions: [],
+    contact_schedule: [],
+    due_contact_schedule: [],
+    tie_cadences: [
+      { tie: 'often', days: 14 },
+      { tie: 'occasionally', days: 45 },
+      { tie: 'rarely', days: 90 },
+    ],
+    worry_time: { now: false, starts_at: null, ends_at: null, minutes: 15 },
+    moods_between: [],
+    time_off_summary: { text: 'How I spent my time off\n', from: null, to: null },
+  };
 }
 
 let counter = 0;
@@ -29,6 +98,7 @@ export function fakeBackend(init: Partial<Pick<FakeBackend, 'exists' | 'today'>>
     exists: init.exists ?? true,
     today: init.today ?? '2024-03-05',
     override: {},
+    fixtures: defaultFixtures(init.today ?? '2024-03-05'),
   };
   const table = (kind: string) => {
     let t = be.records.get(kind);
@@ -43,11 +113,31 @@ export function fakeBackend(init: Partial<Pick<FakeBackend, 'exists' | 'today'>>
   // it was stored at. (No merging here: a save simply replaces the record.)
   let version = 0;
 
+  /** A verb's answer from its fixture; a verb that writes stores what it answers. */
+  const answer = (cmd: string, args: Record<string, unknown>): unknown => {
+    const fixture = be.fixtures[cmd];
+    let reply: unknown;
+    if (typeof fixture === 'function') reply = (fixture as (a: Record<string, unknown>) => unknown)(args);
+    else if (fixture !== undefined) reply = structuredClone(fixture);
+    else if (CREATES[cmd]) reply = { ...(args[CREATES[cmd]] as Rec) };
+    else refuse('internal', `the fake backend has no fixture for ${cmd}; set be.fixtures.${cmd}`);
+    const kind = WRITES[cmd];
+    if (!kind) return reply;
+    const rec = reply as Rec;
+    if (kind === 'profile') rec.id = 'profile';
+    else if (!rec.id) rec.id = `id${++counter}`;
+    rec.version = `v${++version}`;
+    table(kind).set(rec.id, rec);
+    changed([kind], [{ kind, id: rec.id }]);
+    return rec;
+  };
+
   mockIPC(
     async (cmd, raw) => {
       const args = (raw ?? {}) as Record<string, unknown>;
       be.calls.push({ cmd, args });
       if (be.override[cmd]) return be.override[cmd](args);
+      if (cmd in be.fixtures || cmd in WRITES) return answer(cmd, args);
       switch (cmd) {
         case 'vault_status':
           return { dir: '/home/me/.local/share/comeback', exists: be.exists, open: be.exists, today: be.today };

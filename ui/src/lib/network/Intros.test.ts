@@ -4,16 +4,13 @@ import { describe, expect, it } from 'vitest';
 import Intros from './Intros.svelte';
 
 describe('introductions', () => {
-  it('saves each step on the version it was read at, and builds the next on the reply', async () => {
-    const saves: Record<string, unknown>[] = [];
-    mockIPC((cmd, args) => {
-      if (cmd === 'save_record') {
-        const { record } = args as { record: Record<string, unknown> };
-        saves.push(record);
-        return { ...record, version: `v${10 + saves.length}` };
-      }
-      return null;
-    });
+  it('moves each step with move_intro on the version it holds, and builds the next on the reply', async () => {
+    const moves: Record<string, unknown>[] = [];
+    // The core's replies, as fixtures: the dates are the core's to set.
+    const replies = [
+      { status: 'made', made_on: '2024-03-05', version: 'v11' },
+      { status: 'met', made_on: '2024-03-05', met_on: '2024-03-05', version: 'v12' },
+    ];
     const intro = {
       id: 'i1',
       via_contact_id: 'c1',
@@ -23,19 +20,26 @@ describe('introductions', () => {
       notes: '',
       version: 'v2',
     };
+    mockIPC((cmd, args) => {
+      if (cmd === 'move_intro') {
+        moves.push(args as Record<string, unknown>);
+        return { ...intro, ...replies[moves.length - 1] };
+      }
+      return null;
+    });
     render(Intros, {
       intros: [intro],
       contacts: [{ id: 'c1', name: 'Sam Lee', how_known: '', tie: 'often', notes: '' }],
       today: '2024-03-05',
     });
     await fireEvent.click(screen.getByTestId('intro-advance'));
-    await waitFor(() => expect(saves).toHaveLength(1));
-    expect(saves[0]).toMatchObject({ id: 'i1', status: 'made', made_on: '2024-03-05', version: 'v2' });
+    await waitFor(() => expect(moves).toHaveLength(1));
+    expect(moves[0]).toMatchObject({ id: 'i1', status: 'made', on: '2024-03-05', version: 'v2' });
 
-    // The list has not been read again yet; the next step builds on what the save returned.
+    // The list has not been read again yet; the next step builds on what the move returned.
     await waitFor(() => expect(screen.getByTestId('intro-advance').textContent).toContain('met'));
     await fireEvent.click(screen.getByTestId('intro-advance'));
-    await waitFor(() => expect(saves).toHaveLength(2));
-    expect(saves[1]).toMatchObject({ status: 'met', met_on: '2024-03-05', version: 'v11' });
+    await waitFor(() => expect(moves).toHaveLength(2));
+    expect(moves[1]).toMatchObject({ id: 'i1', status: 'met', version: 'v11' });
   });
 });

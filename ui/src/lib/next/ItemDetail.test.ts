@@ -10,20 +10,28 @@ describe('a pipeline item', () => {
     app.today = '2024-03-05';
   });
 
-  it("shows the backend's message when closed without a reason", async () => {
+  const interview = {
+    id: 'p1',
+    kind: 'job',
+    title: 'Data engineer',
+    org: 'Northwind',
+    stage: 'interview',
+    stage_changed_on: '2024-03-01',
+    notes: '',
+    premortem: '',
+    version: 'v7',
+  };
+
+  it("shows the core's refusal when closed without a reason, then closes with one", async () => {
     const be = fakeBackend();
-    seed(be, 'item', [
-      {
-        id: 'p1',
-        kind: 'job',
-        title: 'Data engineer',
-        org: 'Northwind',
-        stage: 'interview',
-        stage_changed_on: '2024-03-01',
-        notes: '',
-        premortem: '',
-      },
-    ]);
+    seed(be, 'item', [{ ...interview }]);
+    // The core's answers: a refusal without a reason, the closed item with one.
+    be.fixtures.move_item = (args: Record<string, unknown>) => {
+      if (!args.closedReason) {
+        throw { code: 'invalid', message: 'closed_reason: say why this closed' };
+      }
+      return { ...interview, stage: 'closed', closed_reason: args.closedReason, stage_changed_on: '2024-03-05' };
+    };
     render(NextView, { params: ['p1'] });
     await fireEvent.click(await screen.findByTestId('move-closed'));
     await fireEvent.click(await screen.findByTestId('close-confirm'));
@@ -34,22 +42,31 @@ describe('a pipeline item', () => {
     await fireEvent.input(screen.getByTestId('close-reason'), { target: { value: 'took another offer' } });
     await fireEvent.click(screen.getByTestId('close-confirm'));
     await screen.findByText(/took another offer/);
-    expect(be.records.get('item')?.get('p1')).toMatchObject({
-      stage: 'closed',
-      closed_reason: 'took another offer',
-      stage_changed_on: '2024-03-05',
-    });
+    const moves = be.calls.filter((c) => c.cmd === 'move_item').map((c) => c.args);
+    expect(moves[moves.length - 1]).toMatchObject({ id: 'p1', stage: 'closed', closedReason: 'took another offer', version: 'v7' });
   });
 
-  it('moves between stages with the move buttons', async () => {
+  it('moves with move_item on the version it holds and shows what the core answered', async () => {
     const be = fakeBackend();
-    seed(be, 'item', [
-      { id: 'p1', kind: 'job', title: 'Role', org: '', stage: 'saved', stage_changed_on: '2024-01-01', notes: '', premortem: '' },
-    ]);
+    seed(be, 'item', [{ ...interview, stage: 'saved' }]);
+    be.fixtures.move_item = { ...interview, stage: 'applied', stage_changed_on: '2024-03-05' };
     render(NextView, { params: ['p1'] });
     await fireEvent.click(await screen.findByTestId('move-applied'));
     await screen.findByTestId('move-saved');
-    expect(be.records.get('item')?.get('p1')).toMatchObject({ stage: 'applied', stage_changed_on: '2024-03-05' });
+    expect(be.calls.find((c) => c.cmd === 'move_item')?.args).toMatchObject({
+      id: 'p1',
+      stage: 'applied',
+      version: 'v7',
+    });
+    expect(screen.getByTestId('item-detail').textContent).toContain('Applied');
+  });
+
+  it("shows why the core says it needs a follow-up", async () => {
+    const be = fakeBackend();
+    seed(be, 'item', [{ ...interview }]);
+    be.fixtures.follow_ups_due = [{ item: interview, reason: 'no movement for 21 days' }];
+    render(NextView, { params: ['p1'] });
+    expect((await screen.findAllByText(/no movement for 21 days/)).length).toBeGreaterThan(0);
   });
 });
 

@@ -1,0 +1,316 @@
+//! The two fronts do the same thing: each verb that changes state runs once through the
+//! `comeback` CLI on one vault and once through the app's real Tauri command (on Tauri's
+//! mock runtime, no window) on another vault holding the same starting records; both are
+//! then read back through `comeback_core::api` and must be equal, apart from `version`
+//! (each vault's own history). A refusal must be the same refusal: the same message and,
+//! where the CLI's exit says it, nothing written on either side.
+//!
+//! The CLI binary is the one cargo built beside this test (`target/<profile>/comeback`):
+//! build it first (`cargo build -p comeback-cli`). Key files only, no keychain.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a panicking test is a failing test
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use comeback_app_lib::{AppState, close_vault, commands, open_vault};
+use comeback_core::model::{
+    self, Contact, Date, Debrief, Intro, IntroStatus, Lesson, PipelineItem, SetbackKind, Stage,
+};
+use comeback_core::{ErrorCode, KeySource, Vault, api};
+use serde_json::{Value as Json, json};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context};
+use tempfile::TempDir;
+
+fn day(text: &str) -> Date {
+    text.parse().unwrap()
+}
+
+/// The `comeback` binary cargo built into the same target folder as this test.
+fn cli_binary() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    // target/<profile>/deps/parity-… → target/<profile>/comeback
+    let profile_dir = exe.parent().and_then(Path::parent).unwrap();
+    let bin = profile_dir.join(format!("comeback{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "the CLI binary is missing at {}: build it first with `cargo build -p comeback-cli` \
+         (same profile as this test)",
+        bin.display()
+    );
+    bin
+}
+
+/// One vault in a temporary folder, with its key in a key file.
+struct Side {
+    _tmp: TempDir,
+    dir: PathBuf,
+    key: PathBuf,
+}
+
+impl Side {
+    fn new(seed: &dyn Fn(&mut Vault)) -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("vault");
+        let key = tmp.path().join("key");
+        let (mut vault, _recovery) = api::init(&dir, &KeySource::KeyFile(key.clone())).unwrap();
+        seed(&mut vault);
+        Self {
+            _tmp: tmp,
+            dir,
+            key,
+        }
+    }
+
+    fn open(&self) -> Vault {
+        api::open(&self.dir, &KeySource::KeyFile(self.key.clone())).unwrap()
+    }
+
+    /// A record read back as the fronts see it, without its version.
+    fn read(&self, kind: &str, id: &str) -> Json {
+        let mut record = api::get_json(&self.open(), kind, id).unwrap();
+        record.as_object_mut().unwrap().remove("version");
+        record
+    }
+
+    fn count(&self, kind: &str) -> usize {
+        api::list_json(&self.open(), kind, 1000, 0).unwrap().len()
+    }
+
+    /// Runs `comeback --vault DIR --key-file FILE args…`: Ok(stdout) or Err(the reason
+    /// it printed, without the `comeback: ` prefix).
+    fn cli(&self, args: &[&str]) -> Result<String, String> {
+        let home = self._tmp.path().join("home");
+        let out = Command::new(cli_binary())
+            .arg("--vault")
+            .arg(&self.dir)
+            .arg("--key-file")
+            .arg(&self.key)
+            .args(args)
+            .env_remove("COMEBACK_VAULT")
+            .env_remove("COMEBACK_KEY_FILE")
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        match out.status.code() {
+            Some(0) => Ok(String::from_utf8_lossy(&out.stdout).into_owned()),
+            Some(1) => Err(stderr.trim_start_matches("comeback: ").to_string()),
+            other => panic!(
+                "`comeback {}` is not there as the test expects it (exit {other:?}): {stderr}",
+                args.join(" ")
+            ),
+        }
+    }
+
+    /// Runs the app's command `cmd` with `args` on this vault, through Tauri's IPC.
+    fn app(&self, cmd: &str, args: Json) -> Result<Json, api::ErrorReply> {
+        let app = mock_builder()
+            .manage(AppState::new(self.dir.clone()))
+            .invoke_handler(commands::<MockRuntime>())
+            .build(mock_context(tauri::test::noop_assets()))
+            .unwrap();
+        open_vault(app.handle(), &KeySource::KeyFile(self.key.clone())).unwrap();
+        let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .unwrap();
+        let reply = get_ipc_response(
+            &webview,
+            tauri::webview::InvokeRequest {
+                cmd: cmd.into(),
+                callback: tauri::ipc::CallbackFn(0),
+                error: tauri::ipc::CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: tauri::ipc::InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        );
+        let result = match reply {
+            Ok(body) => Ok(body.deserialize::<Json>().unwrap()),
+            Err(err) => Err(api::ErrorReply {
+                code: serde_json::from_value::<ErrorCode>(err["code"].clone())
+                    .unwrap_or_else(|_| panic!("`{cmd}` failed without a known code: {err}")),
+                message: err["message"].as_str().unwrap_or_default().to_string(),
+            }),
+        };
+        close_vault(app.handle()).unwrap();
+        result
+    }
+}
+
+/// Two vaults seeded alike: the CLI's and the app's.
+fn twins(seed: impl Fn(&mut Vault)) -> (Side, Side) {
+    (Side::new(&seed), Side::new(&seed))
+}
+
+fn seed_item(v: &mut Vault, stage: Stage, reason: Option<&str>) {
+    api::add(
+        v,
+        PipelineItem {
+            id: "item1".into(),
+            title: "Data engineer".into(),
+            org: "Acme".into(),
+            stage,
+            closed_reason: reason.map(String::from),
+            stage_changed_on: day("2026-10-01"),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+}
+
+fn seed_contact_and_intro(v: &mut Vault) {
+    api::add(
+        v,
+        Contact {
+            id: "ann".into(),
+            name: "Ann".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    api::add(
+        v,
+        Intro {
+            id: "intro1".into(),
+            via_contact_id: "ann".into(),
+            to_name: "Bo".into(),
+            status: IntroStatus::Requested,
+            requested_on: day("2026-11-01"),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+}
+
+fn seed_debrief(v: &mut Vault) {
+    let mut d = Debrief::new("Leaving Acme", SetbackKind::LetGo, "deb1");
+    d.started_on = day("2026-11-01");
+    d.lessons = vec![Lesson {
+        id: "l1".into(),
+        lesson: "Runway matters".into(),
+        action: "Save three months".into(),
+        due: Some(day("2026-12-01")),
+        success_test: "the account says so".into(),
+    }];
+    api::add(v, d).unwrap();
+}
+
+#[test]
+fn moving_an_item_to_another_stage_is_the_same_from_the_cli_and_the_app() {
+    let (cli, app) = twins(|v| seed_item(v, Stage::Saved, None));
+    cli.cli(&["next", "move", "item1", "--stage", "applied"])
+        .unwrap();
+    app.app("move_item", json!({ "id": "item1", "stage": "applied" }))
+        .unwrap();
+    let (a, b) = (cli.read("item", "item1"), app.read("item", "item1"));
+    assert_eq!(a["stage"], "applied");
+    assert_eq!(a, b);
+}
+
+#[test]
+fn reopening_a_closed_item_is_the_same_from_the_cli_and_the_app() {
+    let (cli, app) = twins(|v| seed_item(v, Stage::Closed, Some("no reply")));
+    cli.cli(&["next", "move", "item1", "--stage", "interview"])
+        .unwrap();
+    app.app("move_item", json!({ "id": "item1", "stage": "interview" }))
+        .unwrap();
+    let (a, b) = (cli.read("item", "item1"), app.read("item", "item1"));
+    assert_eq!(a["stage"], "interview");
+    assert_eq!(a.get("closed_reason"), None);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn closing_an_item_without_a_reason_is_refused_alike_and_nothing_changes() {
+    let (cli, app) = twins(|v| seed_item(v, Stage::Applied, None));
+    let by_cli = cli
+        .cli(&["next", "move", "item1", "--stage", "closed"])
+        .unwrap_err();
+    let by_app = app
+        .app("move_item", json!({ "id": "item1", "stage": "closed" }))
+        .unwrap_err();
+    assert_eq!(by_app.code, ErrorCode::Invalid);
+    assert_eq!(by_cli, by_app.message);
+    assert_eq!(cli.read("item", "item1"), app.read("item", "item1"));
+    assert_eq!(cli.read("item", "item1")["stage"], "applied");
+}
+
+#[test]
+fn moving_an_intro_to_met_is_the_same_from_the_cli_and_the_app() {
+    let (cli, app) = twins(seed_contact_and_intro);
+    cli.cli(&[
+        "intro",
+        "move",
+        "intro1",
+        "--status",
+        "met",
+        "--date",
+        "2026-11-20",
+    ])
+    .unwrap();
+    app.app(
+        "move_intro",
+        json!({ "id": "intro1", "status": "met", "on": "2026-11-20" }),
+    )
+    .unwrap();
+    let (a, b) = (cli.read("intro", "intro1"), app.read("intro", "intro1"));
+    assert_eq!(
+        (&a["made_on"], &a["met_on"]),
+        (&json!("2026-11-20"), &json!("2026-11-20"))
+    );
+    assert_eq!(a, b);
+}
+
+#[test]
+fn ticking_a_lesson_action_is_the_same_from_the_cli_and_the_app() {
+    let (cli, app) = twins(seed_debrief);
+    cli.cli(&["debrief", "tick", "deb1", "l1", "--date", "2026-11-20"])
+        .unwrap();
+    app.app(
+        "tick_action",
+        json!({ "debriefId": "deb1", "lessonId": "l1", "done": true, "on": "2026-11-20" }),
+    )
+    .unwrap();
+    let (a, b) = (cli.read("debrief", "deb1"), app.read("debrief", "deb1"));
+    assert_eq!(a["actions_done"], json!({ "l1": "2026-11-20" }));
+    assert_eq!(a, b);
+}
+
+#[test]
+fn logging_hours_on_a_missing_project_is_refused_alike_and_writes_nothing() {
+    let (cli, app) = twins(|_| {});
+    let by_cli = cli
+        .cli(&["project", "log", "ghost", "--hours", "2"])
+        .unwrap_err();
+    let log = model::TimeLog {
+        project_id: "ghost".into(),
+        date: api::today(),
+        hours: 2.0,
+        ..Default::default()
+    };
+    let by_app = app.app("log_hours", json!({ "log": log })).unwrap_err();
+    assert_eq!(by_app.code, ErrorCode::NotFound);
+    assert_eq!(by_cli, by_app.message);
+    assert_eq!((cli.count("timelog"), app.count("timelog")), (0, 0));
+}
+
+#[test]
+fn asking_for_an_intro_via_a_missing_contact_is_refused_alike_and_writes_nothing() {
+    let (cli, app) = twins(|_| {});
+    let by_cli = cli
+        .cli(&["intro", "add", "--via", "ghost", "--to", "Bo"])
+        .unwrap_err();
+    let intro = Intro {
+        via_contact_id: "ghost".into(),
+        to_name: "Bo".into(),
+        requested_on: api::today(),
+        ..Default::default()
+    };
+    let by_app = app.app("add_intro", json!({ "intro": intro })).unwrap_err();
+    assert_eq!(by_app.code, ErrorCode::NotFound);
+    assert_eq!(by_cli, by_app.message);
+    assert_eq!((cli.count("intro"), app.count("intro")), (0, 0));
+}

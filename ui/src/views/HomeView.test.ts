@@ -1,0 +1,100 @@
+import { render, screen, waitFor } from '@testing-library/svelte';
+import { emit } from '@tauri-apps/api/event';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { app } from '../lib/app.svelte';
+import { emptyHome, fakeBackend } from '../test/backend';
+import DebriefView from './DebriefView.svelte';
+import HomeView from './HomeView.svelte';
+
+describe('home', () => {
+  beforeEach(() => {
+    app.today = '2024-03-05';
+  });
+
+  it('asks one question, the summary for today, and shows what the core answered', async () => {
+    const be = fakeBackend();
+    const home = emptyHome('2024-03-05') as ReturnType<typeof emptyHome> & Record<string, any>;
+    home.steps.debrief = { started: 1, completed: 1, done: true, status: 'Done: you have your lessons.' };
+    home.steps.next_move = { open_items: 2, offers: 0, done: false, status: '2 open items in your pipeline.' };
+    home.actions = [
+      {
+        kind: 'follow_up',
+        text: 'Follow up: Data engineer, Northwind',
+        detail: 'no movement for 21 days',
+        due: null,
+        overdue: false,
+        opens: { kind: 'item', id: 'p1' },
+      },
+    ];
+    be.fixtures.home_summary = home;
+    render(HomeView);
+
+    expect(await screen.findByText('Follow up: Data engineer, Northwind')).toBeTruthy();
+    expect(screen.getByTestId('step-1').dataset.done).toBe('true');
+    expect(screen.getByTestId('step-4').dataset.done).toBe('false');
+    expect(screen.getByText('2 open items in your pipeline.')).toBeTruthy();
+    expect(screen.getByText('Follow up: Data engineer, Northwind').getAttribute('href')).toContain('next/p1');
+    const asked = be.calls.filter((c) => c.cmd !== 'plugin:event|listen');
+    expect(asked.map((c) => c.cmd)).toEqual(['home_summary']);
+    expect(asked[0].args).toMatchObject({ today: '2024-03-05' });
+  });
+
+  it('asks again when the vault changes a kind it shows, and not for one it does not', async () => {
+    const be = fakeBackend();
+    render(HomeView);
+    await screen.findByTestId('steps');
+    const count = () => be.calls.filter((c) => c.cmd === 'home_summary').length;
+    await waitFor(() => expect(count()).toBe(1));
+
+    await emit('vault-changed', { kinds: ['story'], records: [] });
+    await emit('vault-changed', { kinds: ['debrief'], records: [] });
+    await waitFor(() => expect(count()).toBe(2));
+  });
+
+  it('shows the wins reminder when the core says to', async () => {
+    const be = fakeBackend();
+    const home = emptyHome('2024-03-05') as Record<string, any>;
+    home.low_mood = {
+      days: 4,
+      show: true,
+      wins: [{ id: 'w1', date: '2024-02-01', title: 'Shipped the site', text: '', category: 'projects' }],
+    };
+    be.fixtures.home_summary = home;
+    render(HomeView);
+    expect((await screen.findByTestId('wins-low-mood')).textContent).toContain('The last 4 days');
+  });
+});
+
+describe("a lesson's action", () => {
+  beforeEach(() => {
+    app.today = '2024-03-05';
+  });
+
+  it('is ticked done with tick_action and leaves the list the core answers', async () => {
+    const be = fakeBackend();
+    const open = {
+      debrief_id: 'd1',
+      debrief_title: 'Leaving Acme',
+      lesson_id: 'l1',
+      action: 'Book a mentor call',
+      due: '2024-03-10',
+      success_test: '',
+      overdue: false,
+    };
+    be.fixtures.lesson_actions = [open];
+    be.fixtures.tick_action = (args: Record<string, unknown>) => {
+      be.fixtures.lesson_actions = [];
+      return { id: args.debriefId, title: 'Leaving Acme', actions_done: { l1: '2024-03-05' } };
+    };
+    render(DebriefView);
+    const done = await screen.findByTestId('lesson-action-done');
+    done.click();
+    await waitFor(() => expect(screen.queryByTestId('lesson-action')).toBeNull());
+    expect(be.calls.find((c) => c.cmd === 'tick_action')?.args).toMatchObject({
+      debriefId: 'd1',
+      lessonId: 'l1',
+      done: true,
+      on: '2024-03-05',
+    });
+  });
+});
