@@ -6,13 +6,11 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use comeback_core::model::{
     BragCategory, Date, EventKind, IntroStatus, ItemKind, SetbackKind, Stage, Tie,
 };
 use serde_json::Value as Json;
-
-use crate::devices::{DevicesCommand, NetArgs};
 
 #[derive(Parser)]
 #[command(
@@ -550,4 +548,84 @@ pub fn parse_enum<
             .unwrap_or(msg);
         format!("'{s}' is not one of {choices}")
     })
+}
+
+/// Where and how this device listens; shared by every command that goes on the network.
+#[derive(Args, Clone, Debug, Default)]
+pub struct NetArgs {
+    /// Listen on this port instead of the one this vault remembers (not remembered).
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+    /// Listen on 127.0.0.1 only (tests): tickets then carry 127.0.0.1.
+    #[arg(long, hide = true)]
+    pub loopback: bool,
+    /// Do not look for devices on the local network by mDNS (tests).
+    #[arg(long, hide = true)]
+    pub no_mdns: bool,
+}
+
+/// This device's name as the devices it pairs with will list it.
+#[derive(Args, Clone, Debug, Default)]
+pub struct NameArg {
+    /// This device's name in the other devices' lists (default: the host name).
+    #[arg(long, env = "COMEBACK_DEVICE_NAME")]
+    pub name: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum DevicesCommand {
+    /// Show a one-time ticket, wait for one device to join with it, compare the check
+    /// code, pair, and run the first sync.
+    Invite {
+        /// One JSON object per line: the ticket (first line), the join request, the result.
+        #[arg(long)]
+        json: bool,
+        /// Do not ask whether the codes match (compare them yourself).
+        #[arg(long)]
+        yes: bool,
+        /// Seconds to wait for a device to join; the ticket expires then too.
+        #[arg(long, value_name = "S", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+        timeout: u64,
+        #[command(flatten)]
+        name: NameArg,
+        #[command(flatten)]
+        net: NetArgs,
+    },
+    /// Join the vault of the device that shows TICKET (from `comeback devices invite`);
+    /// this vault and that one are merged by the first sync. Shows the check code and
+    /// what joining shares, and asks before anything is shared.
+    Join {
+        #[arg(value_parser = parse_ticket)]
+        ticket: String,
+        /// Do not ask whether the codes match and to share this vault (needed when stdin
+        /// is not a terminal).
+        #[arg(long)]
+        yes: bool,
+        /// Print the first sync's report as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        name: NameArg,
+        #[command(flatten)]
+        net: NetArgs,
+    },
+    /// The vault's devices, this one marked, removed ones included.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a device for good: no device of the vault syncs with it again. ID is the
+    /// full id or a unique prefix of at least 8 characters.
+    Revoke { id: String },
+    /// Show or set the optional relay, for devices that cannot reach each other directly
+    /// (off by default). The relay sees only encrypted traffic. VALUE: `off`, `n0` (n0's
+    /// public relays) or the URL of your own iroh-relay.
+    Relay { value: Option<String> },
+}
+
+/// A pasted ticket is checked before anything else happens; garbage is a usage error.
+pub fn parse_ticket(s: &str) -> Result<String, String> {
+    comeback_net::Ticket::decode(s)
+        .map(|_| s.to_string())
+        .map_err(|e| e.to_string())
 }
