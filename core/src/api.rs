@@ -60,6 +60,22 @@ pub(crate) fn base_version(kind: &str, id: &str, version: Option<&str>) -> Resul
     version.map(|v| parse_version(kind, id, v)).transpose()
 }
 
+/// The record an edit starts from: as it was at the `version` a front read it at (so
+/// the edit merges with whatever changed since), or as it is now. Returns the parsed
+/// version too, for the `put_at` that writes the edit.
+pub(crate) fn read_for_edit<R: crate::model::Record>(
+    vault: &mut crate::vault::Vault,
+    id: &str,
+    version: Option<&str>,
+) -> Result<(R, Option<Version>)> {
+    let base = base_version(R::KIND, id, version)?;
+    let record = match &base {
+        Some(base) => vault.get_at(id, base)?,
+        None => vault.require(id)?,
+    };
+    Ok((record, base))
+}
+
 /// How an error crosses to a front end: branch on `code`, show `message`.
 #[derive(Debug, Clone, Serialize, PartialEq, TS)]
 #[ts(export)]

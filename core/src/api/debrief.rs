@@ -16,9 +16,9 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::base_version;
+use super::read_for_edit;
 use crate::error::{Error, Result};
-use crate::model::{Date, Debrief, Record};
+use crate::model::{Date, Debrief};
 use crate::vault::Vault;
 
 /// Ticks a lesson's action done on `on` (or, with `done: false`, opens it again).
@@ -31,11 +31,7 @@ pub fn tick_action(
     on: Date,
     version: Option<&str>,
 ) -> Result<Debrief> {
-    let base = base_version(Debrief::KIND, debrief_id, version)?;
-    let mut debrief: Debrief = match &base {
-        Some(base) => vault.get_at(debrief_id, base)?,
-        None => vault.require(debrief_id)?,
-    };
+    let (mut debrief, base) = read_for_edit::<Debrief>(vault, debrief_id, version)?;
     let lesson = debrief
         .lessons
         .iter()
@@ -75,11 +71,7 @@ pub fn add_lesson(
     new: NewLesson,
     version: Option<&str>,
 ) -> Result<Debrief> {
-    let base = base_version(Debrief::KIND, debrief_id, version)?;
-    let mut debrief: Debrief = match &base {
-        Some(base) => vault.get_at(debrief_id, base)?,
-        None => vault.require(debrief_id)?,
-    };
+    let (mut debrief, base) = read_for_edit::<Debrief>(vault, debrief_id, version)?;
     debrief.lessons.push(crate::model::Lesson {
         id: crate::model::new_id(),
         lesson: new.lesson,
@@ -94,11 +86,7 @@ pub fn add_lesson(
 /// Marks a debrief complete: it needs a lesson turned into an action with a due date
 /// (`Debrief::complete`), else it is refused with what is missing, nothing written.
 pub fn complete_debrief(vault: &mut Vault, id: &str, version: Option<&str>) -> Result<Debrief> {
-    let base = base_version(Debrief::KIND, id, version)?;
-    let mut debrief: Debrief = match &base {
-        Some(base) => vault.get_at(id, base)?,
-        None => vault.require(id)?,
-    };
+    let (mut debrief, base) = read_for_edit::<Debrief>(vault, id, version)?;
     debrief.complete()?;
     vault.put_at(&debrief, base.as_ref())?;
     vault.require(id)
@@ -155,6 +143,7 @@ pub fn lesson_actions(vault: &Vault, today: Date) -> Result<Vec<LessonAction>> {
 mod tests {
     use super::*;
     use crate::api::test_vault::{self, day};
+    use crate::model::Record;
     use crate::model::{Lesson, SetbackKind};
 
     #[test]

@@ -2,7 +2,7 @@
 //! written on this day in earlier years, and the profile (the setback, its dates, worry
 //! time).
 
-use super::{base_version, today};
+use super::{base_version, read_for_edit, today};
 use crate::error::Result;
 use crate::model::{self, Date, Entry, Profile, Record};
 use crate::vault::Vault;
@@ -46,11 +46,7 @@ pub struct EntryEdit {
 /// Changes an entry: the text, mood, tags or date. A date change keeps the entry where it
 /// is stored (see `Vault::put_at`), so it merges like any other field.
 pub fn edit_entry(vault: &mut Vault, id: &str, edit: EntryEdit) -> Result<Entry> {
-    let base = base_version(Entry::KIND, id, edit.version.as_deref())?;
-    let mut entry: Entry = match &base {
-        Some(base) => vault.get_at(id, base)?,
-        None => vault.require(id)?,
-    };
+    let (mut entry, base) = read_for_edit::<Entry>(vault, id, edit.version.as_deref())?;
     if let Some(text) = edit.text {
         entry.text = text;
     }

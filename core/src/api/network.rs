@@ -5,9 +5,9 @@ use chrono::NaiveDateTime;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{base_version, check_references};
+use super::{check_references, read_for_edit};
 use crate::error::Result;
-use crate::model::{self, Contact, Date, Intro, IntroStatus, Profile, Record, Tie};
+use crate::model::{self, Contact, Date, Intro, IntroStatus, Profile, Tie};
 use crate::vault::Vault;
 
 /// Logs a message sent to a contact and marks the contact as reached that day, as one
@@ -119,11 +119,7 @@ pub fn move_intro(
     on: Date,
     version: Option<&str>,
 ) -> Result<Intro> {
-    let base = base_version(Intro::KIND, id, version)?;
-    let mut intro: Intro = match &base {
-        Some(base) => vault.get_at(id, base)?,
-        None => vault.require(id)?,
-    };
+    let (mut intro, base) = read_for_edit::<Intro>(vault, id, version)?;
     if intro.status == status {
         return vault.require(id);
     }

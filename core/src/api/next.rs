@@ -4,9 +4,9 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::base_version;
+use super::read_for_edit;
 use crate::error::Result;
-use crate::model::{self, Date, PipelineItem, Record, Stage};
+use crate::model::{self, Date, PipelineItem, Stage};
 use crate::vault::Vault;
 
 /// Adds a pipeline item (an empty id is made). Its stage date defaults to `today` when
@@ -40,11 +40,7 @@ pub fn move_item(
     today: Date,
     version: Option<&str>,
 ) -> Result<PipelineItem> {
-    let base = base_version(PipelineItem::KIND, id, version)?;
-    let mut item: PipelineItem = match &base {
-        Some(base) => vault.get_at(id, base)?,
-        None => vault.require(id)?,
-    };
+    let (mut item, base) = read_for_edit::<PipelineItem>(vault, id, version)?;
     item.set_stage(stage, today);
     item.closed_reason = if stage == Stage::Closed {
         closed_reason

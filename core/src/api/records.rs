@@ -6,7 +6,7 @@
 
 use serde_json::Value as Json;
 
-use super::parse_version;
+use super::{parse_version, read_for_edit};
 use crate::error::{Error, Result};
 use crate::model::{self, Record};
 use crate::vault::Vault;
@@ -268,11 +268,7 @@ pub fn patch<R: Record>(
     patch: &Json,
     version: Option<&str>,
 ) -> Result<R> {
-    let base = version.map(|v| parse_version(R::KIND, id, v)).transpose()?;
-    let current: R = match &base {
-        Some(base) => vault.get_at(id, base)?,
-        None => vault.require(id)?,
-    };
+    let (current, base) = read_for_edit::<R>(vault, id, version)?;
     let mut json = serde_json::to_value(&current)
         .map_err(|e| Error::Internal(format!("could not read the {} back: {e}", R::KIND)))?;
     merge_patch(&mut json, patch);
