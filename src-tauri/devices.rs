@@ -13,8 +13,8 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use comeback_core::Vault;
 use comeback_core::vault::DeviceInfo;
+use comeback_core::{ErrorCode, Vault};
 use comeback_net::{Invite, NetError, Node, Options, PeerReport, SyncStatus};
 use tauri::async_runtime;
 use tauri::{AppHandle, Emitter, Manager};
@@ -51,7 +51,7 @@ impl Net {
 fn net_error(e: NetError) -> IpcError {
     match e {
         NetError::NotWaiting(message) => IpcError {
-            code: "not_found".into(),
+            code: ErrorCode::NotFound,
             message,
         },
         other => IpcError::from(comeback_core::Error::from(other)),
@@ -60,7 +60,7 @@ fn net_error(e: NetError) -> IpcError {
 
 fn internal(what: impl std::fmt::Display) -> IpcError {
     IpcError {
-        code: "internal".into(),
+        code: ErrorCode::Internal,
         message: what.to_string(),
     }
 }

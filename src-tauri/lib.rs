@@ -313,6 +313,16 @@ fn move_intro(
 }
 
 #[tauri::command(async)]
+fn intro_chains(state: State<'_, AppState>) -> Reply<Vec<api::IntroChain>> {
+    state.with(|v| api::intro_chains(v))
+}
+
+#[tauri::command(async)]
+fn grief_window(state: State<'_, AppState>, today: Date) -> Reply<api::GriefWindow> {
+    state.with(|v| api::grief_window(v, today))
+}
+
+#[tauri::command(async)]
 fn worry_time(state: State<'_, AppState>) -> Reply<api::WorryTime> {
     state.with(|v| {
         let profile = api::get_profile(v)?.unwrap_or_default();
@@ -328,6 +338,11 @@ fn hours_per_week(
     project_id: String,
 ) -> Reply<Vec<(model::Date, f64)>> {
     state.with(|v| api::hours_per_week(v, &project_id))
+}
+
+#[tauri::command(async)]
+fn project_weeks(state: State<'_, AppState>, today: Date) -> Reply<Vec<api::ProjectWeek>> {
+    state.with(|v| api::project_weeks(v, today))
 }
 
 #[tauri::command(async)]
@@ -392,6 +407,11 @@ fn follow_ups_due(state: State<'_, AppState>, today: Date) -> Reply<Vec<api::Fol
     state.with(|v| api::follow_ups_due(v, today))
 }
 
+#[tauri::command(async)]
+fn story_suggestions(state: State<'_, AppState>) -> Reply<Vec<api::StorySuggestion>> {
+    state.with(|v| api::story_suggestions(v))
+}
+
 // ----- the vault -----
 
 #[tauri::command(async)]
@@ -431,8 +451,11 @@ pub fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'sta
         log_outreach,
         add_intro,
         move_intro,
+        intro_chains,
+        grief_window,
         worry_time,
         hours_per_week,
+        project_weeks,
         log_hours,
         add_event,
         moods_between,
@@ -440,6 +463,7 @@ pub fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'sta
         add_item,
         move_item,
         follow_ups_due,
+        story_suggestions,
         doctor,
         drop_set_aside,
     ]

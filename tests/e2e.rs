@@ -814,7 +814,7 @@ fn cancelling_a_join_at_the_code_step_shares_nothing() {
     go(&d, "devices");
     d.type_into("join-ticket", &invite.ticket);
     d.click("join-submit");
-    d.wait_for_text("join-shares", "will be shared with Someone's laptop");
+    d.wait_for_text("join-shares", "with Someone's laptop (");
     d.click("join-cancel");
     d.wait_for_text("join-cancelled", "Nothing was shared");
     assert!(!d.exists("join-error"));
@@ -876,7 +876,7 @@ fn the_window_joins_with_a_ticket_and_stays_in_sync() {
     // One entry, and the profile the first run wrote.
     d.wait_for_text(
         "join-shares",
-        "This device's journal (1 entry, 1 other record) will be shared with Test laptop",
+        "Joining shares this device's journal (1 entry, 1 other record) with Test laptop (",
     );
     std::thread::sleep(Duration::from_millis(300));
     d.screenshot(&shots().join("desktop-devices-join.png"));

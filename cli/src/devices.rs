@@ -11,8 +11,7 @@ use anyhow::{Result, anyhow};
 use comeback_core::Error as CoreError;
 use comeback_core::vault::{DeviceInfo, short};
 use comeback_net::{
-    Event, JoinCheck, JoinRequest, NetError, Node, Options, PeerReport, Relay, Shared,
-    resolve_device,
+    Event, JoinRequest, NetError, Node, Options, PeerReport, Relay, Shared, resolve_device,
 };
 use serde_json::json;
 
@@ -306,11 +305,7 @@ fn join(
     }
     let report = with_node(shared(cli)?, options(net, Some(name)), async |node| {
         node.join(ticket, |check| {
-            let text = format!(
-                "Check code: {}\n{}",
-                check.code,
-                what_joining_shares(&check)
-            );
+            let text = format!("Check code: {}\n{}", check.code, check.shares_text);
             if json {
                 eprintln!("{text}");
             } else {
@@ -329,28 +324,6 @@ fn join(
     } else {
         say(&format!("Paired. First sync: {}", report_line(&report)))
     }
-}
-
-/// What the joining person is told before saying yes: what leaves this device, and to
-/// whom (the counts come from `api::pairing_shares`).
-fn what_joining_shares(check: &JoinCheck) -> String {
-    let s = &check.shares;
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let mut text = format!(
-        "Joining shares this device's journal ({}, {}) with {} ({}), and brings its journal here.",
-        plural(s.entries, "entry", "entries"),
-        plural(s.other_records, "other record", "other records"),
-        check.inviter_name,
-        short(&check.inviter_id)
-    );
-    if s.devices > 0 {
-        text.push_str(&format!(
-            " The {} this device syncs with will sync with it too.",
-            plural(s.devices, "other device", "other devices")
-        ));
-    }
-    text
 }
 
 /// Whether this vault lists any device to sync with.

@@ -24,7 +24,7 @@ pub use device::{Device, MAX_DEVICE_NAME_CHARS, is_device_id, vouch_holds, vouch
 pub use journal::{
     Entry, MAX_TAG_CHARS, MoodCheckIn, PROFILE_ID, Profile, SetbackKind, Worry, normalise_tag,
 };
-pub use mojo::{BragCategory, Project, TimeLog, Win, hours_per_week};
+pub use mojo::{BragCategory, Project, TimeLog, Win, hours_per_week, monday_of};
 pub use network::{Contact, Event, EventKind, Intro, IntroStatus, Outreach, Tie, due_contacts};
 pub use next_move::{ItemKind, PipelineItem, STALE_AFTER_DAYS, Stage, Story};
 

@@ -179,6 +179,9 @@ pub struct JoinCheck {
     pub inviter_name: String,
     /// What joining shares with it.
     pub shares: PairingShares,
+    /// The core's sentence for it (`api::shares_sentence`), filled in here on the joining
+    /// device and never sent: what both fronts show before the person says yes.
+    pub shares_text: String,
 }
 
 pub(crate) struct PendingInvite {
@@ -524,6 +527,7 @@ impl Node {
         let shares = self.call(|v| api::pairing_shares(v)).await?;
         let check = JoinCheck {
             code: check_code(&ticket.secret, &ticket.device, &me, &theirs, &ours),
+            shares_text: api::shares_sentence(&shares, &inviter_name, &inviter_id),
             inviter_id: inviter_id.clone(),
             inviter_name: inviter_name.clone(),
             shares,

@@ -1,5 +1,5 @@
 //! What the device screens read from the core: what pairing with another device will
-//! share. (Pairing itself and the device list's writes live in `net/` and
+//! share, and the one sentence both fronts show the joining person. (Pairing itself and the device list's writes live in `net/` and
 //! `vault::devices`.)
 
 use serde::Serialize;
@@ -42,6 +42,34 @@ pub fn pairing_shares(vault: &Vault) -> Result<PairingShares> {
     Ok(shares)
 }
 
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The sentence the joining person reads before confirming a pairing: what leaves this
+/// device, and to whom (the inviter by its name and the short form of its id; "the
+/// other device" when it gave no name). Both fronts show it as it is.
+pub fn shares_sentence(shares: &PairingShares, inviter_name: &str, inviter_id: &str) -> String {
+    let name = inviter_name.trim();
+    let who = match (name.is_empty(), inviter_id.is_empty()) {
+        (true, _) => "the other device".to_string(),
+        (false, true) => name.to_string(),
+        (false, false) => format!("{name} ({})", crate::vault::short(inviter_id)),
+    };
+    let mut text = format!(
+        "Joining shares this device's journal ({}, {}) with {who}, and brings its journal here.",
+        plural(shares.entries, "entry", "entries"),
+        plural(shares.other_records, "other record", "other records"),
+    );
+    if shares.devices > 0 {
+        text.push_str(&format!(
+            " The {} this device syncs with will sync with it too.",
+            plural(shares.devices, "other device", "other devices")
+        ));
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,6 +105,39 @@ mod tests {
                 other_records: 1,
                 devices: 1,
             }
+        );
+    }
+
+    #[test]
+    fn the_shares_sentence_says_what_leaves_this_device_and_to_whom() {
+        let one = PairingShares {
+            entries: 1,
+            other_records: 0,
+            devices: 0,
+        };
+        assert_eq!(
+            shares_sentence(&one, "Laptop", &"ab12".repeat(16)),
+            "Joining shares this device's journal (1 entry, 0 other records) with Laptop (ab12ab12), and brings its journal here."
+        );
+        let many = PairingShares {
+            entries: 12,
+            other_records: 3,
+            devices: 2,
+        };
+        assert_eq!(
+            shares_sentence(&many, " ", ""),
+            "Joining shares this device's journal (12 entries, 3 other records) with the other device, and brings its journal here. The 2 other devices this device syncs with will sync with it too."
+        );
+        assert!(
+            shares_sentence(
+                &PairingShares {
+                    devices: 1,
+                    ..many
+                },
+                "Phone",
+                ""
+            )
+            .ends_with("with Phone, and brings its journal here. The 1 other device this device syncs with will sync with it too.")
         );
     }
 }

@@ -9,11 +9,10 @@ use chrono::{Datelike, NaiveTime};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{DailyMood, WorryTime, follow_ups_of, open_actions, worry_time};
+use super::{DailyMood, WorryTime, follow_ups_of, open_actions, to_a_tenth, week_logs, worry_time};
 use crate::error::Result;
 use crate::model::{
-    self, Date, Debrief, Entry, Kind, Outreach, PipelineItem, Profile, Project, Record, Stage,
-    TimeLog, Win,
+    self, Date, Debrief, Entry, Kind, Outreach, PipelineItem, Profile, Project, Record, Stage, Win,
 };
 use crate::vault::Vault;
 
@@ -174,7 +173,13 @@ fn first_line(text: &str) -> String {
     }
 }
 
-fn grief_window(profile: Option<&Profile>, today: Date) -> GriefWindow {
+/// The grief window as Home and the Network screen show it (one count of the days left).
+pub fn grief_window(vault: &Vault, today: Date) -> Result<GriefWindow> {
+    let profile: Option<Profile> = vault.get(model::PROFILE_ID)?;
+    Ok(grief_window_of(profile.as_ref(), today))
+}
+
+fn grief_window_of(profile: Option<&Profile>, today: Date) -> GriefWindow {
     let ends_on = profile.and_then(|p| p.grief_ends_on);
     let back_by = profile.and_then(|p| p.back_by);
     GriefWindow {
@@ -263,9 +268,7 @@ pub fn home_summary(vault: &Vault, today: Date, now: NaiveTime) -> Result<HomeSu
     }));
     actions.sort_by_key(|a| (a.due.is_none(), a.due));
 
-    let monday = today - chrono::Days::new(u64::from(today.weekday().num_days_from_monday()));
-    let hours: f64 = vault
-        .between::<TimeLog>(monday, today)?
+    let hours: f64 = week_logs(vault, today)?
         .iter()
         .map(|l| l.hours)
         .sum::<f64>()
@@ -284,7 +287,7 @@ pub fn home_summary(vault: &Vault, today: Date, now: NaiveTime) -> Result<HomeSu
         .is_some_and(|p| !p.announcement.trim().is_empty());
     let open_items = items.iter().filter(|i| i.stage != Stage::Closed).count();
     let offers = items.iter().filter(|i| i.stage == Stage::Offer).count();
-    let hours_shown = (hours * 10.0).round() / 10.0;
+    let hours_shown = to_a_tenth(hours);
     let steps = HomeSteps {
         debrief: DebriefProgress {
             started,
@@ -369,7 +372,7 @@ pub fn home_summary(vault: &Vault, today: Date, now: NaiveTime) -> Result<HomeSu
     Ok(HomeSummary {
         today,
         today_entries,
-        grief: grief_window(profile.as_ref(), today),
+        grief: grief_window_of(profile.as_ref(), today),
         actions,
         steps,
         low_mood: LowMood {
@@ -387,7 +390,7 @@ pub fn home_summary(vault: &Vault, today: Date, now: NaiveTime) -> Result<HomeSu
 mod tests {
     use super::*;
     use crate::api::test_vault::{self, day};
-    use crate::model::{BragCategory, Lesson, MoodCheckIn, SetbackKind};
+    use crate::model::{BragCategory, Lesson, MoodCheckIn, SetbackKind, TimeLog};
 
     fn noon() -> NaiveTime {
         NaiveTime::from_hms_opt(12, 0, 0).unwrap()
@@ -576,5 +579,35 @@ mod tests {
             .map(|w| w.title.as_str())
             .collect();
         assert_eq!(anniversaries, ["Old one"]);
+    }
+
+    #[test]
+    fn the_grief_window_counts_the_days_left_and_says_when_it_is_over() {
+        let mut v = test_vault::new();
+        let none = grief_window(&v, day("2026-11-30")).unwrap();
+        assert_eq!(
+            (none.ends_on, none.days_left, none.over),
+            (None, None, false)
+        );
+        crate::api::set_profile(
+            &mut v,
+            Profile {
+                grief_ends_on: Some(day("2026-12-03")),
+                ..Default::default()
+            },
+            None,
+        )
+        .unwrap();
+        let left = grief_window(&v, day("2026-11-30")).unwrap();
+        assert_eq!((left.days_left, left.over), (Some(3), false));
+        let last = grief_window(&v, day("2026-12-03")).unwrap();
+        assert_eq!((last.days_left, last.over), (Some(0), false));
+        let over = grief_window(&v, day("2026-12-04")).unwrap();
+        assert_eq!((over.days_left, over.over), (Some(-1), true));
+        assert_eq!(
+            home_summary(&v, day("2026-11-30"), noon()).unwrap().grief,
+            left,
+            "Home shows the same count"
+        );
     }
 }

@@ -23,6 +23,47 @@ pub fn hours_per_week(vault: &Vault, project_id: &str) -> Result<Vec<(Date, f64)
     Ok(model::hours_per_week(&logs, project_id))
 }
 
+/// One project's week so far, as the project list shows it.
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[ts(export)]
+pub struct ProjectWeek {
+    pub project_id: String,
+    /// Hours logged from this week's Monday to today, to a tenth of an hour.
+    pub hours: f64,
+    /// The project's weekly target.
+    pub target: f64,
+}
+
+/// The time logs of the week `today` is in, from its Monday to `today`.
+pub(crate) fn week_logs(vault: &Vault, today: Date) -> Result<Vec<TimeLog>> {
+    vault.between(model::monday_of(today), today)
+}
+
+/// Hours as shown: to a tenth of an hour.
+pub(crate) fn to_a_tenth(hours: f64) -> f64 {
+    (hours * 10.0).round() / 10.0 + 0.0
+}
+
+/// Every project (archived ones too) with the hours logged on it this week and its
+/// weekly target, in the order the mirror lists projects.
+pub fn project_weeks(vault: &Vault, today: Date) -> Result<Vec<ProjectWeek>> {
+    let logs = week_logs(vault, today)?;
+    let projects: Vec<Project> = all(vault)?;
+    Ok(projects
+        .into_iter()
+        .map(|p| ProjectWeek {
+            hours: to_a_tenth(
+                logs.iter()
+                    .filter(|l| l.project_id == p.id && l.hours.is_finite())
+                    .map(|l| l.hours)
+                    .sum(),
+            ),
+            target: p.weekly_target_hours,
+            project_id: p.id,
+        })
+        .collect())
+}
+
 /// Logs hours on a project (an empty id is made). The project must exist: otherwise
 /// "no project with id …", nothing written.
 pub fn log_hours(vault: &mut Vault, mut log: TimeLog) -> Result<TimeLog> {
@@ -437,5 +478,48 @@ mod tests {
         };
         let s = time_off_text(&[project], &[], &[], &[], &[], None);
         assert!(s.text.contains("- Idea: 0 hours.\n"), "{}", s.text);
+    }
+
+    #[test]
+    fn a_projects_week_sums_the_hours_from_monday_to_today_against_its_target() {
+        let mut v = test_vault::new();
+        let p = crate::api::add(
+            &mut v,
+            Project {
+                id: "p1".into(),
+                name: "Garden app".into(),
+                weekly_target_hours: 10.0,
+                started_on: day("2026-11-01"),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        // Monday 30 November 2026 starts the week of Wednesday 2 December.
+        for (date, hours) in [
+            ("2026-11-29", 5.0),
+            ("2026-11-30", 1.25),
+            ("2026-12-02", 2.0),
+        ] {
+            log_hours(
+                &mut v,
+                TimeLog {
+                    project_id: p.id.clone(),
+                    date: day(date),
+                    hours,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        }
+        let weeks = project_weeks(&v, day("2026-12-02")).unwrap();
+        assert_eq!(
+            weeks,
+            [ProjectWeek {
+                project_id: "p1".into(),
+                hours: 3.3,
+                target: 10.0,
+            }]
+        );
+        assert_eq!(project_weeks(&v, day("2026-11-29")).unwrap()[0].hours, 5.0);
     }
 }

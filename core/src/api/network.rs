@@ -1,5 +1,6 @@
 //! Step 2, reaching out: outreach, introductions (with the one rule for their dates),
-//! the keep-in-touch schedule and its default cadences, and worry time.
+//! the chain of who introduced whom, the keep-in-touch schedule and its default cadences,
+//! and worry time.
 
 use chrono::NaiveDateTime;
 use serde::Serialize;
@@ -141,6 +142,56 @@ pub fn move_intro(
     check_references(vault, &intro)?;
     vault.put_at(&intro, base.as_ref())?;
     vault.require(id)
+}
+
+/// The chain of people an introduction goes through, from you to the person it leads to.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+#[ts(export)]
+pub struct IntroChain {
+    pub intro_id: String,
+    /// E.g. `["Ann", "Bo at Acme"]`, or `["Cy", "Ann", "Bo at Acme"]` when Ann was
+    /// herself introduced by Cy (an introduction made or met, not only requested).
+    pub names: Vec<String>,
+}
+
+/// The chain of every introduction: the person it leads to, preceded by who makes it,
+/// preceded by whoever introduced that contact, and so on (a contact no longer in the
+/// vault reads "someone"; a loop stops where it would repeat).
+pub fn intro_chains(vault: &Vault) -> Result<Vec<IntroChain>> {
+    let intros: Vec<Intro> = vault.list(usize::MAX >> 1, 0)?;
+    let contacts: Vec<Contact> = vault.list(usize::MAX >> 1, 0)?;
+    Ok(intros
+        .iter()
+        .map(|i| IntroChain {
+            intro_id: i.id.clone(),
+            names: chain_of(i, &intros, &contacts),
+        })
+        .collect())
+}
+
+fn chain_of(intro: &Intro, intros: &[Intro], contacts: &[Contact]) -> Vec<String> {
+    let name = |id: &str| {
+        contacts
+            .iter()
+            .find(|c| c.id == id)
+            .map_or_else(|| "someone".to_string(), |c| c.name.clone())
+    };
+    let mut chain = vec![intro.to_name.clone()];
+    let mut seen = std::collections::HashSet::new();
+    let mut via = intro.via_contact_id.clone();
+    while !via.is_empty() && seen.insert(via.clone()) {
+        chain.push(name(&via));
+        via = intros
+            .iter()
+            .find(|i| {
+                i.to_contact_id.as_deref() == Some(via.as_str())
+                    && i.status != IntroStatus::Requested
+            })
+            .map(|i| i.via_contact_id.clone())
+            .unwrap_or_default();
+    }
+    chain.reverse();
+    chain
 }
 
 /// Worry time as the screens need it: whether it is on now, and today's window.
@@ -373,5 +424,64 @@ mod tests {
         assert_eq!(worry_time(&p, noon).starts_at, None);
         p.worry_time = Some("9:5".into());
         assert!(!worry_time(&p, noon).now);
+    }
+
+    #[test]
+    fn an_intro_chain_reaches_back_through_whoever_introduced_the_contact() {
+        let c = |id: &str, name: &str| Contact {
+            id: id.into(),
+            name: name.into(),
+            ..Default::default()
+        };
+        let intro = |id: &str, via: &str, to: &str, to_contact: Option<&str>, status| Intro {
+            id: id.into(),
+            via_contact_id: via.into(),
+            to_name: to.into(),
+            to_contact_id: to_contact.map(Into::into),
+            status,
+            ..Default::default()
+        };
+        let contacts = [c("cy", "Cy"), c("ann", "Ann")];
+        let intros = [
+            intro("i1", "cy", "Ann", Some("ann"), IntroStatus::Made),
+            intro("i2", "ann", "Bo at Acme", None, IntroStatus::Requested),
+            intro("i3", "gone", "Di", None, IntroStatus::Requested),
+            // Only asked for: Ann was not introduced by Eve (yet).
+            intro("i4", "eve", "Ann", Some("ann"), IntroStatus::Requested),
+            // A loop stops where it would repeat.
+            intro("i5", "ann", "Cy", Some("cy"), IntroStatus::Met),
+        ];
+        assert_eq!(
+            chain_of(&intros[1], &intros, &contacts),
+            ["Cy", "Ann", "Bo at Acme"]
+        );
+        assert_eq!(
+            chain_of(&intros[0], &intros, &contacts),
+            ["Ann", "Cy", "Ann"]
+        );
+        assert_eq!(chain_of(&intros[2], &intros, &contacts), ["someone", "Di"]);
+    }
+
+    #[test]
+    fn intro_chains_name_every_introduction_in_the_vault() {
+        let mut v = test_vault::new();
+        let ann = contact(&mut v, "Ann");
+        let added = add_intro(
+            &mut v,
+            Intro {
+                via_contact_id: ann,
+                to_name: "Bo at Acme".into(),
+                requested_on: day("2026-11-01"),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            intro_chains(&v).unwrap(),
+            [IntroChain {
+                intro_id: added.id,
+                names: vec!["Ann".into(), "Bo at Acme".into()],
+            }]
+        );
     }
 }

@@ -1,12 +1,13 @@
 //! Step 4, the next move: adding and moving pipeline items (with the one rule for their
-//! stage date and closing reason) and the follow-ups due.
+//! stage date and closing reason), the follow-ups due, and the story drafts suggested
+//! from debrief lessons and wins.
 
 use serde::Serialize;
 use ts_rs::TS;
 
 use super::read_for_edit;
 use crate::error::Result;
-use crate::model::{self, Date, PipelineItem, Stage};
+use crate::model::{self, Date, Debrief, PipelineItem, Stage, Story, Win};
 use crate::vault::Vault;
 
 /// Adds a pipeline item (an empty id is made). Its stage date defaults to `today` when
@@ -100,6 +101,96 @@ pub(crate) fn follow_ups_of(items: Vec<PipelineItem>, today: Date) -> Vec<Follow
         key(a).cmp(&key(b)).then_with(|| a.item.id.cmp(&b.item.id))
     });
     due
+}
+
+/// A first draft of an interview story, suggested from a debrief lesson or a win.
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
+#[ts(export)]
+pub struct StorySuggestion {
+    /// Stable while the source is: `lesson-<debrief>-<lesson>` or `win-<win>`.
+    pub key: String,
+    /// What the person picks from: "Lesson: … (from “…”)" or "Win: …".
+    pub label: String,
+    /// The story to start from (its `id` empty: saving it makes one).
+    pub draft: Story,
+}
+
+/// Story drafts from every debrief lesson that says something (a lesson or an action)
+/// and every win: a lesson becomes a "what I learned" answer to "why did you leave?"
+/// (situation from the debrief's title and intent, task its success measure, action the
+/// lesson's action), a win a story whose result is the win.
+pub fn story_suggestions(vault: &Vault) -> Result<Vec<StorySuggestion>> {
+    let debriefs: Vec<Debrief> = vault.list(usize::MAX >> 1, 0)?;
+    let wins: Vec<Win> = vault.list(usize::MAX >> 1, 0)?;
+    Ok(suggestions_of(&debriefs, &wins))
+}
+
+fn suggestions_of(debriefs: &[Debrief], wins: &[Win]) -> Vec<StorySuggestion> {
+    let mut out = Vec::new();
+    for d in debriefs {
+        for l in &d.lessons {
+            if l.lesson.trim().is_empty() && l.action.trim().is_empty() {
+                continue;
+            }
+            let named = if l.lesson.is_empty() {
+                &l.action
+            } else {
+                &l.lesson
+            };
+            let situation = [d.title.as_str(), d.intent.as_str()]
+                .into_iter()
+                .filter(|s| !s.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join(". ");
+            let result = if l.success_test.is_empty() {
+                format!("What I learned: {}.", l.lesson)
+            } else {
+                format!(
+                    "What I learned: {}. I'll know it worked when {}.",
+                    l.lesson, l.success_test
+                )
+            };
+            out.push(StorySuggestion {
+                key: format!("lesson-{}-{}", d.id, l.id),
+                label: format!("Lesson: {named} (from “{}”)", d.title),
+                draft: Story {
+                    id: String::new(),
+                    title: if l.lesson.is_empty() {
+                        d.title.clone()
+                    } else {
+                        l.lesson.clone()
+                    },
+                    situation,
+                    task: d.success_measure.clone(),
+                    action: l.action.clone(),
+                    result,
+                    source: Some(d.id.clone()),
+                    why_i_left: true,
+                },
+            });
+        }
+    }
+    for w in wins {
+        out.push(StorySuggestion {
+            key: format!("win-{}", w.id),
+            label: format!("Win: {}", w.title),
+            draft: Story {
+                id: String::new(),
+                title: w.title.clone(),
+                situation: String::new(),
+                task: String::new(),
+                action: String::new(),
+                result: if w.text.is_empty() {
+                    w.title.clone()
+                } else {
+                    w.text.clone()
+                },
+                source: Some(w.id.clone()),
+                why_i_left: false,
+            },
+        });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -209,5 +300,78 @@ mod tests {
         assert!(!ids.contains(&fresh.id.as_str()));
         assert_eq!(due[0].reason, "follow-up due 2026-11-21");
         assert_eq!(due[1].reason, "no movement for 21 days");
+    }
+
+    #[test]
+    fn a_lesson_suggests_a_why_i_left_story_and_a_win_a_story_of_its_result() {
+        let debrief = Debrief {
+            id: "d1".into(),
+            title: "Laid off".into(),
+            intent: "Understand what happened".into(),
+            success_measure: "Two lessons".into(),
+            lessons: vec![
+                model::Lesson {
+                    id: "l1".into(),
+                    lesson: "Ask for feedback early".into(),
+                    action: "Book a monthly 1:1".into(),
+                    due: None,
+                    success_test: "I hear no surprises".into(),
+                },
+                model::Lesson {
+                    id: "l2".into(),
+                    lesson: " ".into(),
+                    action: String::new(),
+                    due: None,
+                    success_test: String::new(),
+                },
+            ],
+            ..Default::default()
+        };
+        let win = Win {
+            id: "w1".into(),
+            title: "Shipped the beta".into(),
+            text: String::new(),
+            ..Default::default()
+        };
+        let out = suggestions_of(&[debrief], &[win]);
+        assert_eq!(out.len(), 2, "the empty lesson suggests nothing");
+        assert_eq!(out[0].key, "lesson-d1-l1");
+        assert_eq!(
+            out[0].label,
+            "Lesson: Ask for feedback early (from “Laid off”)"
+        );
+        assert_eq!(out[0].draft.situation, "Laid off. Understand what happened");
+        assert_eq!(out[0].draft.task, "Two lessons");
+        assert_eq!(out[0].draft.action, "Book a monthly 1:1");
+        assert_eq!(
+            out[0].draft.result,
+            "What I learned: Ask for feedback early. I'll know it worked when I hear no surprises."
+        );
+        assert_eq!(out[0].draft.source.as_deref(), Some("d1"));
+        assert!(out[0].draft.why_i_left);
+        assert_eq!(out[1].key, "win-w1");
+        assert_eq!(out[1].label, "Win: Shipped the beta");
+        assert_eq!(
+            out[1].draft.result, "Shipped the beta",
+            "no text: the title"
+        );
+        assert!(!out[1].draft.why_i_left);
+    }
+
+    #[test]
+    fn story_suggestions_read_the_vaults_debriefs_and_wins() {
+        let mut v = test_vault::new();
+        assert!(story_suggestions(&v).unwrap().is_empty());
+        let win = Win {
+            id: "w1".into(),
+            date: day("2026-11-01"),
+            title: "Gave a talk".into(),
+            text: "Forty people came".into(),
+            ..Default::default()
+        };
+        crate::api::add(&mut v, win).unwrap();
+        let out = story_suggestions(&v).unwrap();
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].draft.result, "Forty people came");
     }
 }

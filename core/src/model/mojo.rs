@@ -143,7 +143,8 @@ impl Record for TimeLog {
     }
 }
 
-fn monday_of(date: Date) -> Date {
+/// The Monday of the week `date` falls in (weeks run Monday to Sunday).
+pub fn monday_of(date: Date) -> Date {
     let back = chrono::Days::new(u64::from(date.weekday().num_days_from_monday()));
     // Only the first days of the calendar have no Monday before them.
     date.checked_sub_days(back).unwrap_or(date)

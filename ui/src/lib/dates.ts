@@ -39,12 +39,6 @@ export function daysBetween(a: IsoDate, b: IsoDate): number {
   return Math.round((parseIso(b).getTime() - parseIso(a).getTime()) / DAY_MS);
 }
 
-/** The Monday of the week `d` falls in. */
-export function mondayOf(d: IsoDate): IsoDate {
-  const wd = (parseIso(d).getUTCDay() + 6) % 7;
-  return addDays(d, -wd);
-}
-
 /** "Tue 5 Mar 2024" */
 export function formatDay(d: IsoDate): string {
   if (!isIso(d)) return d;

@@ -13,13 +13,17 @@ import type {
   ErrorCode,
   Event,
   FollowUp,
+  GriefWindow,
   HomeSummary,
   Intro,
+  IntroChain,
   IntroStatus,
   LessonAction,
   PipelineItem,
   Profile,
+  ProjectWeek,
   Stage,
+  StorySuggestion,
   TieCadence,
   TimeLog,
   TimeOffSummary,
@@ -214,9 +218,24 @@ export function moveIntro(id: string, status: IntroStatus, on: IsoDate, version?
   return call('move_intro', { id, status, on, version: version ?? null });
 }
 
+/** Who introduced whom: the chain of names of every introduction. */
+export function introChains(): Promise<IntroChain[]> {
+  return call('intro_chains');
+}
+
+/** The grief window on `today`: its end, the days left, whether it is over. */
+export function griefWindow(today: IsoDate): Promise<GriefWindow> {
+  return call('grief_window', { today });
+}
+
 /** Whether it is worry time now, and today's window. */
 export function worryTime(): Promise<WorryTime> {
   return call('worry_time');
+}
+
+/** Every project's hours this week (Monday to `today`) and its weekly target. */
+export function projectWeeks(today: IsoDate): Promise<ProjectWeek[]> {
+  return call('project_weeks', { today });
 }
 
 /** Logs hours on a project (which must exist). */
@@ -257,6 +276,11 @@ export function moveItem(
 /** The open items that ask for a follow-up on `today`, with why. */
 export function followUpsDue(today: IsoDate): Promise<FollowUp[]> {
   return call('follow_ups_due', { today });
+}
+
+/** Story drafts suggested from debrief lessons and wins. */
+export function storySuggestions(): Promise<StorySuggestion[]> {
+  return call('story_suggestions');
 }
 
 // ----- devices: pairing and sync -----

@@ -60,6 +60,9 @@ import type { TieCadence } from './bindings/TieCadence';
 import type { WorryTime } from './bindings/WorryTime';
 import type { DailyMood } from './bindings/DailyMood';
 import type { TimeOffSummary } from './bindings/TimeOffSummary';
+import type { StorySuggestion } from './bindings/StorySuggestion';
+import type { IntroChain } from './bindings/IntroChain';
+import type { ProjectWeek } from './bindings/ProjectWeek';
 
 export type {
   PairingShares,
@@ -113,6 +116,9 @@ export type {
   WorryTime,
   DailyMood,
   TimeOffSummary,
+  StorySuggestion,
+  IntroChain,
+  ProjectWeek,
 };
 
 // ----- pairing and sync (comeback-net, forwarded by src-tauri/devices.rs) -----

@@ -82,6 +82,10 @@ function defaultFixtures(today: string): Record<string, unknown> {
     worry_time: { now: false, starts_at: null, ends_at: null, minutes: 15 },
     moods_between: [],
     time_off_summary: { text: 'How I spent my time off\n', from: null, to: null },
+    story_suggestions: [],
+    intro_chains: [],
+    grief_window: emptyHome(today).grief,
+    project_weeks: [],
   };
 }
 

@@ -101,6 +101,9 @@ describe('the Devices screen', () => {
         inviter_id: PHONE,
         inviter_name: 'Laptop',
         shares: { entries: 12, other_records: 3, devices: 0 },
+        // The core's sentence (api::shares_sentence), as the joining device fills it in.
+        shares_text:
+          "Joining shares this device's journal (12 entries, 3 other records) with Laptop (bbbbbbbb), and brings its journal here.",
       });
       return new Promise<PeerReport>((resolve, reject) => {
         finish = resolve;
@@ -119,7 +122,7 @@ describe('the Devices screen', () => {
     const code = await screen.findByTestId('join-code');
     expect(code.textContent).toBe('105 377');
     expect(screen.getByTestId('join-shares').textContent).toBe(
-      "This device's journal (12 entries, 3 other records) will be shared with Laptop, and Laptop's journal will come here.",
+      "Joining shares this device's journal (12 entries, 3 other records) with Laptop (bbbbbbbb), and brings its journal here.",
     );
     expect(be.calls.find((c) => c.cmd === 'devices_join')?.args).toEqual({ ticket: TICKET });
     // Without an answer nothing goes on.
@@ -146,6 +149,8 @@ describe('the Devices screen', () => {
         inviter_id: PHONE,
         inviter_name: 'Laptop',
         shares: { entries: 1, other_records: 0, devices: 2 },
+        shares_text:
+          "Joining shares this device's journal (1 entry, 0 other records) with Laptop (bbbbbbbb), and brings its journal here. The 2 other devices this device syncs with will sync with it too.",
       });
       return new Promise<PeerReport>((_, reject) => (decline = reject));
     };
@@ -158,7 +163,7 @@ describe('the Devices screen', () => {
     await fireEvent.click(screen.getByTestId('join-submit'));
     const shares = await screen.findByTestId('join-shares');
     expect(shares.textContent).toContain('(1 entry, 0 other records)');
-    expect(shares.textContent).toContain('The 2 other devices this device syncs with will sync with Laptop too.');
+    expect(shares.textContent).toContain('The 2 other devices this device syncs with will sync with it too.');
     await fireEvent.click(screen.getByTestId('join-cancel'));
     expect(be.calls.find((c) => c.cmd === 'devices_join_answer')?.args).toEqual({ accept: false });
     const note = await screen.findByTestId('join-cancelled');

@@ -16,4 +16,9 @@ inviter_name: string,
 /**
  * What joining shares with it.
  */
-shares: PairingShares, };
+shares: PairingShares, 
+/**
+ * The core's sentence for it (`api::shares_sentence`), filled in here on the joining
+ * device and never sent: what both fronts show before the person says yes.
+ */
+shares_text: string, };

@@ -40,6 +40,34 @@ describe('the journal editor', () => {
 
 type Rec = Record<string, unknown>;
 
+describe('the tags field', () => {
+  it('sends the tags as typed, split on commas, and shows them as the core saved them', async () => {
+    vi.useFakeTimers();
+    const saves: Rec[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === 'save_record') {
+        const { record } = args as { record: Rec };
+        saves.push(record);
+        // The core's normalised tags, as a fixture: the rule is the core's.
+        return { ...record, id: 'e1', created_ms: 42, tags: ['job-search', 'sleep'], version: 'v1' };
+      }
+      return null;
+    });
+    render(EntryEditor, { today: '2024-03-05' });
+    await fireEvent.input(screen.getByTestId('entry-editor'), { target: { value: 'Rough day' } });
+    const tags = screen.getByTestId('entry-tags') as HTMLInputElement;
+    await fireEvent.input(tags, { target: { value: 'Job Search, #Sleep, ' } });
+    await vi.advanceTimersByTimeAsync(700);
+    expect(saves).toHaveLength(1);
+    expect(saves[0].tags).toEqual(['Job Search', '#Sleep']);
+    expect(tags.value).toBe('job-search, sleep');
+
+    // What the field shows now is what is stored: nothing is left to save.
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(saves).toHaveLength(1);
+  });
+});
+
 /** A backend for one stored entry: answers get_record and save_record, records every call. */
 function backend(stored: Rec, onSave?: (record: Rec) => Rec | Promise<Rec>) {
   const saves: Rec[] = [];

@@ -1,16 +1,11 @@
-// Tags as the backend keeps them: lower case, no leading #, spaces turned into dashes.
+// The tags field as typed: split on commas, nothing more. The core normalises tags on
+// save (lower case, no leading #, spaces to dashes, no repeats: `Entry::normalise`) and
+// the editor adopts what it saved.
 
-export function normaliseTag(tag: string): string {
-  const t = tag.trim().replace(/^#/, '');
-  return t.split(/\s+/).filter(Boolean).join('-').toLowerCase();
-}
-
-/** "Job search, #sleep" → ["job-search", "sleep"] */
-export function parseTags(text: string): string[] {
-  const seen = new Set<string>();
-  for (const part of text.split(',')) {
-    const t = normaliseTag(part);
-    if (t) seen.add(t);
-  }
-  return [...seen];
+/** "Job search, #sleep" → ["Job search", "#sleep"] (blank parts dropped). */
+export function splitTags(text: string): string[] {
+  return text
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
 }

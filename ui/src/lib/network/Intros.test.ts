@@ -29,6 +29,7 @@ describe('introductions', () => {
     });
     render(Intros, {
       intros: [intro],
+      chains: [{ intro_id: 'i1', names: ['Sam Lee', 'Maria at Northwind'] }],
       contacts: [{ id: 'c1', name: 'Sam Lee', how_known: '', tie: 'often', notes: '' }],
       today: '2024-03-05',
     });
@@ -41,5 +42,35 @@ describe('introductions', () => {
     await fireEvent.click(screen.getByTestId('intro-advance'));
     await waitFor(() => expect(moves).toHaveLength(2));
     expect(moves[1]).toMatchObject({ id: 'i1', status: 'met', version: 'v11' });
+  });
+
+  it("shows each introduction's chain as the core gives it", () => {
+    mockIPC(() => null);
+    const intro = (id: string, via: string, to: string) => ({
+      id,
+      via_contact_id: via,
+      to_name: to,
+      status: 'requested' as const,
+      requested_on: '2024-03-01',
+      notes: '',
+      version: 'v1',
+    });
+    render(Intros, {
+      intros: [intro('i1', 'ann', 'Bo at Acme'), intro('i2', 'cy', 'Di')],
+      // The core's intro_chains: Ann was introduced by Cy.
+      chains: [
+        { intro_id: 'i1', names: ['Cy', 'Ann', 'Bo at Acme'] },
+        { intro_id: 'i2', names: ['Cy', 'Di'] },
+      ],
+      contacts: [],
+      today: '2024-03-05',
+    });
+    const chains = screen
+      .getAllByLabelText('Introduction chain')
+      .map((p) => [...p.querySelectorAll('span:not([aria-hidden])')].map((s) => s.textContent));
+    expect(chains).toEqual([
+      ['You', 'Cy', 'Ann', 'Bo at Acme'],
+      ['You', 'Cy', 'Di'],
+    ]);
   });
 });
