@@ -18,7 +18,7 @@ use crate::keys::SecretKey;
 use crate::model;
 
 /// Bump when the mirror tables change shape: the mirror is then rebuilt from the documents.
-pub const MIRROR_VERSION: i64 = 3;
+pub const MIRROR_VERSION: i64 = 4;
 /// The truth tables never change shape silently; a new layout needs a new number and code
 /// that reads the old one.
 const TRUTH_VERSION: i64 = 1;
@@ -44,7 +44,6 @@ pub struct MirrorRow {
     pub sort_key: String,
     pub title: String,
     pub json: String,
-    pub body: String,
 }
 
 /// A stored Automerge chunk.
@@ -121,6 +120,7 @@ impl Store {
     }
 
     fn ensure_schema(&mut self) -> Result<bool, StoreError> {
+        register_search_text(&self.conn)?;
         let tx = self.conn.transaction()?;
         tx.execute_batch(
             "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -161,6 +161,14 @@ impl Store {
         }
         tx.commit()?;
         Ok(rebuild)
+    }
+
+    /// Gives the pages a rebuilt mirror no longer uses back to the file system: dropping
+    /// the old mirror frees as many pages as it held, and SQLite would otherwise keep
+    /// them (the file never shrinks by itself). Run once after a rebuild, never per write.
+    pub fn reclaim(&self) -> Result<(), StoreError> {
+        self.conn.execute_batch("VACUUM")?;
+        Ok(())
     }
 
     pub fn transaction(&mut self) -> Result<Transaction<'_>, StoreError> {
@@ -311,7 +319,7 @@ impl Store {
     /// The mirror row of one record, if any.
     pub fn row(&self, kind: &str, id: &str) -> Result<Option<MirrorRow>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT kind, id, doc, sort_key, title, json, body FROM record WHERE kind = ?1 AND id = ?2",
+            "SELECT kind, id, doc, sort_key, title, json FROM record WHERE kind = ?1 AND id = ?2",
         )?;
         Ok(stmt.query_row([kind, id], row_from_sql).optional()?)
     }
@@ -324,7 +332,7 @@ impl Store {
         offset: usize,
     ) -> Result<Vec<MirrorRow>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT kind, id, doc, sort_key, title, json, body FROM record
+            "SELECT kind, id, doc, sort_key, title, json FROM record
              WHERE kind = ?1 ORDER BY sort_key DESC, id DESC LIMIT ?2 OFFSET ?3",
         )?;
         let rows = stmt.query_map(params![kind, limit as i64, offset as i64], row_from_sql)?;
@@ -340,7 +348,7 @@ impl Store {
         to: &str,
     ) -> Result<Vec<MirrorRow>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT kind, id, doc, sort_key, title, json, body FROM record
+            "SELECT kind, id, doc, sort_key, title, json FROM record
              WHERE kind = ?1 AND sort_key >= ?2 AND sort_key < ?3 ORDER BY sort_key DESC, id DESC",
         )?;
         let rows = stmt.query_map(params![kind, from, to], row_from_sql)?;
@@ -361,7 +369,7 @@ impl Store {
     /// Records of one kind whose sort key matches a LIKE pattern, newest first.
     pub fn rows_like(&self, kind: &str, pattern: &str) -> Result<Vec<MirrorRow>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT kind, id, doc, sort_key, title, json, body FROM record
+            "SELECT kind, id, doc, sort_key, title, json FROM record
              WHERE kind = ?1 AND sort_key LIKE ?2 ORDER BY sort_key DESC, id DESC",
         )?;
         let rows = stmt.query_map(params![kind, pattern], row_from_sql)?;
@@ -387,7 +395,7 @@ impl Store {
 
     pub fn rows_of_doc(&self, doc: &str) -> Result<Vec<MirrorRow>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT kind, id, doc, sort_key, title, json, body FROM record
+            "SELECT kind, id, doc, sort_key, title, json FROM record
              WHERE doc = ?1 ORDER BY kind, id",
         )?;
         let rows = stmt.query_map([doc], row_from_sql)?;
@@ -461,8 +469,45 @@ fn row_from_sql(r: &rusqlite::Row<'_>) -> rusqlite::Result<MirrorRow> {
         sort_key: r.get(3)?,
         title: r.get(4)?,
         json: r.get(5)?,
-        body: r.get(6)?,
     })
+}
+
+/// Registers `search_text(kind, json)`, the searchable text of a mirror row computed
+/// from its JSON (`Record::search_text`), which the search index's content view reads:
+/// the text is in the JSON already, so it is not stored a second time. A kind this
+/// version does not know or JSON that does not read as its kind gives no text (the
+/// mirror holds neither: `project` refuses them).
+fn register_search_text(conn: &Connection) -> Result<(), StoreError> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "search_text",
+        2,
+        FunctionFlags::SQLITE_UTF8
+            | FunctionFlags::SQLITE_DETERMINISTIC
+            | FunctionFlags::SQLITE_INNOCUOUS,
+        |ctx| {
+            let kind: String = ctx.get(0)?;
+            let json: String = ctx.get(1)?;
+            Ok(search_text(&kind, &json))
+        },
+    )?;
+    Ok(())
+}
+
+/// The searchable text of a record of `kind` stored as `json` (empty if it does not read).
+fn search_text(kind: &str, json: &str) -> String {
+    struct Text<'a>(&'a str);
+    impl model::KindVisitor for Text<'_> {
+        type Out = String;
+        fn visit<R: model::Record>(self) -> String {
+            serde_json::from_str::<R>(self.0)
+                .map(|r| r.search_text())
+                .unwrap_or_default()
+        }
+    }
+    model::Kind::parse(kind)
+        .map(|k| k.visit(Text(json)))
+        .unwrap_or_default()
 }
 
 /// Turns what a person types into an FTS5 query: each word a quoted prefix term, so
@@ -510,6 +555,7 @@ pub fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<(), StoreEr
 fn drop_mirror(conn: &Connection) -> Result<(), StoreError> {
     conn.execute_batch(
         "DROP TABLE IF EXISTS search;
+         DROP VIEW IF EXISTS record_text;
          DROP TABLE IF EXISTS record;
          DROP TABLE IF EXISTS heads;
          DROP TABLE IF EXISTS aside;",
@@ -526,13 +572,16 @@ fn create_mirror(conn: &Connection) -> Result<(), StoreError> {
              sort_key TEXT NOT NULL,
              title TEXT NOT NULL,
              json TEXT NOT NULL,
-             body TEXT NOT NULL,
              PRIMARY KEY (kind, id));
          CREATE INDEX record_by_sort ON record (kind, sort_key, id);
          CREATE INDEX record_by_doc ON record (doc);
+         -- The searchable text is not stored: it is computed from the record's JSON
+         -- when the index is written and when a snippet is cut (see `search_text`).
+         CREATE VIEW record_text AS
+             SELECT rowid AS rid, kind, id, title, search_text(kind, json) AS body FROM record;
          CREATE VIRTUAL TABLE search USING fts5 (
              kind UNINDEXED, id UNINDEXED, title, body,
-             content = 'record', content_rowid = 'rowid',
+             content = 'record_text', content_rowid = 'rid',
              tokenize = 'unicode61 remove_diacritics 2');
          CREATE TABLE heads (doc TEXT PRIMARY KEY, heads BLOB NOT NULL);
          -- Records a document holds that break this version's rules: never shown.
@@ -621,8 +670,8 @@ fn decode_heads(bytes: &[u8]) -> Vec<ChangeHash> {
 pub fn upsert_row(tx: &Transaction<'_>, row: &MirrorRow) -> Result<(), StoreError> {
     delete_row(tx, &row.kind, &row.id)?;
     tx.prepare_cached(
-        "INSERT INTO record (kind, id, doc, sort_key, title, json, body)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO record (kind, id, doc, sort_key, title, json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![
         row.kind,
@@ -630,30 +679,31 @@ pub fn upsert_row(tx: &Transaction<'_>, row: &MirrorRow) -> Result<(), StoreErro
         row.doc,
         row.sort_key,
         row.title,
-        row.json,
-        row.body
+        row.json
     ])?;
     let rowid = tx.last_insert_rowid();
+    // Indexed exactly as the index's content view reads it back.
     tx.prepare_cached(
-        "INSERT INTO search (rowid, kind, id, title, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO search (rowid, kind, id, title, body)
+         SELECT rid, kind, id, title, body FROM record_text WHERE rid = ?1",
     )?
-    .execute(params![rowid, row.kind, row.id, row.title, row.body])?;
+    .execute([rowid])?;
     Ok(())
 }
 
 pub fn delete_row(tx: &Transaction<'_>, kind: &str, id: &str) -> Result<(), StoreError> {
-    // The index reads its text from `record` (external content), so it must be told
-    // the old values before the row goes.
-    let old: Option<(i64, String, String)> = tx
-        .prepare_cached("SELECT rowid, title, body FROM record WHERE kind = ?1 AND id = ?2")?
-        .query_row([kind, id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+    // The index reads its text from `record_text` (external content), so it must be
+    // told the old values before the row goes.
+    let old: Option<i64> = tx
+        .prepare_cached("SELECT rowid FROM record WHERE kind = ?1 AND id = ?2")?
+        .query_row([kind, id], |r| r.get(0))
         .optional()?;
-    if let Some((rowid, title, body)) = old {
+    if let Some(rowid) = old {
         tx.prepare_cached(
             "INSERT INTO search (search, rowid, kind, id, title, body)
-             VALUES ('delete', ?1, ?2, ?3, ?4, ?5)",
+             SELECT 'delete', rid, kind, id, title, body FROM record_text WHERE rid = ?1",
         )?
-        .execute(params![rowid, kind, id, title, body])?;
+        .execute([rowid])?;
         tx.prepare_cached("DELETE FROM record WHERE rowid = ?1")?
             .execute([rowid])?;
     }
@@ -674,8 +724,14 @@ pub fn sizes(conn: &Connection) -> Result<Vec<(String, i64)>, StoreError> {
             q("SELECT coalesce(sum(length(json)), 0) FROM record")?,
         ),
         (
-            "mirror text".into(),
-            q("SELECT coalesce(sum(length(body)), 0) FROM record")?,
+            "search index (FTS5 blocks)".into(),
+            q("SELECT coalesce(sum(length(block)), 0) FROM search_data")?,
+        ),
+        (
+            "free pages".into(),
+            q(
+                "SELECT freelist_count * page_size FROM pragma_freelist_count(), pragma_page_size()",
+            )?,
         ),
         (
             "pages in file".into(),
@@ -741,7 +797,6 @@ pub fn project(doc: &str, kind: &str, id: &str, json: &Json) -> Result<Option<Mi
                 sort_key: record.sort_key(),
                 title: record.title(),
                 json: serde_json::to_string(&record).map_err(|e| e.to_string())?,
-                body: record.search_text(),
             }))
         }
     }

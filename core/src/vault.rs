@@ -1284,6 +1284,7 @@ impl Vault {
             reproject(&tx, doc_id, doc)?;
         }
         tx.commit()?;
+        self.store.reclaim()?;
         for (doc_id, doc) in docs {
             self.docs.insert(doc_id, doc);
         }

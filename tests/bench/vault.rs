@@ -76,7 +76,8 @@ fn main() {
     let key = KeySource::KeyFile(key);
     // Measure on a copy, so the writes below never grow the generated journal.
     let pristine = vault_dir.clone();
-    let vault_dir = root.join("run");
+    // One copy per run: other benchmarks may be measuring the same journal meanwhile.
+    let vault_dir = root.join(format!("run-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&vault_dir);
     std::fs::create_dir_all(&vault_dir).unwrap();
     for f in std::fs::read_dir(&pristine).unwrap() {
@@ -281,4 +282,5 @@ fn main() {
         on_disk as f64 / text_bytes as f64
     );
     let _ = Path::new(bin);
+    let _ = std::fs::remove_dir_all(&vault_dir);
 }

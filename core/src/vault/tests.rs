@@ -159,7 +159,8 @@ fn the_doctor_notices_a_search_index_out_of_step_with_the_mirror() {
         .store
         .conn
         .execute(
-            "UPDATE record SET body = 'other words' WHERE id = ?1",
+            "INSERT INTO search (rowid, kind, id, title, body)
+             SELECT rowid + 1000, kind, id, title, 'other words' FROM record WHERE id = ?1",
             [&e.id],
         )
         .unwrap();
