@@ -360,7 +360,7 @@ impl Store {
     pub fn count_distinct(&self, kind: &str, field: &str) -> Result<usize, StoreError> {
         let path = format!("$.{field}");
         let mut stmt = self.conn.prepare_cached(
-            "SELECT COUNT(DISTINCT json_extract(json, ?2)) FROM record WHERE kind = ?1",
+            "SELECT COUNT(DISTINCT json_extract(plain_json(json), ?2)) FROM record WHERE kind = ?1",
         )?;
         let n: i64 = stmt.query_row(params![kind, path], |r| r.get(0))?;
         Ok(usize::try_from(n).unwrap_or(0))
@@ -462,35 +462,57 @@ impl Store {
 }
 
 fn row_from_sql(r: &rusqlite::Row<'_>) -> rusqlite::Result<MirrorRow> {
+    let packed: Vec<u8> = r.get(5)?;
     Ok(MirrorRow {
         kind: r.get(0)?,
         id: r.get(1)?,
         doc: r.get(2)?,
         sort_key: r.get(3)?,
         title: r.get(4)?,
-        json: r.get(5)?,
+        json: unpack(&packed).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Blob, e.into())
+        })?,
     })
 }
 
-/// Registers `search_text(kind, json)`, the searchable text of a mirror row computed
-/// from its JSON (`Record::search_text`), which the search index's content view reads:
-/// the text is in the JSON already, so it is not stored a second time. A kind this
-/// version does not know or JSON that does not read as its kind gives no text (the
+/// A row's JSON as stored: deflated, since prose is most of it and compresses well
+/// (10.3 MB of JSON in 4.x MB on the ten-year journal; docs/BENCHMARKS.md).
+fn pack(json: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    // Writing into a Vec cannot fail.
+    let _ = z.write_all(json.as_bytes());
+    z.finish().unwrap_or_default()
+}
+
+fn unpack(packed: &[u8]) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut json = String::new();
+    flate2::read::DeflateDecoder::new(packed).read_to_string(&mut json)?;
+    Ok(json)
+}
+
+/// Registers the two SQL functions the mirror's schema and queries use on its packed
+/// JSON: `plain_json(json)`, the row's JSON as text, and `search_text(kind, json)`, its
+/// searchable text (`Record::search_text`), which the search index's content view
+/// reads: the text is in the JSON already, so it is not stored a second time. A kind
+/// this version does not know or JSON that does not read as its kind gives no text (the
 /// mirror holds neither: `project` refuses them).
 fn register_search_text(conn: &Connection) -> Result<(), StoreError> {
     use rusqlite::functions::FunctionFlags;
-    conn.create_scalar_function(
-        "search_text",
-        2,
-        FunctionFlags::SQLITE_UTF8
-            | FunctionFlags::SQLITE_DETERMINISTIC
-            | FunctionFlags::SQLITE_INNOCUOUS,
-        |ctx| {
-            let kind: String = ctx.get(0)?;
-            let json: String = ctx.get(1)?;
-            Ok(search_text(&kind, &json))
-        },
-    )?;
+    let flags = FunctionFlags::SQLITE_UTF8
+        | FunctionFlags::SQLITE_DETERMINISTIC
+        | FunctionFlags::SQLITE_INNOCUOUS;
+    conn.create_scalar_function("plain_json", 1, flags, |ctx| {
+        let packed: Vec<u8> = ctx.get(0)?;
+        unpack(&packed).map_err(|e| rusqlite::Error::UserFunctionError(e.into()))
+    })?;
+    conn.create_scalar_function("search_text", 2, flags, |ctx| {
+        let kind: String = ctx.get(0)?;
+        let packed: Vec<u8> = ctx.get(1)?;
+        let json = unpack(&packed).unwrap_or_default();
+        Ok(search_text(&kind, &json))
+    })?;
     Ok(())
 }
 
@@ -571,7 +593,7 @@ fn create_mirror(conn: &Connection) -> Result<(), StoreError> {
              doc TEXT NOT NULL,
              sort_key TEXT NOT NULL,
              title TEXT NOT NULL,
-             json TEXT NOT NULL,
+             json BLOB NOT NULL, -- deflated (see `pack`); `plain_json(json)` in SQL
              PRIMARY KEY (kind, id));
          CREATE INDEX record_by_sort ON record (kind, sort_key, id);
          CREATE INDEX record_by_doc ON record (doc);
@@ -679,7 +701,7 @@ pub fn upsert_row(tx: &Transaction<'_>, row: &MirrorRow) -> Result<(), StoreErro
         row.doc,
         row.sort_key,
         row.title,
-        row.json
+        pack(&row.json)
     ])?;
     let rowid = tx.last_insert_rowid();
     // Indexed exactly as the index's content view reads it back.
@@ -714,7 +736,29 @@ pub fn delete_row(tx: &Transaction<'_>, kind: &str, id: &str) -> Result<(), Stor
 #[cfg(feature = "test-support")]
 pub fn sizes(conn: &Connection) -> Result<Vec<(String, i64)>, StoreError> {
     let q = |sql: &str| -> Result<i64, StoreError> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
-    Ok(vec![
+    let mut pages = conn.prepare(
+        "SELECT name, sum(pgsize), sum(unused) FROM dbstat GROUP BY name ORDER BY 2 DESC",
+    )?;
+    let pages = pages
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut out: Vec<(String, i64)> = pages
+        .into_iter()
+        .take(8)
+        .map(|(name, size, unused)| {
+            (
+                format!("pages of {name} ({:.1} MB unused)", unused as f64 / 1e6),
+                size,
+            )
+        })
+        .collect();
+    out.extend(vec![
         (
             "document chunks".into(),
             q("SELECT coalesce(sum(length(bytes)), 0) FROM chunk")?,
@@ -737,7 +781,8 @@ pub fn sizes(conn: &Connection) -> Result<Vec<(String, i64)>, StoreError> {
             "pages in file".into(),
             q("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")?,
         ),
-    ])
+    ]);
+    Ok(out)
 }
 
 /// A record a document holds that breaks this version's rules (received from a peer:
@@ -840,4 +885,56 @@ pub fn row_doc(tx: &Transaction<'_>, kind: &str, id: &str) -> Result<Option<Stri
         .prepare_cached("SELECT doc FROM record WHERE kind = ?1 AND id = ?2")?
         .query_row([kind, id], |r| r.get(0))
         .optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_rows_json_is_stored_once_packed_and_the_index_reads_its_text_from_it() {
+        let conn = Connection::open_in_memory().unwrap();
+        register_search_text(&conn).unwrap();
+        create_mirror(&conn).unwrap();
+        let mut conn = conn;
+        let entry = model::Entry {
+            id: "e1".into(),
+            text: "Walked to the café in the rain.\nThen a long call with my mentor.".into(),
+            tags: vec!["walk".into()],
+            ..Default::default()
+        };
+        let json = serde_json::to_value(&entry).unwrap();
+        let row = project("journal-2026-01", "entry", "e1", &json)
+            .unwrap()
+            .unwrap();
+        let tx = conn.transaction().unwrap();
+        upsert_row(&tx, &row).unwrap();
+        tx.commit().unwrap();
+
+        let stored: Vec<u8> = conn
+            .query_row("SELECT json FROM record", [], |r| r.get(0))
+            .unwrap();
+        assert!(stored.len() < row.json.len(), "the JSON is stored deflated");
+        let plain: String = conn
+            .query_row("SELECT plain_json(json) FROM record", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(plain, row.json);
+        let text: String = conn
+            .query_row("SELECT body FROM record_text", [], |r| r.get(0))
+            .unwrap();
+        use model::Record;
+        assert_eq!(text, entry.search_text());
+
+        let store = Store { conn };
+        let hits = store.search("mentor", 20).unwrap();
+        assert_eq!(hits.len(), 1);
+        assert!(
+            hits[0].snippet.contains("[mentor]"),
+            "{:?}",
+            hits[0].snippet
+        );
+        assert_eq!(store.row("entry", "e1").unwrap().unwrap(), row);
+        assert!(store.search_index_consistent().unwrap());
+    }
 }

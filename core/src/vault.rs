@@ -1311,7 +1311,7 @@ impl Vault {
         let mut stmt = self
             .store
             .conn
-            .prepare("SELECT kind, id, json FROM record ORDER BY kind, id")?;
+            .prepare("SELECT kind, id, plain_json(json) FROM record ORDER BY kind, id")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
