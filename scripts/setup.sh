@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs what building and testing Comeback needs on Debian 12: the Tauri/WebKitGTK
 # build libraries, the Secret Service (gnome-keyring) the keychain tests talk to, D-Bus,
-# Xvfb, and iproute2 (`ip`, `tc`) for the network-namespace test (tests/netns.rs, which
+# Xvfb and x11-utils (the package test looks for the app's window with `xwininfo`),
+# and iproute2 (`ip`, `tc`) for the network-namespace test (tests/netns.rs, which
 # needs root). Idempotent and quick when everything is there already.
 set -euo pipefail
 
 PACKAGES=(
   build-essential pkg-config perl make curl file
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
-  gnome-keyring dbus dbus-x11 libsecret-tools xvfb xauth webkit2gtk-driver
+  gnome-keyring dbus dbus-x11 libsecret-tools xvfb xauth webkit2gtk-driver x11-utils
   iproute2
 )
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test of Comeback, headless: formatting, clippy with warnings
-# denied, the unit/property/CLI/crash/keychain tests, and a build of the app binary.
+# denied, the unit/property/CLI/crash/keychain tests, a build of the app binary, and
+# the Debian package (built, unpacked, both programs started).
 # The keychain tests talk to a real Secret Service: this script starts a private D-Bus
 # session with gnome-keyring unlocked by a throwaway password, in a throwaway folder.
 set -euo pipefail
@@ -72,6 +73,12 @@ fi
 
 step "the app binary builds"
 cargo build --workspace --bins --locked
+
+step "the Debian package: built from the debug build above, unpacked into a throwaway root, both programs run"
+# `bash scripts/package.sh` (no flag) builds the release package a person installs; the
+# debug one reuses this run's build and holds the same files.
+DEB="$(bash scripts/package.sh --debug | tail -1)"
+bash scripts/test-package.sh "$DEB"
 
 # One closing line that counts every test run above.
 awk '/^test result:/ { p += $4; f += $6 } END { printf "tests: %d passed, %d failed\n", p, f }' "$TEST_LOG"

@@ -154,6 +154,7 @@ fn vault_status(app: AppHandle, state: State<'_, AppState>) -> Reply<api::VaultS
         exists,
         open: guard.is_some(),
         today: api::today().to_string(),
+        version: api::version().to_string(),
     })
 }
 

@@ -1,5 +1,6 @@
 //! The vault as a whole: creating and opening one, the doctor and what it may drop, the
-//! recovery key, search, and the status the app's first screen shows.
+//! recovery key, search, and the status the app's first screen shows (with the version
+//! of Comeback that answers it).
 
 use std::path::Path;
 
@@ -27,6 +28,14 @@ pub struct VaultStatus {
     pub exists: bool,
     pub open: bool,
     pub today: String,
+    /// The version of Comeback answering ([`version`]), which Settings shows.
+    pub version: String,
+}
+
+/// The version of Comeback this build is: the workspace's one version, which the
+/// package, `comeback --version` and the app's Settings all show.
+pub fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
 }
 
 /// The recovery key again, for a person who confirmed they want to see it.

@@ -144,7 +144,7 @@ export function fakeBackend(init: Partial<Pick<FakeBackend, 'exists' | 'today'>>
       if (cmd in be.fixtures || cmd in WRITES) return answer(cmd, args);
       switch (cmd) {
         case 'vault_status':
-          return { dir: '/home/me/.local/share/comeback', exists: be.exists, open: be.exists, today: be.today };
+          return { dir: '/home/me/.local/share/comeback', exists: be.exists, open: be.exists, today: be.today, version: '0.1.0' };
         case 'create_vault':
           be.exists = true;
           return 'ABCD-EFGH-IJKL-MNOP';

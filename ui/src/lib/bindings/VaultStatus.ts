@@ -3,4 +3,8 @@
 /**
  * Where the vault is and whether it is open, for the app's first screen.
  */
-export type VaultStatus = { dir: string, exists: boolean, open: boolean, today: string, };
+export type VaultStatus = { dir: string, exists: boolean, open: boolean, today: string, 
+/**
+ * The version of Comeback answering ([`version`]), which Settings shows.
+ */
+version: string, };
