@@ -6,9 +6,14 @@ Usage (a display, and the vault's key in a key file):
 
 It starts tauri-driver, opens a WebDriver session (which launches the app), and polls
 until the Home screen shows content; then clicks Journal and polls until entries show.
-Figures for the ten-year journal are in docs/BENCHMARKS.md.
+With COMEBACK_LOG=comeback_app=debug set, the app's own start-up marks (milliseconds
+since the process started) go to this script's standard error.
+Figures for the one-year and ten-year journals are in docs/BENCHMARKS.md.
+
+tauri-driver, WebKitWebDriver and the app run in a process group of their own, which
+the script ends when it is done (or fails), so the next run finds the vault free.
 """
-import json, os, socket, subprocess, sys, time, urllib.error, urllib.request
+import json, os, signal, socket, subprocess, sys, time, urllib.error, urllib.request
 
 vault, key, app = sys.argv[1:4]
 runs = int(sys.argv[4]) if len(sys.argv) > 4 else 5
@@ -21,8 +26,9 @@ def free_port():
 
 port, native = free_port(), free_port()
 env = dict(os.environ, COMEBACK_VAULT=vault, COMEBACK_KEY_FILE=key)
+log = None if os.environ.get("COMEBACK_LOG") else subprocess.DEVNULL
 driver = subprocess.Popen([driver_bin, "--port", str(port), "--native-port", str(native)],
-                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                          env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
 base = f"http://127.0.0.1:{port}"
 
 def req(method, path, body=None):
@@ -60,8 +66,19 @@ try:
         t1 = time.time()
         poll(sid, "return document.querySelectorAll('[data-testid=entry-item]').length", lambda v: (v or 0) > 0)
         journal = time.time() - t1
+        marks = req("POST", f"/session/{sid}/execute/sync", {"script": "return [performance.timeOrigin, performance.getEntriesByType('mark').filter(m => m.name.startsWith('comeback:')).map(m => [m.name.slice(9), m.startTime])]", "args": []}).get("value")
+        if marks and marks[1]:
+            origin = marks[0] / 1000 - t0
+            print("  window marks (s after launch): " + ", ".join(f"{n} {origin + ms / 1000:.3f}" for n, ms in marks[1]), file=sys.stderr)
         print(f"run {run}: window {window:.2f} s, home with data {home:.2f} s, journal list {journal * 1000:.0f} ms")
         req("DELETE", f"/session/{sid}")
         time.sleep(0.5)
 finally:
-    driver.kill()
+    # The driver, WebKitWebDriver and any app still running share the driver's group.
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(driver.pid, sig)
+        except ProcessLookupError:
+            break
+        time.sleep(1)
+    driver.wait()
