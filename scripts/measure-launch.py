@@ -6,6 +6,10 @@ Usage (a display, and the vault's key in a key file):
 
 It starts tauri-driver, opens a WebDriver session (which launches the app), and polls
 until the Home screen shows content; then clicks Journal and polls until entries show.
+Each WebDriver poll is a round trip of 20-150 ms on a busy machine, so the script also
+leaves a watcher in the page that notes (every few milliseconds, with the page's own
+clock) when the content first showed: "in page" is that moment, after launch or after
+the click, without the polling's delay.
 With COMEBACK_LOG=comeback_app=debug set, the app's own start-up marks (milliseconds
 since the process started) go to this script's standard error.
 Figures for the one-year and ten-year journals are in docs/BENCHMARKS.md.
@@ -39,6 +43,27 @@ def req(method, path, body=None):
     except urllib.error.HTTPError as e:
         return {"error": e.read().decode()[:300]}
 
+# Installed by the first poll that reaches the app's page (again if the page was replaced):
+# notes when Home first shows content, and answers that moment (0 until then).
+HOME_WATCH = """
+const shown = () => { const e = document.querySelector('[data-testid=view-home]'); return e && e.innerText.length > 50; };
+if (!window.__cbHomeWatch) {
+  window.__cbHomeWatch = true;
+  const look = () => { if (shown()) window.__cbHomeAt = Date.now(); else setTimeout(look, 3); };
+  look();
+}
+return window.__cbHomeAt || 0;
+"""
+
+# Installed before the click: notes the click, then when the first entry shows.
+JOURNAL_WATCH = """
+document.addEventListener('click', () => {
+  window.__cbClickAt = Date.now();
+  const look = () => { if (document.querySelector('[data-testid=entry-item]')) window.__cbJournalAt = Date.now(); else setTimeout(look, 2); };
+  look();
+}, { capture: true, once: true });
+"""
+
 def poll(sid, script, until, limit=30):
     start = time.time()
     while time.time() - start < limit:
@@ -59,18 +84,22 @@ try:
         t0 = time.time()
         sid = req("POST", "/session", {"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}})["value"]["sessionId"]
         window = time.time() - t0
-        poll(sid, "const e=document.querySelector('[data-testid=view-home]'); return e ? e.innerText.length : 0", lambda v: (v or 0) > 50)
+        poll(sid, HOME_WATCH, lambda v: (v or 0) > 0)
         home = time.time() - t0
+        home_seen = req("POST", f"/session/{sid}/execute/sync", {"script": "return window.__cbHomeAt", "args": []})["value"] / 1000 - t0
+        req("POST", f"/session/{sid}/execute/sync", {"script": JOURNAL_WATCH, "args": []})
         el = req("POST", f"/session/{sid}/element", {"using": "css selector", "value": "[data-testid=nav-journal]"})
         req("POST", f"/session/{sid}/element/{list(el['value'].values())[0]}/click", {})
         t1 = time.time()
         poll(sid, "return document.querySelectorAll('[data-testid=entry-item]').length", lambda v: (v or 0) > 0)
         journal = time.time() - t1
+        journal_seen = req("POST", f"/session/{sid}/execute/sync", {"script": "return window.__cbJournalAt - window.__cbClickAt", "args": []})["value"] / 1000
         marks = req("POST", f"/session/{sid}/execute/sync", {"script": "return [performance.timeOrigin, performance.getEntriesByType('mark').filter(m => m.name.startsWith('comeback:')).map(m => [m.name.slice(9), m.startTime])]", "args": []}).get("value")
         if marks and marks[1]:
             origin = marks[0] / 1000 - t0
             print("  window marks (s after launch): " + ", ".join(f"{n} {origin + ms / 1000:.3f}" for n, ms in marks[1]), file=sys.stderr)
-        print(f"run {run}: window {window:.2f} s, home with data {home:.2f} s, journal list {journal * 1000:.0f} ms")
+        print(f"run {run}: window {window:.2f} s, home with data {home:.2f} s (in page {home_seen:.2f} s), "
+              f"journal list {journal * 1000:.0f} ms (in page {journal_seen * 1000:.0f} ms)")
         req("DELETE", f"/session/{sid}")
         time.sleep(0.5)
 finally:
