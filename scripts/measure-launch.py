@@ -69,7 +69,7 @@ def poll(sid, script, until, limit=30):
     while time.time() - start < limit:
         v = req("POST", f"/session/{sid}/execute/sync", {"script": script, "args": []}).get("value")
         if until(v):
-            return
+            return v
         time.sleep(0.02)
     raise SystemExit("timed out")
 
@@ -81,19 +81,26 @@ try:
         except Exception:
             time.sleep(0.1)
     for run in range(runs):
-        t0 = time.time()
-        sid = req("POST", "/session", {"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}})["value"]["sessionId"]
+        for attempt in range(3):
+            t0 = time.time()
+            try:
+                sid = req("POST", "/session", {"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}})["value"]["sessionId"]
+                break
+            except Exception as e:  # the driver sometimes drops a new session's connection
+                print(f"  no session ({e!r}); trying again", file=sys.stderr)
+                time.sleep(3)
+        else:
+            raise SystemExit("the driver gave no session three times")
         window = time.time() - t0
-        poll(sid, HOME_WATCH, lambda v: (v or 0) > 0)
+        home_seen = poll(sid, HOME_WATCH, lambda v: (v or 0) > 0) / 1000 - t0
         home = time.time() - t0
-        home_seen = req("POST", f"/session/{sid}/execute/sync", {"script": "return window.__cbHomeAt", "args": []})["value"] / 1000 - t0
         req("POST", f"/session/{sid}/execute/sync", {"script": JOURNAL_WATCH, "args": []})
         el = req("POST", f"/session/{sid}/element", {"using": "css selector", "value": "[data-testid=nav-journal]"})
         req("POST", f"/session/{sid}/element/{list(el['value'].values())[0]}/click", {})
         t1 = time.time()
         poll(sid, "return document.querySelectorAll('[data-testid=entry-item]').length", lambda v: (v or 0) > 0)
         journal = time.time() - t1
-        journal_seen = req("POST", f"/session/{sid}/execute/sync", {"script": "return window.__cbJournalAt - window.__cbClickAt", "args": []})["value"] / 1000
+        journal_seen = poll(sid, "return window.__cbJournalAt - window.__cbClickAt", lambda v: v is not None, limit=2) / 1000
         marks = req("POST", f"/session/{sid}/execute/sync", {"script": "return [performance.timeOrigin, performance.getEntriesByType('mark').filter(m => m.name.startsWith('comeback:')).map(m => [m.name.slice(9), m.startTime])]", "args": []}).get("value")
         if marks and marks[1]:
             origin = marks[0] / 1000 - t0
