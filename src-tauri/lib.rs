@@ -10,10 +10,10 @@
 //! Pairing and sync live in `devices.rs`: a `comeback-net` node shares the vault and
 //! keeps paired devices in sync while the app runs.
 //!
-//! Start-up does only what the first screen needs, so it takes as long on a ten-year
-//! journal as on a new one: the vault opens (off the UI thread) while the window starts
-//! and answers the first screen's questions from the mirror; once that screen has drawn
-//! the window says so (`first_screen_drawn`), and only then are the documents the first
+//! Start-up does only what the first screen needs, work that does not grow with the
+//! journal: the vault opens (off the UI thread) while the window starts and answers the
+//! first screen's questions from the mirror; once that screen has drawn the window says
+//! so (`first_screen_drawn`), and only then (a second later) are the documents the first
 //! save will touch loaded and the node started. `COMEBACK_LOG` set writes start-up marks
 //! to standard error (`scripts/measure-launch.py` shows them).
 //!
