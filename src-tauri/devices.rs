@@ -6,7 +6,8 @@
 //! `pair-code` (while joining, the check code and what joining shares; answered by
 //! `devices_join_answer`).
 //!
-//! The node starts once the vault is open, shares the app's vault
+//! The node starts once the window's first screen has drawn (`first_screen_drawn` in
+//! `lib.rs`) or a device command needs it, shares the app's vault
 //! (`comeback_net::Shared`) and runs its live supervisor while the app runs; the change
 //! sink nudges it after each local write.
 
@@ -136,6 +137,7 @@ pub async fn ensure_node(app: &AppHandle) -> Reply<Node> {
         }
     });
     node.start_live();
+    crate::mark("node started");
     Ok(node)
 }
 

@@ -7,8 +7,15 @@
 //! Tauri's mock runtime against the CLI. Changes are pushed to the UI as `vault-changed`
 //! events (with the kinds that changed), so every open screen refreshes without a reload.
 //!
-//! Pairing and sync live in `devices.rs`: once the vault is open a `comeback-net` node
-//! shares it and keeps paired devices in sync while the app runs.
+//! Pairing and sync live in `devices.rs`: a `comeback-net` node shares the vault and
+//! keeps paired devices in sync while the app runs.
+//!
+//! Start-up does only what the first screen needs, work that does not grow with the
+//! journal: the vault opens (off the UI thread) while the window starts and answers the
+//! first screen's questions from the mirror; once that screen has drawn the window says
+//! so (`first_screen_drawn`), and only then (a second later) are the documents the first
+//! save will touch loaded and the node started. `COMEBACK_LOG` set writes start-up marks
+//! to standard error (`scripts/measure-launch.py` shows them).
 //!
 //! The vault folder is `COMEBACK_VAULT` when set, else the platform data folder; the key
 //! comes from the OS keychain, or from `COMEBACK_KEY_FILE` when set (headless tests).
@@ -44,11 +51,28 @@ pub(crate) fn poisoned() -> IpcError {
 
 pub(crate) type Reply<T> = Result<T, IpcError>;
 
+/// When `run` started: start-up marks count from here.
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Writes a start-up mark (milliseconds since `run` started) to standard error when
+/// `COMEBACK_LOG` is set, so `scripts/measure-launch.py` can show where launch time goes.
+pub(crate) fn mark(what: &str) {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ON.get_or_init(|| std::env::var_os("COMEBACK_LOG").is_some()) {
+        let ms = STARTED
+            .get()
+            .map_or(0.0, |t| t.elapsed().as_secs_f64() * 1000.0);
+        eprintln!("comeback-app launch: {ms:7.1} ms {what}");
+    }
+}
+
 pub struct AppState {
     dir: PathBuf,
     /// Shared with the network node, which syncs into the same vault.
     vault: comeback_net::Shared,
     net: Arc<devices::Net>,
+    /// Whether the start-up that waits for the first screen has run.
+    started: std::sync::atomic::AtomicBool,
 }
 
 impl AppState {
@@ -58,6 +82,7 @@ impl AppState {
             dir,
             vault: Arc::new(Mutex::new(None)),
             net: Arc::default(),
+            started: Default::default(),
         }
     }
 
@@ -144,11 +169,10 @@ fn now() -> chrono::NaiveDateTime {
 fn vault_status(app: AppHandle, state: State<'_, AppState>) -> Reply<api::VaultStatus> {
     let exists = comeback_core::vault::uses_key_file(&state.dir).is_ok();
     let mut guard = state.slot()?;
-    let was_open = guard.is_some();
+    // Opened here when the open at start-up failed (a keychain that was locked): the node
+    // starts once the first screen has drawn, as on any start.
     open_existing(&app, &state.dir, &mut guard, &key_source()?)?;
-    if !was_open && guard.is_some() {
-        devices::start_in_background(&app);
-    }
+    mark("vault_status answered");
     Ok(api::VaultStatus {
         dir: state.dir.display().to_string(),
         exists,
@@ -211,7 +235,9 @@ fn on_this_day(state: State<'_, AppState>) -> Reply<Vec<Json>> {
 
 #[tauri::command(async)]
 fn home_summary(state: State<'_, AppState>, today: Date) -> Reply<api::HomeSummary> {
-    state.with(|v| api::home_summary(v, today, now().time()))
+    let summary = state.with(|v| api::home_summary(v, today, now().time()));
+    mark("home_summary answered");
+    summary
 }
 
 #[tauri::command(async)]
@@ -475,6 +501,7 @@ fn node_commands() -> impl Fn(Invoke<tauri::Wry>) -> bool + Send + Sync + 'stati
     tauri::generate_handler![
         vault_status,
         create_vault,
+        first_screen_drawn,
         devices::devices_list,
         devices::devices_invite,
         devices::devices_answer,
@@ -490,6 +517,7 @@ fn node_commands() -> impl Fn(Invoke<tauri::Wry>) -> bool + Send + Sync + 'stati
 const NODE_COMMANDS: &[&str] = &[
     "vault_status",
     "create_vault",
+    "first_screen_drawn",
     "devices_list",
     "devices_invite",
     "devices_answer",
@@ -507,14 +535,70 @@ fn vault_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("comeback-vault"))
 }
 
+/// How long after the vault opened the rest of start-up runs if the window has not said
+/// that its first screen drew.
+const AFTER_FIRST_SCREEN_AT_THE_LATEST: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// How long after the first screen the documents are warmed: a person's first click
+/// (the Journal, most often) comes before any save does, and should not wait for loads.
+const WARM_AFTER_FIRST_SCREEN: std::time::Duration = std::time::Duration::from_millis(1000);
+
+/// The window's first screen has drawn with its data: now (after a pause for the first
+/// click) warm the documents the first save will touch, then start the network node.
+/// Neither runs earlier, so neither competes with the first screen for the vault or the
+/// processor; a repeated call does nothing.
+#[tauri::command]
+fn first_screen_drawn(app: AppHandle) {
+    mark("first screen drawn");
+    after_first_screen(&app);
+}
+
+/// The part of start-up that waits for the first screen (see [`first_screen_drawn`]),
+/// run once, on a thread of its own. Warming takes the vault one document at a time, so
+/// a screen's question waits for at most one document's load.
+fn after_first_screen(app: &AppHandle) {
+    let state = app.state::<AppState>();
+    if state
+        .started
+        .swap(true, std::sync::atomic::Ordering::SeqCst)
+    {
+        return;
+    }
+    let handle = app.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(WARM_AFTER_FIRST_SCREEN);
+        let state = handle.state::<AppState>();
+        let today = api::today();
+        for step in 0.. {
+            let Ok(mut guard) = state.slot() else {
+                return;
+            };
+            let Some(vault) = guard.as_mut() else {
+                return;
+            };
+            // A document that does not load now is loaded (or reported) by the save
+            // that needs it.
+            if !matches!(vault.warm_step(today, step), Ok(true)) {
+                break;
+            }
+        }
+        mark("vault warmed");
+        // Then start listening for this vault's other devices.
+        devices::start_in_background(&handle);
+    });
+}
+
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
+    STARTED.get_or_init(std::time::Instant::now);
     comeback_net::logging::init();
     let result = tauri::Builder::default()
         .setup(|app| {
+            mark("setup");
             app.manage(AppState::new(vault_dir()));
-            // Open and warm the vault off the UI thread, so the first screen shows the
-            // mirror at once and the first save does not wait for a document load.
+            // Open the vault off the UI thread while the window starts, and nothing more:
+            // the first screen's questions come first; warming documents and the network
+            // wait for `first_screen_drawn`.
             let handle = app.handle().clone();
             std::thread::spawn(move || {
                 let state = handle.state::<AppState>();
@@ -524,13 +608,15 @@ pub fn run() {
                 // A failure here is shown by the first screen, which asks again.
                 let opened = key_source()
                     .and_then(|source| open_existing(&handle, &state.dir, &mut guard, &source));
-                let (Ok(()), Some(vault)) = (opened, guard.as_mut()) else {
-                    return;
-                };
-                let _ = vault.warm(api::today());
+                let open = opened.is_ok() && guard.is_some();
                 drop(guard);
-                // Then start listening for this vault's other devices.
-                devices::start_in_background(&handle);
+                mark("vault opened");
+                if open {
+                    // In case the window never says it drew (a script error, a screen
+                    // that does not ask): the rest of start-up runs anyway, a little later.
+                    std::thread::sleep(AFTER_FIRST_SCREEN_AT_THE_LATEST);
+                    after_first_screen(&handle);
+                }
             });
             Ok(())
         })

@@ -1079,14 +1079,28 @@ impl Vault {
 
     /// Loads the documents the next writes will most likely touch — the core shards and
     /// the month of `today` — so that the first save after opening does not wait for a
-    /// load. The app calls this off the UI thread right after opening.
+    /// load.
     pub fn warm(&mut self, today: crate::model::Date) -> Result<()> {
-        use crate::model::{CORE_SHARDS, Home};
-        for shard in 0..CORE_SHARDS {
-            self.document(&Home::Core { shard }.doc_id())?;
+        let mut step = 0;
+        while self.warm_step(today, step)? {
+            step += 1;
         }
-        self.document(&Home::of(today).doc_id())?;
         Ok(())
+    }
+
+    /// Loads the `step`th document of [`Vault::warm`] (from 0); false when there is no
+    /// such step. The app warms one step at a time after its first screen has drawn,
+    /// letting go of the vault between two, so a screen's question never waits for more
+    /// than one document's load.
+    pub fn warm_step(&mut self, today: crate::model::Date, step: usize) -> Result<bool> {
+        use crate::model::{CORE_SHARDS, Home};
+        let doc_id = match u8::try_from(step) {
+            Ok(shard) if shard < CORE_SHARDS => Home::Core { shard }.doc_id(),
+            _ if step == usize::from(CORE_SHARDS) => Home::of(today).doc_id(),
+            _ => return Ok(false),
+        };
+        self.document(&doc_id)?;
+        Ok(true)
     }
 
     /// Every document id stored in the vault.

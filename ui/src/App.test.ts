@@ -1,5 +1,5 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
 import { go } from './lib/router.svelte';
 import { fakeBackend, seed } from './test/backend';
@@ -16,6 +16,16 @@ function phone(matches: boolean) {
 }
 
 describe('the app shell', () => {
+  // Screens other than Home are loaded on demand; compiling them here first keeps the
+  // tests' waits about the shell, not about the test runner's first transform.
+  beforeAll(async () => {
+    await Promise.all(
+      VIEWS.filter((v) => v !== 'home').map(
+        (v) => import(`./views/${v[0].toUpperCase()}${v.slice(1)}View.svelte`),
+      ),
+    );
+  }, 30_000);
+
   afterEach(() => {
     // @ts-expect-error jsdom has no matchMedia of its own
     delete window.matchMedia;

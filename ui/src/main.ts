@@ -1,5 +1,7 @@
 import { mount } from 'svelte';
 import './app.css';
+
+performance.mark('comeback:main');
 import App from './App.svelte';
 import { applyTheme, savedTheme } from './lib/theme';
 

@@ -517,3 +517,18 @@ proptest! {
         prop_assert_eq!(mirror(&a), mirror(&b));
     }
 }
+
+#[test]
+fn warming_takes_one_document_per_step_the_core_shards_then_this_month_then_stops() {
+    let (_f, mut vault) = fixture();
+    let today = date("2024-03-05");
+    entry(&mut vault, "written this month", "2024-03-05");
+    let steps = (0..)
+        .take_while(|&step| vault.warm_step(today, step).unwrap())
+        .count();
+    assert_eq!(steps, usize::from(model::CORE_SHARDS) + 1);
+    assert!(!vault.warm_step(today, steps + 1).unwrap());
+    // Warming again, all at once, finds everything loaded and changes nothing.
+    vault.warm(today).unwrap();
+    assert_eq!(vault.list::<Entry>(10, 0).unwrap().len(), 1);
+}

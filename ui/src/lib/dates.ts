@@ -40,15 +40,20 @@ export function daysBetween(a: IsoDate, b: IsoDate): number {
 }
 
 /** "Tue 5 Mar 2024" */
+// One formatter, made on first use: `toLocaleDateString` with options builds a new one
+// on every call, which costs the journal list most of its first draw.
+let dayFormat: Intl.DateTimeFormat | undefined;
+
 export function formatDay(d: IsoDate): string {
   if (!isIso(d)) return d;
-  return parseIso(d).toLocaleDateString(undefined, {
+  dayFormat ??= new Intl.DateTimeFormat(undefined, {
     weekday: 'short',
     day: 'numeric',
     month: 'short',
     year: 'numeric',
     timeZone: 'UTC',
   });
+  return dayFormat.format(parseIso(d));
 }
 
 /** "5 Mar" */

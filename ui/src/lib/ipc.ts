@@ -83,6 +83,18 @@ export function vaultStatus(): Promise<VaultStatus> {
   return call('vault_status');
 }
 
+let drawnTold = false;
+
+/**
+ * Tells the backend that the first screen has drawn with its data, once: only then does
+ * it warm documents and start the network, so neither slows the first screen down.
+ */
+export function firstScreenDrawn(): void {
+  if (drawnTold) return;
+  drawnTold = true;
+  call<void>('first_screen_drawn').catch(() => {});
+}
+
 /** Creates the vault; resolves to the recovery key, which is shown once. */
 export function createVault(): Promise<string> {
   return call('create_vault');

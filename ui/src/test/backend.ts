@@ -241,6 +241,8 @@ export function fakeBackend(init: Partial<Pick<FakeBackend, 'exists' | 'today'>>
           };
         case 'sync_now':
           return [];
+        case 'first_screen_drawn':
+          return null;
         case 'doctor':
           return { healthy: true, documents: 1, records: 0, problems: [], damaged_chunks: [], set_aside: [], rebuilt: false };
         default:
