@@ -137,6 +137,86 @@ pub fn load_chunks<'a>(
     }
 }
 
+/// The heads of a document stored as `bytes` — one whole document chunk (a compact
+/// save) followed by any change chunks, as a document's stored chunks are when put end
+/// to end — read from the chunks' headers without loading the document. `None` when the
+/// bytes are anything else or a checksum fails; the caller then loads it the usual way.
+/// The changes must be in the order they were made (as stored), each after what it
+/// depends on.
+pub fn saved_heads(bytes: &[u8]) -> Option<Vec<automerge::ChangeHash>> {
+    use sha2::{Digest, Sha256};
+    fn uleb(rest: &mut &[u8]) -> Option<u64> {
+        let mut value: u64 = 0;
+        for shift in (0..64).step_by(7) {
+            let (&byte, tail) = rest.split_first()?;
+            *rest = tail;
+            value |= u64::from(byte & 0x7f).checked_shl(shift)?;
+            if byte & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+    fn take<'a>(rest: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+        let (head, tail) = rest.split_at_checked(n)?;
+        *rest = tail;
+        Some(head)
+    }
+    /// One chunk off the front: its type, its checksum, the bytes the checksum covers,
+    /// and its body.
+    struct Chunk<'a> {
+        kind: u8,
+        checksum: &'a [u8],
+        covered: &'a [u8],
+        body: &'a [u8],
+    }
+    fn chunk<'a>(rest: &mut &'a [u8]) -> Option<Chunk<'a>> {
+        if take(rest, 4)? != CHUNK_MAGIC {
+            return None;
+        }
+        let checksum = take(rest, 4)?;
+        let typed = *rest;
+        let kind = take(rest, 1)?[0];
+        let len = usize::try_from(uleb(rest)?).ok()?;
+        let header = typed.len() - rest.len();
+        let body = take(rest, len)?;
+        Some(Chunk {
+            kind,
+            checksum,
+            covered: &typed[..header + len],
+            body,
+        })
+    }
+    const DOCUMENT: u8 = 0;
+    let mut rest = bytes;
+    let first = chunk(&mut rest)?;
+    if first.kind != DOCUMENT || Sha256::digest(first.covered)[..4] != *first.checksum {
+        return None;
+    }
+    let mut body = first.body;
+    for _ in 0..uleb(&mut body)? {
+        let n = usize::try_from(uleb(&mut body)?).ok()?;
+        take(&mut body, n)?; // an actor
+    }
+    let count = usize::try_from(uleb(&mut body)?).ok()?;
+    let mut heads = BTreeSet::new();
+    for _ in 0..count {
+        let hash: [u8; 32] = take(&mut body, 32)?.try_into().ok()?;
+        heads.insert(automerge::ChangeHash(hash));
+    }
+    while !rest.is_empty() {
+        let before = rest;
+        chunk(&mut rest)?;
+        let change =
+            automerge::Change::from_bytes(before[..before.len() - rest.len()].to_vec()).ok()?;
+        for dep in change.deps() {
+            heads.remove(dep);
+        }
+        heads.insert(change.hash());
+    }
+    Some(heads.into_iter().collect())
+}
+
 /// One pass of [`load_chunks`]. `bad` gets each chunk refused; while a chunk loads, it
 /// is the last entry (with an empty reason), so a panic can say which one it was.
 fn load_chunks_once<'a>(

@@ -16,7 +16,10 @@
 //! 3. a reconnect with nothing new (`sync_once` after a completed sync);
 //! 4. the peak RSS of a `comeback` process during a first sync of the whole journal to
 //!    an in-process device: `devices invite` (the pairing's first sync), then `serve`.
-//!    `COMEBACK_BENCH_SERVE_ONLY=1` runs only this part.
+//!    `COMEBACK_BENCH_SERVE_ONLY=1` runs only this part, `COMEBACK_BENCH_SERVE_ONLY=serve`
+//!    only its `serve` half (A listed as paired by hand instead of by `devices invite`);
+//!    `COMEBACK_BENCH_SERVE_WRAP="heaptrack -o /tmp/serve"` runs `serve` under a tool
+//!    (its RSS figure then is the tool's process, not `comeback`'s).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader};
@@ -34,7 +37,7 @@ use comeback_net::{Event, Node, Options, PeerReport, Shared, TICKET_TTL};
 #[path = "journal.rs"]
 mod journal;
 
-const TARGETS: &str = "targets: first sync <= 1.2x the compacted documents; an edit arrives < 1 s and costs < 2 KB; a reconnect with nothing new <= 2 KB; serve peak RSS < 64 MB";
+const TARGETS: &str = "targets: first sync <= 1.2x the compacted documents; an edit arrives < 1 s and costs < 2 KB; a reconnect with nothing new <= 2 KB; serve peak RSS < 32 MiB";
 
 const TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -426,6 +429,19 @@ fn rss_kb(pid: u32) -> Option<(u64, u64)> {
     Some((field("VmHWM:")?, field("VmRSS:")?))
 }
 
+/// A process's resident anonymous memory and mapped files (its code, mostly), kB.
+fn rss_split_kb(pid: u32) -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|n| n.parse::<u64>().ok())
+    };
+    Some((field("RssAnon:")?, field("RssFile:")?))
+}
+
 struct Killed(Child);
 
 impl Drop for Killed {
@@ -435,10 +451,20 @@ impl Drop for Killed {
     }
 }
 
+/// The largest of each figure sampled, kB (`n` samples).
+#[derive(Default)]
+struct Sampled {
+    hwm: u64,
+    rss: u64,
+    anon: u64,
+    file: u64,
+    n: usize,
+}
+
 /// Samples a process's VmHWM / VmRSS every 20 ms until stopped.
 struct Sampler {
     stop: Arc<std::sync::atomic::AtomicBool>,
-    thread: std::thread::JoinHandle<(u64, u64, usize)>,
+    thread: std::thread::JoinHandle<Sampled>,
 }
 
 impl Sampler {
@@ -446,33 +472,40 @@ impl Sampler {
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let s = stop.clone();
         let thread = std::thread::spawn(move || {
-            let (mut hwm, mut rss, mut n) = (0, 0, 0);
+            let mut m = Sampled::default();
             while !s.load(std::sync::atomic::Ordering::Relaxed) {
                 if let Some((h, r)) = rss_kb(pid) {
-                    hwm = h.max(hwm);
-                    rss = r.max(rss);
-                    n += 1;
+                    m.hwm = h.max(m.hwm);
+                    m.rss = r.max(m.rss);
+                    m.n += 1;
+                }
+                if let Some((a, f)) = rss_split_kb(pid) {
+                    m.anon = a.max(m.anon);
+                    m.file = f.max(m.file);
                 }
                 std::thread::sleep(Duration::from_millis(20));
             }
-            (hwm, rss, n)
+            m
         });
         Sampler { stop, thread }
     }
 
-    /// (VmHWM, largest VmRSS, samples), in kB.
-    fn finish(self) -> (u64, u64, usize) {
+    fn finish(self) -> Sampled {
         self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
         self.thread.join().unwrap()
     }
 }
 
-fn show_rss(what: &str, before: Option<(u64, u64)>, (hwm, rss, n): (u64, u64, usize)) {
+fn show_rss(what: &str, before: Option<(u64, u64)>, m: Sampled) {
+    let mib = |kb: u64| kb as f64 / 1024.0;
     println!(
-        "{what}: RSS before {:.1} MiB; during the first sync peak VmHWM {:.1} MiB, largest sampled VmRSS {:.1} MiB ({n} samples every 20 ms) [goal < 64 MB]",
-        before.map(|b| b.1).unwrap_or(0) as f64 / 1024.0,
-        hwm as f64 / 1024.0,
-        rss as f64 / 1024.0
+        "{what}: RSS before {:.1} MiB; during the first sync peak VmHWM {:.1} MiB, largest sampled VmRSS {:.1} MiB (of it at most {:.1} MiB anonymous, {:.1} MiB mapped files: the program's code) ({} samples every 20 ms) [goal < 32 MiB]",
+        mib(before.map(|b| b.1).unwrap_or(0)),
+        mib(m.hwm),
+        mib(m.rss),
+        mib(m.anon),
+        mib(m.file),
+        m.n
     );
 }
 
@@ -482,6 +515,11 @@ fn first_line(child: &mut Child) -> String {
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     out.read_line(&mut first).unwrap();
+    // A wrapping tool (`COMEBACK_BENCH_SERVE_WRAP`) may say something first.
+    while !first.is_empty() && !first.starts_with("listening") && !first.starts_with('{') {
+        first.clear();
+        out.read_line(&mut first).unwrap();
+    }
     std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
     first
 }
@@ -527,7 +565,91 @@ async fn serve_rss(pristine_dir: &Path, pristine_key: &Path, root: &Path) {
         c
     };
 
-    // (a) `comeback devices invite` serving the pairing's first sync.
+    let serve_only = std::env::var("COMEBACK_BENCH_SERVE_ONLY").is_ok_and(|v| v == "serve");
+    let (a_id, a_addrs) = if serve_only {
+        let mut v = Vault::open(&dir, &KeySource::KeyFile(key.clone())).unwrap();
+        v.ensure_this_device(Some("Bench A")).unwrap();
+        (v.device_id().to_string(), None)
+    } else {
+        let (a_id, a_addrs) = invite_rss(&comeback, root).await;
+        (a_id, Some(a_addrs))
+    };
+
+    // (b) `comeback serve` answering a first sync from a new, empty device C. C is
+    // listed on A out of band (A's vault opened here while nothing runs on it), as a
+    // pairing would list it, so no ticket is needed and serve alone does the work. (C
+    // cannot reuse B's device key on an empty vault: its own edits to the device list
+    // would restart B's Automerge actor at seq 1, which A rightly refuses as duplicate.)
+    let c_root = root.join("sync-serve-c");
+    let _ = std::fs::remove_dir_all(&c_root);
+    std::fs::create_dir_all(&c_root).unwrap();
+    let (mut c_vault, _) = Vault::create(
+        &c_root.join("vault"),
+        &KeySource::KeyFile(c_root.join("key")),
+    )
+    .unwrap();
+    let c_id = c_vault.device_id().to_string();
+    {
+        let mut v = Vault::open(&dir, &KeySource::KeyFile(key.clone())).unwrap();
+        v.add_device(&c_id, "Bench C", &a_id).unwrap();
+    }
+    let mut serve = match std::env::var("COMEBACK_BENCH_SERVE_WRAP") {
+        Ok(wrap) if !wrap.trim().is_empty() => {
+            let mut words = wrap.split_whitespace();
+            let mut c = Command::new(words.next().unwrap());
+            c.args(words)
+                .arg(bin)
+                .args(["serve", "--loopback", "--no-mdns"])
+                .env("COMEBACK_VAULT", &dir)
+                .env("COMEBACK_KEY_FILE", &key)
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null());
+            c
+        }
+        _ => comeback(&["serve", "--loopback", "--no-mdns"]),
+    }
+    .spawn()
+    .unwrap();
+    let pid = serve.id();
+    let first = first_line(&mut serve);
+    let _serve = Killed(serve);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = rss_kb(pid);
+    // Without the pairing, A is reached at the port `serve` printed.
+    let a_addrs = a_addrs.unwrap_or_else(|| {
+        let port = first
+            .split_whitespace()
+            .skip_while(|w| *w != "port")
+            .nth(1)
+            .unwrap_or_else(|| panic!("`serve` printed {first:?}"));
+        vec![format!("127.0.0.1:{port}")]
+    });
+    c_vault.ensure_this_device(Some("Bench C")).unwrap();
+    c_vault.add_device(&a_id, "Bench A", &c_id).unwrap();
+    c_vault.remember_peer(&a_id, &a_addrs).unwrap();
+    let c = start(c_vault, "Bench C").await;
+    let sampler = Sampler::start(pid);
+    let t = Instant::now();
+    let reports = c.node.sync_once(TIMEOUT).await.unwrap();
+    let took = t.elapsed();
+    let sampled = sampler.finish();
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    println!(
+        "first sync from `comeback serve` (serve printed {:?}): {:.2} s; {}",
+        first.trim(),
+        took.as_secs_f64(),
+        show(&reports[0])
+    );
+    let records = with(&c, |v| v.doctor().unwrap().records);
+    println!("  C after it: {records} records");
+    show_rss("`comeback serve` process", before, sampled);
+    c.node.shutdown().await;
+}
+
+/// `comeback devices invite` serving the pairing's first sync to a new in-process device;
+/// returns A's device id and the addresses the joiner knows it by.
+async fn invite_rss(comeback: &dyn Fn(&[&str]) -> Command, root: &Path) -> (String, Vec<String>) {
     let mut invite = comeback(&[
         "devices",
         "invite",
@@ -580,51 +702,5 @@ async fn serve_rss(pristine_dir: &Path, pristine_key: &Path, root: &Path) {
     let a_addrs = with(&b, |v| v.peer(&a_id).unwrap().unwrap().addrs);
     b.node.shutdown().await;
     drop(b);
-
-    // (b) `comeback serve` answering a first sync from a new, empty device C. C is
-    // listed on A out of band (A's vault opened here while nothing runs on it), as a
-    // pairing would list it, so no ticket is needed and serve alone does the work. (C
-    // cannot reuse B's device key on an empty vault: its own edits to the device list
-    // would restart B's Automerge actor at seq 1, which A rightly refuses as duplicate.)
-    let c_root = root.join("sync-serve-c");
-    let _ = std::fs::remove_dir_all(&c_root);
-    std::fs::create_dir_all(&c_root).unwrap();
-    let (mut c_vault, _) = Vault::create(
-        &c_root.join("vault"),
-        &KeySource::KeyFile(c_root.join("key")),
-    )
-    .unwrap();
-    let c_id = c_vault.device_id().to_string();
-    {
-        let mut v = Vault::open(&dir, &KeySource::KeyFile(key.clone())).unwrap();
-        v.add_device(&c_id, "Bench C", &a_id).unwrap();
-    }
-    let mut serve = comeback(&["serve", "--loopback", "--no-mdns"])
-        .spawn()
-        .unwrap();
-    let pid = serve.id();
-    let first = first_line(&mut serve);
-    let _serve = Killed(serve);
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let before = rss_kb(pid);
-    c_vault.ensure_this_device(Some("Bench C")).unwrap();
-    c_vault.add_device(&a_id, "Bench A", &c_id).unwrap();
-    c_vault.remember_peer(&a_id, &a_addrs).unwrap();
-    let c = start(c_vault, "Bench C").await;
-    let sampler = Sampler::start(pid);
-    let t = Instant::now();
-    let reports = c.node.sync_once(TIMEOUT).await.unwrap();
-    let took = t.elapsed();
-    let sampled = sampler.finish();
-    assert_eq!(reports.len(), 1, "{reports:?}");
-    println!(
-        "first sync from `comeback serve` (serve printed {:?}): {:.2} s; {}",
-        first.trim(),
-        took.as_secs_f64(),
-        show(&reports[0])
-    );
-    let records = with(&c, |v| v.doctor().unwrap().records);
-    println!("  C after it: {records} records");
-    show_rss("`comeback serve` process", before, sampled);
-    c.node.shutdown().await;
+    (a_id, a_addrs)
 }

@@ -354,6 +354,75 @@ fn many_writes_are_compacted_into_a_snapshot_without_losing_anything() {
 }
 
 #[test]
+fn a_stored_document_is_sent_as_its_stored_chunks_without_loading_it() {
+    let (_fx, mut vault) = fixture();
+    vault.set_compact_after(60);
+    for i in 0..61 {
+        entry(&mut vault, &format!("entry number {i}"), "2026-06-01");
+    }
+    let stored = vault.store.chunks("journal-2026-06").unwrap();
+    assert!(
+        stored.len() > 1 && stored[0].snapshot,
+        "{} chunks",
+        stored.len()
+    );
+    let changes: usize = stored[1..].iter().map(|c| c.bytes.len()).sum();
+    assert!(
+        changes * SENT_AS_STORED <= stored[0].bytes.len(),
+        "{changes} {}",
+        stored[0].bytes.len()
+    );
+    vault.forget_documents();
+    let (bytes, heads) = vault.snapshot("journal-2026-06").unwrap();
+    assert_eq!(vault.documents_in_memory(), 0);
+    assert_eq!(
+        bytes,
+        stored
+            .iter()
+            .flat_map(|c| c.bytes.clone())
+            .collect::<Vec<_>>()
+    );
+    let mut loaded = AutoCommit::load(&bytes).unwrap();
+    assert_eq!(heads, loaded.get_heads());
+    assert_eq!(
+        vault.document("journal-2026-06").unwrap().get_heads(),
+        heads
+    );
+    let (_fy, mut other) = fixture();
+    other.absorb_snapshot("journal-2026-06", &bytes).unwrap();
+    assert_eq!(other.list::<Entry>(100, 0).unwrap().len(), 61);
+}
+
+#[test]
+fn the_heads_of_stored_chunks_are_read_only_from_a_whole_undamaged_save_and_changes() {
+    use automerge::transaction::Transactable;
+    let (_fx, mut vault) = fixture();
+    entry(&mut vault, "one", "2026-06-01");
+    let mut doc = vault.document("journal-2026-06").unwrap().clone();
+    let saved = doc.save();
+    assert_eq!(doc::saved_heads(&saved), Some(doc.get_heads()));
+    let mut flipped = saved.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 1;
+    assert_eq!(doc::saved_heads(&flipped), None);
+    let heads = doc.get_heads();
+    doc.put(automerge::ROOT, "x", 1).unwrap();
+    doc.commit();
+    doc.put(automerge::ROOT, "y", "a longer value ".repeat(40))
+        .unwrap();
+    doc.commit();
+    let mut with_changes = saved.clone();
+    with_changes.extend(doc.save_after(&heads));
+    assert_eq!(doc::saved_heads(&with_changes), Some(doc.get_heads()));
+    assert_eq!(doc::saved_heads(&doc.save_after(&heads)), None);
+    assert_eq!(doc::saved_heads(&saved[..saved.len() - 1]), None);
+    assert_eq!(
+        doc::saved_heads(&with_changes[..with_changes.len() - 1]),
+        None
+    );
+}
+
+#[test]
 fn a_schema_change_rebuilds_the_mirror_from_the_documents() {
     let (fx, mut vault) = fixture();
     let e = entry(&mut vault, "survives a rebuild", "2026-07-07");
