@@ -39,8 +39,9 @@ pub(crate) fn week_logs(vault: &Vault, today: Date) -> Result<Vec<TimeLog>> {
     vault.between(model::monday_of(today), today)
 }
 
-/// Hours as shown: to a tenth of an hour.
+/// Hours as shown: to a tenth of an hour, written the shortest way ("12", "2.5").
 pub(crate) fn to_a_tenth(hours: f64) -> f64 {
+    // `+ 0.0` turns the -0 of an empty sum into 0, as JavaScript prints it.
     (hours * 10.0).round() / 10.0 + 0.0
 }
 
@@ -158,20 +159,12 @@ pub fn format_day(date: Date) -> String {
     date.format("%a, %b %-d, %Y").to_string()
 }
 
-/// One decimal, written the shortest way ("12", "2.5").
-fn round1(n: f64) -> f64 {
-    // `+ 0.0` turns the -0 of an empty sum into 0, as JavaScript prints it.
-    (n * 10.0).round() / 10.0 + 0.0
-}
-
 /// Distinct Monday-starting weeks covered from the first to the last date.
 fn week_count(dates: &[Date]) -> i64 {
-    use chrono::Datelike;
     let (Some(first), Some(last)) = (dates.iter().min(), dates.iter().max()) else {
         return 0;
     };
-    let monday = *first - chrono::Days::new(u64::from(first.weekday().num_days_from_monday()));
-    (*last - monday).num_days().div_euclid(7) + 1
+    (*last - model::monday_of(*first)).num_days().div_euclid(7) + 1
 }
 
 /// Builds the summary from its parts: projects, logs, events, wins in the order given
@@ -208,13 +201,13 @@ pub fn time_off_text(
         let total: f64 = mine.iter().map(|l| l.hours).sum();
         let weeks = week_count(&mine.iter().map(|l| l.date).collect::<Vec<_>>());
         let over = if weeks > 0 {
-            let per_week = round1(total / weeks as f64);
+            let per_week = to_a_tenth(total / weeks as f64);
             let unit = if weeks == 1 { "week" } else { "weeks" };
             format!(" over {weeks} {unit} (about {per_week} a week)")
         } else {
             String::new()
         };
-        lines.push(format!("- {}: {} hours{over}.", p.name, round1(total)));
+        lines.push(format!("- {}: {} hours{over}.", p.name, to_a_tenth(total)));
         if !p.notes.trim().is_empty() {
             lines.push(format!("  {}", p.notes.trim()));
         }
