@@ -248,7 +248,7 @@ pub fn home_summary(vault: &Vault, today: Date, now: NaiveTime) -> Result<HomeSu
             },
         })
         .collect();
-    actions.extend(follow_ups_of(items.clone(), today).into_iter().map(|f| {
+    actions.extend(follow_ups_of(&items, today).into_iter().map(|f| {
         let i = f.item;
         HomeAction {
             kind: ActionKind::FollowUp,

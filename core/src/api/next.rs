@@ -78,16 +78,16 @@ pub fn follow_up_reason(item: &PipelineItem, today: Date) -> String {
 /// with none after, stalest first).
 pub fn follow_ups_due(vault: &Vault, today: Date) -> Result<Vec<FollowUp>> {
     let items: Vec<PipelineItem> = vault.list(usize::MAX >> 1, 0)?;
-    Ok(follow_ups_of(items, today))
+    Ok(follow_ups_of(&items, today))
 }
 
-pub(crate) fn follow_ups_of(items: Vec<PipelineItem>, today: Date) -> Vec<FollowUp> {
+pub(crate) fn follow_ups_of(items: &[PipelineItem], today: Date) -> Vec<FollowUp> {
     let mut due: Vec<FollowUp> = items
-        .into_iter()
+        .iter()
         .filter(|i| i.needs_follow_up(today))
         .map(|item| FollowUp {
-            reason: follow_up_reason(&item, today),
-            item,
+            reason: follow_up_reason(item, today),
+            item: item.clone(),
         })
         .collect();
     due.sort_by(|a, b| {
