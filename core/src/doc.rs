@@ -144,71 +144,27 @@ pub fn load_chunks<'a>(
 /// The changes must be in the order they were made (as stored), each after what it
 /// depends on.
 pub fn saved_heads(bytes: &[u8]) -> Option<Vec<automerge::ChangeHash>> {
-    use sha2::{Digest, Sha256};
-    fn uleb(rest: &mut &[u8]) -> Option<u64> {
-        let mut value: u64 = 0;
-        for shift in (0..64).step_by(7) {
-            let (&byte, tail) = rest.split_first()?;
-            *rest = tail;
-            value |= u64::from(byte & 0x7f).checked_shl(shift)?;
-            if byte & 0x80 == 0 {
-                return Some(value);
-            }
-        }
-        None
-    }
-    fn take<'a>(rest: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
-        let (head, tail) = rest.split_at_checked(n)?;
-        *rest = tail;
-        Some(head)
-    }
-    /// One chunk off the front: its type, its checksum, the bytes the checksum covers,
-    /// and its body.
-    struct Chunk<'a> {
-        kind: u8,
-        checksum: &'a [u8],
-        covered: &'a [u8],
-        body: &'a [u8],
-    }
-    fn chunk<'a>(rest: &mut &'a [u8]) -> Option<Chunk<'a>> {
-        if take(rest, 4)? != CHUNK_MAGIC {
-            return None;
-        }
-        let checksum = take(rest, 4)?;
-        let typed = *rest;
-        let kind = take(rest, 1)?[0];
-        let len = usize::try_from(uleb(rest)?).ok()?;
-        let header = typed.len() - rest.len();
-        let body = take(rest, len)?;
-        Some(Chunk {
-            kind,
-            checksum,
-            covered: &typed[..header + len],
-            body,
-        })
-    }
+    use crate::limits::{Cursor, next_chunk};
     const DOCUMENT: u8 = 0;
     let mut rest = bytes;
-    let first = chunk(&mut rest)?;
-    if first.kind != DOCUMENT || Sha256::digest(first.covered)[..4] != *first.checksum {
+    let first = next_chunk(&mut rest).ok()?;
+    if first.kind != DOCUMENT || !first.checksum_holds() {
         return None;
     }
-    let mut body = first.body;
-    for _ in 0..uleb(&mut body)? {
-        let n = usize::try_from(uleb(&mut body)?).ok()?;
-        take(&mut body, n)?; // an actor
+    let mut body = Cursor(first.body);
+    for _ in 0..body.uleb().ok()? {
+        let n = usize::try_from(body.uleb().ok()?).ok()?;
+        body.take(n).ok()?; // an actor
     }
-    let count = usize::try_from(uleb(&mut body)?).ok()?;
+    let count = usize::try_from(body.uleb().ok()?).ok()?;
     let mut heads = BTreeSet::new();
     for _ in 0..count {
-        let hash: [u8; 32] = take(&mut body, 32)?.try_into().ok()?;
+        let hash: [u8; 32] = body.take(32).ok()?.try_into().ok()?;
         heads.insert(automerge::ChangeHash(hash));
     }
     while !rest.is_empty() {
-        let before = rest;
-        chunk(&mut rest)?;
-        let change =
-            automerge::Change::from_bytes(before[..before.len() - rest.len()].to_vec()).ok()?;
+        let chunk = next_chunk(&mut rest).ok()?;
+        let change = automerge::Change::from_bytes(chunk.whole.to_vec()).ok()?;
         for dep in change.deps() {
             heads.remove(dep);
         }
@@ -267,40 +223,21 @@ fn load_chunks_once<'a>(
     doc
 }
 
-const CHUNK_MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
-
 /// Splits concatenated change chunks and parses each one.
 fn check_changes(bytes: &[u8]) -> Result<(), String> {
-    let mut at = 0;
+    use crate::limits::{Refused, next_chunk};
     if bytes.is_empty() {
         return Err("an empty chunk".into());
     }
-    while at < bytes.len() {
-        let rest = &bytes[at..];
-        if rest.len() < 10 || rest[..4] != CHUNK_MAGIC {
-            return Err("not an Automerge change".into());
-        }
-        let (len, width) = read_uleb(&rest[9..]).ok_or("a truncated change header")?;
-        let end = 9usize
-            .checked_add(width)
-            .and_then(|n| n.checked_add(len))
-            .filter(|end| *end <= rest.len())
-            .ok_or("a truncated change")?;
-        automerge::Change::from_bytes(rest[..end].to_vec()).map_err(|e| e.to_string())?;
-        at += end;
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let chunk = next_chunk(&mut rest).map_err(|e| match e {
+            Refused::Malformed("no magic bytes") => "not an Automerge change".to_string(),
+            _ => "a truncated change".to_string(),
+        })?;
+        automerge::Change::from_bytes(chunk.whole.to_vec()).map_err(|e| e.to_string())?;
     }
     Ok(())
-}
-
-fn read_uleb(bytes: &[u8]) -> Option<(usize, usize)> {
-    let mut value: u64 = 0;
-    for (i, b) in bytes.iter().enumerate().take(10) {
-        value |= u64::from(b & 0x7f) << (7 * i);
-        if b & 0x80 == 0 {
-            return Some((usize::try_from(value).ok()?, i + 1));
-        }
-    }
-    None
 }
 
 /// The map holding every record of `kind`. A kind newer than the document's genesis gets

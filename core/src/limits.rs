@@ -57,16 +57,8 @@ pub enum Refused {
 pub fn inspect(bytes: &[u8], tally: &mut Tally) -> Result<(), Refused> {
     let mut rest = bytes;
     while !rest.is_empty() {
-        let mut r = Cursor(rest);
-        if r.take(4)? != MAGIC {
-            return Err(Refused::Malformed("no magic bytes"));
-        }
-        r.take(4)?; // checksum: Automerge checks it
-        let kind = r.take(1)?[0];
-        let len = r.uleb()?;
-        let len = usize::try_from(len).map_err(|_| Refused::Malformed("a length"))?;
-        let body = r.take(len)?;
-        rest = r.0;
+        // The checksum is left to Automerge, which checks it on load.
+        let Chunk { kind, body, .. } = next_chunk(&mut rest)?;
         tally.unpacked += body.len() as u64;
         match kind {
             0 => document(body, tally)?,
@@ -106,10 +98,57 @@ fn inflate(bytes: &[u8], tally: &mut Tally) -> Result<Vec<u8>, Refused> {
     Ok(out)
 }
 
-struct Cursor<'a>(&'a [u8]);
+/// One Automerge chunk as framed on the wire and on disk: magic bytes, a 4-byte
+/// checksum, the chunk type, a LEB128 length and the body. The one reader of that frame:
+/// `inspect`, `doc::check_changes` and `doc::saved_heads` all split chunks with it.
+pub(crate) struct Chunk<'a> {
+    /// 0 document, 1 change, 2 compressed change, 3 bundle.
+    pub kind: u8,
+    /// The first 4 bytes of the SHA-256 of `covered`.
+    pub checksum: &'a [u8],
+    /// What the checksum covers: the type, the length and the body.
+    pub covered: &'a [u8],
+    pub body: &'a [u8],
+    /// The whole chunk, magic bytes included.
+    pub whole: &'a [u8],
+}
+
+impl Chunk<'_> {
+    /// Whether the checksum matches what it covers.
+    pub fn checksum_holds(&self) -> bool {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(self.covered)[..4] == *self.checksum
+    }
+}
+
+/// Splits the first chunk off `rest`.
+pub(crate) fn next_chunk<'a>(rest: &mut &'a [u8]) -> Result<Chunk<'a>, Refused> {
+    let start = *rest;
+    let mut r = Cursor(start);
+    if r.take(4)? != MAGIC {
+        return Err(Refused::Malformed("no magic bytes"));
+    }
+    let checksum = r.take(4)?;
+    let typed = r.0;
+    let kind = r.take(1)?[0];
+    let len = usize::try_from(r.uleb()?).map_err(|_| Refused::Malformed("a length"))?;
+    let header = typed.len() - r.0.len();
+    let body = r.take(len)?;
+    *rest = r.0;
+    Ok(Chunk {
+        kind,
+        checksum,
+        covered: &typed[..header + len],
+        body,
+        whole: &start[..start.len() - rest.len()],
+    })
+}
+
+/// Reads the parts of a chunk's body: fixed-size slices and LEB128 numbers.
+pub(crate) struct Cursor<'a>(pub &'a [u8]);
 
 impl<'a> Cursor<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], Refused> {
+    pub fn take(&mut self, n: usize) -> Result<&'a [u8], Refused> {
         if self.0.len() < n {
             return Err(Refused::Malformed("it ends early"));
         }
@@ -118,7 +157,7 @@ impl<'a> Cursor<'a> {
         Ok(head)
     }
 
-    fn uleb(&mut self) -> Result<u64, Refused> {
+    pub fn uleb(&mut self) -> Result<u64, Refused> {
         let mut value: u64 = 0;
         for i in 0..10 {
             let b = self.take(1)?[0];
