@@ -237,6 +237,16 @@ pub enum EntryCommand {
         #[arg(long)]
         version: Option<String>,
     },
+    /// Add a photo or file to an entry (up to 50 MB); prints the file's id.
+    Attach {
+        id: String,
+        file: std::path::PathBuf,
+        /// Its media type (image/jpeg…); by default from the file name's extension.
+        #[arg(long)]
+        media_type: Option<String>,
+    },
+    /// Remove a file from its entry (the id `show` lists under files).
+    Detach { file_id: String },
     /// Entries written on this day in earlier years.
     OnThisDay {
         #[arg(long, value_parser = parse_date)]

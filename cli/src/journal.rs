@@ -1,7 +1,7 @@
 //! The journal from the command line: entries (`comeback entry …`, with `on-this-day`)
 //! and mood check-ins (`comeback mood …`).
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use comeback_core::api::{self, EntryEdit, NewEntry};
 use comeback_core::model::{self, Entry, MoodCheckIn, Record};
 
@@ -53,6 +53,27 @@ pub fn entry(cli: &Cli, cmd: &EntryCommand) -> Result<()> {
             api::edit_entry(&mut vault, id, edit)?;
             Ok(())
         }
+        EntryCommand::Attach {
+            id,
+            file,
+            media_type,
+        } => {
+            let mut reader = std::fs::File::open(file)
+                .with_context(|| format!("could not open {}", file.display()))?;
+            let mut vault = open(cli)?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let a = api::attach(&mut vault, id, &name, media_type.as_deref(), &mut reader)?;
+            println!("{}", a.id);
+            Ok(())
+        }
+        EntryCommand::Detach { file_id } => {
+            let mut vault = open(cli)?;
+            api::detach(&mut vault, file_id)?;
+            Ok(())
+        }
         EntryCommand::OnThisDay { date, json } => {
             let vault = open(cli)?;
             let entries = api::on_this_day(&vault, date.unwrap_or_else(api::today))?;
@@ -77,8 +98,11 @@ pub fn entry(cli: &Cli, cmd: &EntryCommand) -> Result<()> {
         }
         EntryCommand::Common(Common::Show { id, json }) => {
             let vault = open(cli)?;
+            let files = api::attachments_of(&vault, id)?;
             if *json {
-                return print_json(&api::get_json(&vault, Entry::KIND, id)?);
+                let mut entry = api::get_json(&vault, Entry::KIND, id)?;
+                entry["attachments"] = serde_json::to_value(&files)?;
+                return print_json(&entry);
             }
             let e = api::get_entry(&vault, id)?;
             println!("{}  {}", e.date, e.id);
@@ -90,6 +114,25 @@ pub fn entry(cli: &Cli, cmd: &EntryCommand) -> Result<()> {
             }
             println!();
             println!("{}", e.text);
+            if !files.is_empty() {
+                println!();
+                println!("files:");
+                for f in &files {
+                    let a = &f.attachment;
+                    let note = if f.present {
+                        ""
+                    } else {
+                        " (not on this device yet)"
+                    };
+                    println!(
+                        "  {}  {} ({}, {}){note}",
+                        a.id,
+                        a.name,
+                        a.media_type,
+                        size_text(a.size)
+                    );
+                }
+            }
             Ok(())
         }
         EntryCommand::Common(c) => common::<Entry>(cli, c),
@@ -123,5 +166,14 @@ pub fn mood(cli: &Cli, cmd: &MoodCommand) -> Result<()> {
             Ok(())
         }
         MoodCommand::Common(c) => common::<MoodCheckIn>(cli, c),
+    }
+}
+
+/// A file size as a person reads it: "2.1 MB", "840 KB", "12 bytes".
+fn size_text(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1e6),
+        b if b >= 1_000 => format!("{} KB", b / 1_000),
+        b => format!("{b} bytes"),
     }
 }

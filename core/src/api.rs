@@ -19,6 +19,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::model::Date;
 use crate::version::Version;
 
+pub mod attachments;
 pub mod debrief;
 pub mod devices;
 pub mod home;
@@ -29,6 +30,7 @@ pub mod next;
 pub mod records;
 pub mod vault;
 
+pub use self::attachments::*;
 pub use self::debrief::*;
 pub use self::devices::*;
 pub use self::home::*;

@@ -9,6 +9,7 @@
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+mod attachment;
 mod debrief;
 mod device;
 mod journal;
@@ -16,6 +17,9 @@ mod mojo;
 mod network;
 mod next_move;
 
+pub use attachment::{
+    Attachment, MAX_ATTACHMENT_BYTES, MAX_FILE_NAME_CHARS, is_sha256_hex, media_type_of,
+};
 pub use debrief::{
     Block, Close, Control, Debrief, DebriefStep, HotThought, Lesson, MAX_LESSONS, Probe,
     TimelineEvent, WhyNode, probing_questions,
@@ -247,6 +251,7 @@ kinds! {
     PipelineItem = "item" => PipelineItem,
     Story = "story" => Story,
     Device = "device" => Device,
+    Attachment = "attachment" => Attachment,
 }
 
 impl Kind {

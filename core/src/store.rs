@@ -11,11 +11,13 @@
 use std::path::Path;
 
 use automerge::ChangeHash;
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Savepoint, Transaction, params};
 use serde_json::Value as Json;
 
 use crate::keys::SecretKey;
 use crate::model;
+
+pub mod blob;
 
 /// Bump when the mirror tables change shape: the mirror is then rebuilt from the documents.
 pub const MIRROR_VERSION: i64 = 4;
@@ -82,6 +84,35 @@ pub struct Peer {
 
 pub struct Store {
     pub(crate) conn: Connection,
+    /// Whether a batch (`begin_batch`) is open: every transaction is then a savepoint
+    /// inside it, and nothing is durable until `end_batch(true)`.
+    batch: bool,
+}
+
+/// One write: a transaction of its own, or a savepoint inside an open batch. Dropped
+/// without `commit`, it rolls back.
+pub enum Tx<'a> {
+    Top(Transaction<'a>),
+    Nested(Savepoint<'a>),
+}
+
+impl std::ops::Deref for Tx<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        match self {
+            Tx::Top(t) => t,
+            Tx::Nested(s) => s,
+        }
+    }
+}
+
+impl Tx<'_> {
+    pub fn commit(self) -> Result<(), rusqlite::Error> {
+        match self {
+            Tx::Top(t) => t.commit(),
+            Tx::Nested(s) => s.commit(),
+        }
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -114,7 +145,7 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        let mut store = Self { conn };
+        let mut store = Self { conn, batch: false };
         let rebuild = store.ensure_schema()?;
         Ok((store, rebuild))
     }
@@ -140,6 +171,19 @@ impl Store {
                  id TEXT PRIMARY KEY,
                  addrs TEXT NOT NULL DEFAULT '[]',
                  last_seen INTEGER);
+             -- The bytes of attachments (photos, files), by SHA-256, in parts of at
+             -- most BLOB_PART bytes so no read or write holds a whole file. A blob is
+             -- complete when its `blob` row exists; parts without one are a transfer
+             -- under way (`sha256` is then a temporary key). Truth: not derived from
+             -- the documents, which hold only each attachment's description.
+             CREATE TABLE IF NOT EXISTS blob (
+                 sha256 TEXT PRIMARY KEY,
+                 size INTEGER NOT NULL);
+             CREATE TABLE IF NOT EXISTS blob_part (
+                 sha256 TEXT NOT NULL,
+                 part INTEGER NOT NULL,
+                 bytes BLOB NOT NULL,
+                 PRIMARY KEY (sha256, part));
              CREATE TABLE IF NOT EXISTS sync_state (
                  peer TEXT NOT NULL,
                  doc TEXT NOT NULL,
@@ -171,8 +215,33 @@ impl Store {
         Ok(())
     }
 
-    pub fn transaction(&mut self) -> Result<Transaction<'_>, StoreError> {
-        Ok(self.conn.transaction()?)
+    pub fn transaction(&mut self) -> Result<Tx<'_>, StoreError> {
+        Ok(if self.batch {
+            Tx::Nested(self.conn.savepoint()?)
+        } else {
+            Tx::Top(self.conn.transaction()?)
+        })
+    }
+
+    /// Opens a batch: every write until `end_batch` is one SQLite transaction, so a
+    /// long action (an import) is stored whole or not at all, even if the process is
+    /// killed in the middle.
+    pub fn begin_batch(&mut self) -> Result<(), StoreError> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        self.batch = true;
+        Ok(())
+    }
+
+    /// Closes the batch: commits it, or rolls everything in it back.
+    pub fn end_batch(&mut self, commit: bool) -> Result<(), StoreError> {
+        self.batch = false;
+        self.conn
+            .execute_batch(if commit { "COMMIT" } else { "ROLLBACK" })?;
+        Ok(())
+    }
+
+    pub fn in_batch(&self) -> bool {
+        self.batch
     }
 
     pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
@@ -424,6 +493,14 @@ impl Store {
         sizes(&self.conn)
     }
 
+    /// Stored parts of blobs, complete or not.
+    #[cfg(test)]
+    pub fn count_parts(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM blob_part", [], |r| r.get(0))?)
+    }
+
     pub fn count_rows(&self) -> Result<i64, StoreError> {
         Ok(self
             .conn
@@ -618,14 +695,14 @@ fn create_mirror(conn: &Connection) -> Result<(), StoreError> {
 }
 
 /// Empties the derived tables so the caller can re-project every document.
-pub fn clear_mirror(tx: &Transaction<'_>) -> Result<(), StoreError> {
+pub fn clear_mirror(tx: &Connection) -> Result<(), StoreError> {
     drop_mirror(tx)?;
     create_mirror(tx)?;
     Ok(())
 }
 
 pub fn insert_chunk(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     doc: &str,
     snapshot: bool,
     bytes: &[u8],
@@ -636,13 +713,13 @@ pub fn insert_chunk(
 }
 
 /// Replaces every chunk of `doc` with one snapshot.
-pub fn compact(tx: &Transaction<'_>, doc: &str, snapshot: &[u8]) -> Result<(), StoreError> {
+pub fn compact(tx: &Connection, doc: &str, snapshot: &[u8]) -> Result<(), StoreError> {
     tx.execute("DELETE FROM chunk WHERE doc = ?1", [doc])?;
     insert_chunk(tx, doc, true, snapshot)?;
     Ok(())
 }
 
-pub fn incremental_count(tx: &Transaction<'_>, doc: &str) -> Result<i64, StoreError> {
+pub fn incremental_count(tx: &Connection, doc: &str) -> Result<i64, StoreError> {
     Ok(tx.query_row(
         "SELECT count(*) FROM chunk WHERE doc = ?1 AND snapshot = 0",
         [doc],
@@ -650,7 +727,7 @@ pub fn incremental_count(tx: &Transaction<'_>, doc: &str) -> Result<i64, StoreEr
     )?)
 }
 
-pub fn quarantine(tx: &Transaction<'_>, seq: i64, reason: &str) -> Result<(), StoreError> {
+pub fn quarantine(tx: &Connection, seq: i64, reason: &str) -> Result<(), StoreError> {
     tx.execute(
         "INSERT OR REPLACE INTO quarantine (seq, doc, bytes, reason)
          SELECT seq, doc, bytes, ?2 FROM chunk WHERE seq = ?1",
@@ -669,7 +746,7 @@ fn heads_of(conn: &Connection, doc: &str) -> Result<Vec<ChangeHash>, StoreError>
     Ok(bytes.map(|b| decode_heads(&b)).unwrap_or_default())
 }
 
-pub fn set_heads(tx: &Transaction<'_>, doc: &str, heads: &[ChangeHash]) -> Result<(), StoreError> {
+pub fn set_heads(tx: &Connection, doc: &str, heads: &[ChangeHash]) -> Result<(), StoreError> {
     let mut bytes = Vec::with_capacity(heads.len() * 32);
     for h in heads {
         bytes.extend_from_slice(h.as_ref());
@@ -689,7 +766,7 @@ fn decode_heads(bytes: &[u8]) -> Vec<ChangeHash> {
         .collect()
 }
 
-pub fn upsert_row(tx: &Transaction<'_>, row: &MirrorRow) -> Result<(), StoreError> {
+pub fn upsert_row(tx: &Connection, row: &MirrorRow) -> Result<(), StoreError> {
     delete_row(tx, &row.kind, &row.id)?;
     tx.prepare_cached(
         "INSERT INTO record (kind, id, doc, sort_key, title, json)
@@ -713,7 +790,7 @@ pub fn upsert_row(tx: &Transaction<'_>, row: &MirrorRow) -> Result<(), StoreErro
     Ok(())
 }
 
-pub fn delete_row(tx: &Transaction<'_>, kind: &str, id: &str) -> Result<(), StoreError> {
+pub fn delete_row(tx: &Connection, kind: &str, id: &str) -> Result<(), StoreError> {
     // The index reads its text from `record_text` (external content), so it must be
     // told the old values before the row goes.
     let old: Option<i64> = tx
@@ -852,7 +929,7 @@ pub fn project(doc: &str, kind: &str, id: &str, json: &Json) -> Result<Option<Mi
 }
 
 /// Notes a record set aside (replacing an earlier reason).
-pub fn set_aside(tx: &Transaction<'_>, aside: &SetAside) -> Result<(), StoreError> {
+pub fn set_aside(tx: &Connection, aside: &SetAside) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT INTO aside (doc, kind, id, reason) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (doc, kind, id) DO UPDATE SET reason = excluded.reason",
@@ -862,25 +939,20 @@ pub fn set_aside(tx: &Transaction<'_>, aside: &SetAside) -> Result<(), StoreErro
 }
 
 /// Forgets that a record of `doc` was set aside (it was fixed or deleted).
-pub fn clear_aside(
-    tx: &Transaction<'_>,
-    doc: &str,
-    kind: &str,
-    id: &str,
-) -> Result<(), StoreError> {
+pub fn clear_aside(tx: &Connection, doc: &str, kind: &str, id: &str) -> Result<(), StoreError> {
     tx.prepare_cached("DELETE FROM aside WHERE doc = ?1 AND kind = ?2 AND id = ?3")?
         .execute([doc, kind, id])?;
     Ok(())
 }
 
-pub fn clear_aside_of_doc(tx: &Transaction<'_>, doc: &str) -> Result<(), StoreError> {
+pub fn clear_aside_of_doc(tx: &Connection, doc: &str) -> Result<(), StoreError> {
     tx.prepare_cached("DELETE FROM aside WHERE doc = ?1")?
         .execute([doc])?;
     Ok(())
 }
 
 /// The document a record's mirror row comes from, if it has one.
-pub fn row_doc(tx: &Transaction<'_>, kind: &str, id: &str) -> Result<Option<String>, StoreError> {
+pub fn row_doc(tx: &Connection, kind: &str, id: &str) -> Result<Option<String>, StoreError> {
     Ok(tx
         .prepare_cached("SELECT doc FROM record WHERE kind = ?1 AND id = ?2")?
         .query_row([kind, id], |r| r.get(0))
@@ -926,7 +998,7 @@ mod tests {
         use model::Record;
         assert_eq!(text, entry.search_text());
 
-        let store = Store { conn };
+        let store = Store { conn, batch: false };
         let hits = store.search("mentor", 20).unwrap();
         assert_eq!(hits.len(), 1);
         assert!(

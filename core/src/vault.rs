@@ -149,6 +149,9 @@ pub struct Vault {
     compact_after: i64,
     source: KeySource,
     sink: Option<std::sync::Arc<dyn ChangeSink>>,
+    /// While a batch is open (`batch`), what its writes changed: told to the sink once
+    /// the batch is stored, never before.
+    held: Option<Vec<Changed>>,
     /// This device's identity key (its iroh secret key): kept where the database key is.
     device_key: SecretKey,
     /// The public half, hex: this device's id in the device list and on the network.
@@ -429,6 +432,7 @@ impl Vault {
             compact_after: COMPACT_AFTER,
             source: source.clone(),
             sink: None,
+            held: None,
             device_id: public_id(&device_key),
             device_key,
             _lock: lock,
@@ -462,6 +466,7 @@ impl Vault {
             compact_after: COMPACT_AFTER,
             source: source.clone(),
             sink: None,
+            held: None,
             device_id: public_id(&device_key),
             device_key,
             _lock: lock,
@@ -470,6 +475,7 @@ impl Vault {
             vault.rebuild_mirror()?;
         }
         vault.adopt_vouches()?;
+        store::blob::drop_unfinished(&vault.store.conn)?;
         Ok(vault)
     }
 
@@ -911,11 +917,13 @@ impl Vault {
         for s in staged {
             self.unsaved.remove(&s.doc_id);
         }
-        if let Some(sink) = &self.sink {
-            let changed = Changed::from_touched(staged.iter().map(|s| &s.touched));
-            if !changed.is_empty() {
-                sink.changed(&changed);
-            }
+        let changed = Changed::from_touched(staged.iter().map(|s| &s.touched));
+        if let Some(held) = &mut self.held {
+            held.push(changed);
+        } else if let Some(sink) = &self.sink
+            && !changed.is_empty()
+        {
+            sink.changed(&changed);
         }
         Ok(())
     }
@@ -1453,7 +1461,7 @@ pub fn projection(doc_id: &str, doc: &AutoCommit) -> Projection {
 /// Puts a record's row into the mirror, unless the same record (kind and id) is already
 /// shown from another document: one id lives in one document, and when two hold it the
 /// one whose id sorts first wins on every device; the other copy is set aside.
-fn place_row(tx: &rusqlite::Transaction<'_>, row: &MirrorRow) -> Result<()> {
+fn place_row(tx: &rusqlite::Connection, row: &MirrorRow) -> Result<()> {
     let other = store::row_doc(tx, &row.kind, &row.id)?.filter(|d| *d != row.doc);
     match other {
         Some(other) if other < row.doc => {
@@ -1482,7 +1490,7 @@ fn duplicate(doc: &str, kind: &str, id: &str, shown_from: &str) -> SetAside {
 }
 
 fn mirror_touched(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &rusqlite::Connection,
     doc_id: &str,
     doc: &AutoCommit,
     touched: &doc::Touched,
@@ -1525,7 +1533,7 @@ fn mirror_touched(
     Ok(())
 }
 
-fn reproject(tx: &rusqlite::Transaction<'_>, doc_id: &str, doc: &mut AutoCommit) -> Result<()> {
+fn reproject(tx: &rusqlite::Connection, doc_id: &str, doc: &mut AutoCommit) -> Result<()> {
     let old: Vec<(String, String)> = {
         let mut stmt = tx.prepare("SELECT kind, id FROM record WHERE doc = ?1")?;
         let rows = stmt.query_map([doc_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -1576,7 +1584,9 @@ pub fn now_millis() -> i64 {
     now_ms()
 }
 
+mod batch;
 mod devices;
+pub use batch::{BlobReader, sha256_hex};
 pub use devices::{DeviceInfo, default_device_name, short};
 
 #[cfg(test)]

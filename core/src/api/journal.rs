@@ -72,10 +72,6 @@ pub fn list_entries(vault: &Vault, limit: usize) -> Result<Vec<Entry>> {
     vault.list(limit, 0)
 }
 
-pub fn delete_entry(vault: &mut Vault, id: &str) -> Result<()> {
-    vault.delete(Entry::KIND, id)
-}
-
 /// Entries written on this month and day in earlier years, newest first.
 pub fn on_this_day(vault: &Vault, date: Date) -> Result<Vec<Entry>> {
     use chrono::Datelike;

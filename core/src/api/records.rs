@@ -195,13 +195,19 @@ pub fn save_json(vault: &mut Vault, kind: &str, mut json: Json) -> Result<Json> 
         Win::KIND => save::<Win>(vault, json, base, |_| {}),
         PipelineItem::KIND => save::<PipelineItem>(vault, json, base, |_| {}),
         Story::KIND => save::<Story>(vault, json, base, |_| {}),
+        Attachment::KIND => Err(Error::Precondition(
+            "a file is added to an entry with its bytes (`comeback entry attach`, or Add photo in the app), not as a bare record".into(),
+        )),
         _ => known_kind(kind).map(|_| Json::Null),
     }
 }
 
 pub fn delete_json(vault: &mut Vault, kind: &str, id: &str) -> Result<()> {
-    known_kind(kind)?;
-    vault.delete(kind, id)
+    match known_kind(kind)? {
+        model::Kind::Entry => super::delete_entry(vault, id),
+        model::Kind::Attachment => super::detach(vault, id),
+        _ => vault.delete(kind, id),
+    }
 }
 
 fn known_kind(kind: &str) -> Result<model::Kind> {
@@ -247,7 +253,7 @@ pub fn list<R: Record>(vault: &Vault, limit: usize) -> Result<Vec<R>> {
 }
 
 pub fn delete<R: Record>(vault: &mut Vault, id: &str) -> Result<()> {
-    vault.delete(R::KIND, id)
+    delete_json(vault, R::KIND, id)
 }
 
 /// Replaces a record with an edited copy (validated as a whole).

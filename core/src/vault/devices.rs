@@ -23,7 +23,7 @@ const VOUCHES: &str = "vouches:";
 /// Notes every removal the device list's history holds, and every vouch any branch of it
 /// holds, in the transaction that stores it.
 pub(super) fn note_device_list(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &rusqlite::Connection,
     doc: &mut automerge::AutoCommit,
 ) -> Result<()> {
     for id in crate::doc::removed_in_history(doc) {

@@ -4,4 +4,4 @@
  * Every kind of record Comeback keeps: the single registry from which the list of
  * kinds, every dispatch by kind and the UI's `Kind` type come.
  */
-export type Kind = "profile" | "entry" | "mood" | "debrief" | "worry" | "contact" | "outreach" | "intro" | "project" | "timelog" | "event" | "win" | "item" | "story" | "device";
+export type Kind = "profile" | "entry" | "mood" | "debrief" | "worry" | "contact" | "outreach" | "intro" | "project" | "timelog" | "event" | "win" | "item" | "story" | "device" | "attachment";
