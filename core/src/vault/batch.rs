@@ -164,6 +164,24 @@ impl Vault {
         }
         blob::finish(&tx, key, sha256, size)?;
         tx.commit()?;
+        // The screens showing a placeholder for these bytes can show the file now.
+        if let Some(sink) = &self.sink {
+            let records: Vec<ChangedRecord> = self
+                .list::<Attachment>(usize::MAX, 0)?
+                .into_iter()
+                .filter(|a| a.sha256 == sha256)
+                .map(|a| ChangedRecord {
+                    kind: model::Kind::Attachment,
+                    id: a.id,
+                })
+                .collect();
+            if !records.is_empty() {
+                sink.changed(&Changed {
+                    kinds: vec![model::Kind::Attachment],
+                    records,
+                });
+            }
+        }
         Ok(())
     }
 

@@ -39,6 +39,8 @@ import type { ItemKind } from './bindings/ItemKind';
 import type { Stage } from './bindings/Stage';
 import type { PipelineItem } from './bindings/PipelineItem';
 import type { Story } from './bindings/Story';
+import type { Attachment } from './bindings/Attachment';
+import type { AttachmentInfo } from './bindings/AttachmentInfo';
 import type { SearchHit } from './bindings/SearchHit';
 import type { DoctorReport } from './bindings/DoctorReport';
 import type { VaultStatus } from './bindings/VaultStatus';
@@ -96,6 +98,8 @@ export type {
   Stage,
   PipelineItem,
   Story,
+  Attachment,
+  AttachmentInfo,
   SearchHit,
   DoctorReport,
   VaultStatus,
@@ -149,6 +153,7 @@ export interface RecordKinds {
   win: Win;
   item: PipelineItem;
   story: Story;
+  attachment: Attachment;
 }
 
 /** The kinds a person writes: the registry's kinds (generated from `model::Kind`) but the device list. */
