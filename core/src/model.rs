@@ -639,6 +639,7 @@ mod tests {
                 mood: Some(2),
                 tags: vec![text("sleep")],
                 created_ms: 1,
+                imported: Default::default(),
             },
             month,
         );

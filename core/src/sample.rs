@@ -294,6 +294,7 @@ pub fn fill(
                 mood: Some(mood),
                 tags,
                 created_ms,
+                imported: Default::default(),
             };
             entry.normalise();
             let words: Vec<&str> = text.split(' ').collect();

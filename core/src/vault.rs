@@ -689,6 +689,24 @@ impl Vault {
         )])
     }
 
+    /// Applies several writes to one document as one change (an import writing a month's
+    /// records at once). The caller validates what it writes.
+    pub(crate) fn write_many<'a>(
+        &mut self,
+        doc_id: &str,
+        writes: Vec<Box<dyn FnOnce(&mut AutoCommit) -> Result<()> + 'a>>,
+    ) -> Result<()> {
+        self.change(vec![(
+            doc_id.to_string(),
+            Box::new(move |d: &mut AutoCommit| {
+                for write in writes {
+                    write(d)?;
+                }
+                Ok(())
+            }),
+        )])
+    }
+
     /// Writes two records as one action: both are stored or neither is.
     pub fn put_pair<A: Record, B: Record>(&mut self, a: &A, b: &B) -> Result<()> {
         a.validate()?;

@@ -24,6 +24,7 @@ pub fn add_entry(vault: &mut Vault, new: NewEntry) -> Result<Entry> {
         mood: new.mood,
         tags: new.tags,
         created_ms: crate::vault::now_millis(),
+        imported: Default::default(),
     };
     entry.normalise();
     vault.put(&entry)?;

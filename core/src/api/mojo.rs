@@ -339,6 +339,7 @@ mod tests {
             mood: Some(4),
             tags: vec![],
             created_ms: 1,
+            imported: Default::default(),
         };
         assert_eq!(
             daily_moods(&[m("2024-03-04", 2)], &[entry]),

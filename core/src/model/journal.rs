@@ -185,6 +185,12 @@ pub struct Entry {
     /// When it was written (unix millis); orders several entries on one day.
     #[ts(type = "number")]
     pub created_ms: i64,
+    /// What the journal this entry was imported from recorded that Comeback has no field
+    /// for (Day One's starred flag, location, weather, time zone…), by that journal's
+    /// name: kept, never dropped, and written back by an export.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    #[ts(type = "Record<string, unknown>")]
+    pub imported: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Tags as the user types them ("#Job Search ") become one canonical form ("job-search"),
