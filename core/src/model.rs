@@ -134,7 +134,13 @@ impl Home {
 }
 
 pub trait Record:
-    serde::Serialize + serde::de::DeserializeOwned + Clone + std::fmt::Debug + PartialEq + 'static
+    serde::Serialize
+    + serde::de::DeserializeOwned
+    + Clone
+    + std::fmt::Debug
+    + PartialEq
+    + Send
+    + 'static
 {
     /// Collection name, e.g. "entry". Used as the Automerge map key and the mirror's kind column.
     const KIND: &'static str;

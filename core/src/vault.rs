@@ -703,6 +703,39 @@ impl Vault {
         )])
     }
 
+    /// Stores a document built here from nothing, for a document id this vault has none of
+    /// (an import filling months this vault never had): one snapshot chunk and its mirror
+    /// rows, in one transaction, without keeping it in memory.
+    pub(crate) fn adopt_new_document(&mut self, doc_id: &str, mut doc: AutoCommit) -> Result<()> {
+        if self.has_document(doc_id)? {
+            return Err(Error::Internal(format!(
+                "{doc_id} exists already; it is written through the ordinary path"
+            )));
+        }
+        let bytes = doc.save();
+        let tx = self.store.transaction()?;
+        store::insert_chunk(&tx, doc_id, true, &bytes)?;
+        reproject(&tx, doc_id, &mut doc)?;
+        tx.commit()?;
+        let rows = self.store.rows_of_doc(doc_id)?;
+        let touched = doc::Touched {
+            records: rows
+                .iter()
+                .map(|r| (r.kind.clone(), r.id.clone()))
+                .collect(),
+            kinds: Default::default(),
+        };
+        let changed = Changed::from_touched([&touched]);
+        if let Some(held) = &mut self.held {
+            held.push(changed);
+        } else if let Some(sink) = &self.sink
+            && !changed.is_empty()
+        {
+            sink.changed(&changed);
+        }
+        Ok(())
+    }
+
     /// Writes two records as one action: both are stored or neither is.
     pub fn put_pair<A: Record, B: Record>(&mut self, a: &A, b: &B) -> Result<()> {
         a.validate()?;

@@ -281,8 +281,12 @@ struct Plan {
 struct Pending {
     kind: &'static str,
     id: String,
-    write: crate::vault::Edit<'static>,
+    write: Write,
 }
+
+/// One planned write into a document; `Send`, so a new document can be built on another
+/// thread.
+type Write = Box<dyn FnOnce(&mut AutoCommit) -> Result<()> + Send>;
 
 impl Plan {
     fn skip(&mut self, source: String, reason: String) {
@@ -355,17 +359,96 @@ impl Plan {
         }
     }
 
-    /// Writes every planned record, one change per document.
+    /// Writes every planned record, one change per document. Documents this vault has
+    /// none of (most of an import into a new vault) are built on as many threads as the
+    /// device has cores, then stored one after another; the rest go through the ordinary
+    /// write path.
     fn write(&mut self, vault: &mut Vault, progress: &mut dyn FnMut(&Progress)) -> Result<()> {
         let writes = std::mem::take(&mut self.writes);
         let total = writes.len() as u64;
-        for (n, (doc_id, pending)) in writes.into_iter().enumerate() {
-            progress(&at("records", n as u64, total));
-            vault.write_many(&doc_id, pending.into_iter().map(|p| p.write).collect())?;
+        let mut fresh = Vec::new();
+        let mut done = 0u64;
+        for (doc_id, pending) in writes {
+            if vault.has_document(&doc_id)? {
+                progress(&at("records", done, total));
+                let edits: Vec<crate::vault::Edit<'static>> = pending
+                    .into_iter()
+                    .map(|p| Box::new(p.write) as crate::vault::Edit<'static>)
+                    .collect();
+                vault.write_many(&doc_id, edits)?;
+                done += 1;
+            } else {
+                fresh.push((doc_id, pending));
+            }
         }
+        let actor = vault.actor().clone();
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        let queue = std::sync::Mutex::new(fresh.into_iter());
+        // At most one finished document waiting per worker: memory stays bounded.
+        let (built, finished) =
+            std::sync::mpsc::sync_channel::<Result<(String, AutoCommit)>>(workers);
+        std::thread::scope(|scope| -> Result<()> {
+            for _ in 0..workers {
+                let built = built.clone();
+                let queue = &queue;
+                let actor = actor.clone();
+                scope.spawn(move || {
+                    loop {
+                        let next = queue.lock().ok().and_then(|mut q| q.next());
+                        let Some((doc_id, pending)) = next else { break };
+                        if built
+                            .send(build_document(&doc_id, actor.clone(), pending))
+                            .is_err()
+                        {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(built);
+            let mut failure = None;
+            for result in finished.iter() {
+                if failure.is_some() {
+                    continue;
+                }
+                match result.and_then(|(doc_id, doc)| vault.adopt_new_document(&doc_id, doc)) {
+                    Ok(()) => {
+                        done += 1;
+                        progress(&at("records", done, total));
+                    }
+                    Err(e) => {
+                        // Stop the workers taking more, and let them finish.
+                        if let Ok(mut q) = queue.lock() {
+                            q.by_ref().for_each(drop);
+                        }
+                        failure = Some(e);
+                    }
+                }
+            }
+            failure.map_or(Ok(()), Err)
+        })?;
         progress(&at("records", total, total));
         Ok(())
     }
+}
+
+/// A new document holding the planned records, built apart from the vault.
+fn build_document(
+    doc_id: &str,
+    actor: automerge::ActorId,
+    pending: Vec<Pending>,
+) -> Result<(String, AutoCommit)> {
+    let mut doc = doc::new_document(doc_id, actor)?;
+    for p in pending {
+        (p.write)(&mut doc)?;
+    }
+    doc.commit_with(
+        automerge::transaction::CommitOptions::default()
+            .with_time(crate::vault::now_millis() / 1000),
+    );
+    Ok((doc_id.to_string(), doc))
 }
 
 // ----- another journal's export -----
