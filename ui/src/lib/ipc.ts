@@ -2,9 +2,11 @@
 // typed wrappers, never `invoke` or `listen` directly. Every failure arrives as an
 // `IpcError` with a stable `code` to branch on and a `message` to show.
 
-import { invoke } from '@tauri-apps/api/core';
+import { invoke, type InvokeArgs, type InvokeOptions } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import type {
+  Attachment,
+  AttachmentInfo,
   Contact,
   ContactSchedule,
   DailyMood,
@@ -71,9 +73,9 @@ export function toIpcError(err: unknown): IpcError {
   return new IpcError('internal', 'something went wrong talking to the app; try again');
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(cmd: string, args?: InvokeArgs, options?: InvokeOptions): Promise<T> {
   try {
-    return await invoke<T>(cmd, args);
+    return await invoke<T>(cmd, args, options);
   } catch (err) {
     throw toIpcError(err);
   }
@@ -293,6 +295,46 @@ export function followUpsDue(today: IsoDate): Promise<FollowUp[]> {
 /** Story drafts suggested from debrief lessons and wins. */
 export function storySuggestions(): Promise<StorySuggestion[]> {
   return call('story_suggestions');
+}
+
+// ----- photos and files on entries -----
+
+/**
+ * Whether a file of `size` bytes may go on an entry: refused (with the core's words) when
+ * it may not. Asked before a file is read, so a film is never loaded only to be refused.
+ */
+export function attachmentFits(name: string, size: number): Promise<void> {
+  return call('attachment_fits', { name, size });
+}
+
+/**
+ * Adds a file to an entry. Its bytes go as the request's raw body (a Uint8Array is not
+ * turned into JSON); the entry, the name and the type go in headers, percent-encoded
+ * since a header carries ASCII only.
+ */
+export async function attach(entryId: string, file: File): Promise<Attachment> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const headers: Record<string, string> = {
+    'entry-id': encodeURIComponent(entryId),
+    'file-name': encodeURIComponent(file.name),
+  };
+  if (file.type) headers['media-type'] = encodeURIComponent(file.type);
+  return call('attach', bytes, { headers });
+}
+
+/** An entry's files, oldest first; `present` is false while the bytes are on their way. */
+export function attachmentsOf(entryId: string): Promise<AttachmentInfo[]> {
+  return call('attachments_of', { entryId });
+}
+
+/** A file's bytes (sent raw, not as JSON). */
+export function attachmentBytes(id: string): Promise<ArrayBuffer> {
+  return call('attachment_bytes', { id });
+}
+
+/** Removes a file from its entry. */
+export function detach(id: string): Promise<void> {
+  return call('detach', { id });
 }
 
 // ----- devices: pairing and sync -----
