@@ -2,7 +2,7 @@
 //! subcommands, the verbs every kind shares (`Common`) and the value parsers that turn a
 //! malformed date or choice into a usage error (exit 2). Types only: what a command does
 //! lives in its area's module (`journal`, `debrief`, `network`, `mojo`, `next`, `home`,
-//! `vault`, `dev`, `devices`).
+//! `vault`, `portability`, `dev`, `devices`).
 
 use std::path::PathBuf;
 
@@ -117,6 +117,15 @@ pub enum Command {
         /// The day to look at (default: today).
         #[arg(long, value_parser = parse_date)]
         date: Option<Date>,
+    },
+    /// Write everything you wrote into DIR, a new or empty folder, as files that read
+    /// without Comeback: comeback.json (every record, for a later import), one Markdown
+    /// file per journal entry, each debrief, the time-off summary and the story bank.
+    Export {
+        dir: PathBuf,
+        /// Print what was written as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Pair devices (invite, join), list them, remove one.
     #[command(subcommand)]

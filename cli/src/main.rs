@@ -5,8 +5,9 @@
 //!
 //! This file keeps `main` (the exit codes), opening the vault and the dispatch that hands
 //! each command to its area: `args` holds every argument type; `journal`, `debrief`,
-//! `network`, `mojo`, `next`, `home`, `vault`, `devices` and `dev` hold the handlers, cut
-//! along the same areas as the core's `api`; `print` holds what they print alike.
+//! `network`, `mojo`, `next`, `home`, `vault`, `portability` (export), `devices` and `dev`
+//! hold the handlers, cut along the same areas as the core's `api`; `print` holds what
+//! they print alike.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,6 +27,7 @@ mod journal;
 mod mojo;
 mod network;
 mod next;
+mod portability;
 mod print;
 mod unlock;
 mod vault;
@@ -114,6 +116,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Next(cmd) => next::next(&cli, cmd),
         Command::Story(cmd) => next::story(&cli, cmd),
         Command::Home { json, date } => home::home(&cli, *json, *date),
+        Command::Export { dir, json } => portability::export(&cli, dir, *json),
         Command::Devices(cmd) => devices::devices(&cli, cmd),
         Command::Serve { net } => devices::serve(&cli, net),
         Command::Sync {

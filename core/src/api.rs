@@ -3,8 +3,9 @@
 //! product: `journal` (entries, on this day, the profile), `debrief` (lesson actions),
 //! `network` (outreach, introductions, due contacts, worry time), `mojo` (hours, events,
 //! moods, the time-off summary), `next` (the pipeline), `home` (the Home screen's
-//! summary), `devices` (what pairing shares), `vault` (create, open, doctor, search) and
-//! `records` (the generic verbs over any kind by name). Each verb is one user action: it
+//! summary), `devices` (what pairing shares), `vault` (create, open, doctor, search),
+//! `export` (everything written, into a folder that reads without Comeback) and `records`
+//! (the generic verbs over any kind by name). Each verb is one user action: it
 //! validates, writes through the vault (one commit, one transaction) or reads the mirror,
 //! and returns a value or an [`Error`] whose [`ErrorCode`] a front branches on. Every rule
 //! the fronts used to re-code (a stage date, an introduction's dates, a reference check,
@@ -22,6 +23,7 @@ use crate::version::Version;
 pub mod attachments;
 pub mod debrief;
 pub mod devices;
+pub mod export;
 pub mod home;
 pub mod journal;
 pub mod mojo;
@@ -33,6 +35,7 @@ pub mod vault;
 pub use self::attachments::*;
 pub use self::debrief::*;
 pub use self::devices::*;
+pub use self::export::*;
 pub use self::home::*;
 pub use self::journal::*;
 pub use self::mojo::*;
@@ -45,6 +48,12 @@ pub use self::vault::*;
 /// the verbs themselves stay testable).
 pub fn today() -> Date {
     chrono::Local::now().date_naive()
+}
+
+/// This moment on this device's clock, with its time zone's offset (for the verbs that
+/// write a moment down, like [`export()`]'s `exported_at`).
+pub fn now() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::Local::now().fixed_offset()
 }
 
 /// Reads a version a front handed back; a string that is not one is refused with what to

@@ -62,7 +62,7 @@ pub enum Error {
     #[error("{0}")]
     Diverged(String),
     /// Another device, or this one, said no: an unknown or removed device, a used or
-    /// expired ticket, a declined pairing.
+    /// expired ticket, a declined pairing, a folder an export would write over.
     #[error("{0}")]
     Refused(String),
     /// The network let us down: no route, a timeout, a dropped connection.

@@ -21,6 +21,7 @@ pub mod limits;
 pub mod model;
 #[cfg(any(test, feature = "test-support"))]
 pub mod sample;
+pub mod sources;
 pub(crate) mod store;
 pub mod sync;
 pub mod vault;

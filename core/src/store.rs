@@ -408,6 +408,26 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Up to `limit` records of one kind, oldest first (by sort key, then id), that come
+    /// after the record whose `(sort_key, id)` is `after` (from the first without it): a
+    /// walk over a whole kind a page at a time, each page found through the
+    /// `(kind, sort_key, id)` index, so a late page costs what the first one did.
+    pub fn rows_after(
+        &self,
+        kind: &str,
+        after: Option<(&str, &str)>,
+        limit: usize,
+    ) -> Result<Vec<MirrorRow>, StoreError> {
+        // Every id is non-empty, so ("", "") comes before every record.
+        let (sort_key, id) = after.unwrap_or(("", ""));
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT kind, id, doc, sort_key, title, json FROM record
+             WHERE kind = ?1 AND (sort_key, id) > (?2, ?3) ORDER BY sort_key, id LIMIT ?4",
+        )?;
+        let rows = stmt.query_map(params![kind, sort_key, id, limit as i64], row_from_sql)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Records of one kind whose sort key is in `[from, to)`, newest first: a date range
     /// of a dated kind, read through the `(kind, sort_key)` index.
     pub fn rows_between(
