@@ -492,6 +492,22 @@ fn detach(state: State<'_, AppState>, id: String) -> Reply<()> {
     state.with(|v| api::detach(v, &id))
 }
 
+// ----- taking everything out, bringing journals in -----
+
+/// Writes everything into `dir` (new or empty), telling the window how far it has got
+/// with `export-progress` events carrying `api::Progress`.
+#[tauri::command(async)]
+fn export_vault<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    dir: PathBuf,
+) -> Reply<api::ExportSummary> {
+    let mut progress = |p: &api::Progress| {
+        let _ = app.emit("export-progress", p);
+    };
+    state.with(|v| api::export(v, &dir, api::now(), &mut progress))
+}
+
 // ----- the vault -----
 
 #[tauri::command(async)]
@@ -549,6 +565,7 @@ pub fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'sta
         attachments_of,
         attachment_bytes,
         detach,
+        export_vault,
         doctor,
         drop_set_aside,
     ]

@@ -4,6 +4,7 @@
 
 import { invoke, type InvokeArgs, type InvokeOptions } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
+import { open } from '@tauri-apps/plugin-dialog';
 import type {
   Attachment,
   AttachmentInfo,
@@ -33,6 +34,8 @@ import type {
   Draft,
   DoctorReport,
   Entry,
+  ExportSummary,
+  Progress,
   IsoDate,
   Kind,
   Outreach,
@@ -335,6 +338,42 @@ export function attachmentBytes(id: string): Promise<ArrayBuffer> {
 /** Removes a file from its entry. */
 export function detach(id: string): Promise<void> {
   return call('detach', { id });
+}
+
+// ----- taking everything out, bringing journals in -----
+
+/**
+ * Asks the person for a folder with the system's dialog; null when they cancel. (The
+ * dialog plugin's `open`, the only one the window is granted.)
+ */
+export async function chooseFolder(title: string): Promise<string | null> {
+  try {
+    return await open({ directory: true, multiple: false, title });
+  } catch (err) {
+    throw toIpcError(err);
+  }
+}
+
+/** Asks the person for one file with the system's dialog; null when they cancel. */
+export async function chooseFile(title: string): Promise<string | null> {
+  try {
+    return await open({ directory: false, multiple: false, title });
+  } catch (err) {
+    throw toIpcError(err);
+  }
+}
+
+/**
+ * Writes everything into `dir`, a new or empty folder (the core refuses any other);
+ * `export-progress` events say how far it has got (see `onExportProgress`).
+ */
+export function exportVault(dir: string): Promise<ExportSummary> {
+  return call('export_vault', { dir });
+}
+
+/** Calls `cb` with each step of a running export. Returns a function that stops listening. */
+export function onExportProgress(cb: (progress: Progress) => void): () => void {
+  return subscribe<Progress>('export-progress', cb);
 }
 
 // ----- devices: pairing and sync -----

@@ -103,3 +103,22 @@ export const STEP_LABEL: Record<DebriefStep, string> = {
 export function label<T extends string>(options: Options<T>, value: T): string {
   return options.find((o) => o.value === value)?.label ?? value;
 }
+
+/** "1 entry", "3 entries". */
+export function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** What a long action is doing, by the core's `Progress.step` (export, then import). */
+export const EXPORT_STEP_LABEL: Record<string, string> = {
+  records: 'Exporting records',
+  documents: 'Writing documents',
+  saving: 'Saving',
+};
+
+export const IMPORT_STEP_LABEL: Record<string, string> = {
+  reading: 'Reading',
+  attachments: 'Adding photos',
+  records: 'Adding records',
+  entries: 'Adding entries',
+};

@@ -65,6 +65,8 @@ import type { TimeOffSummary } from './bindings/TimeOffSummary';
 import type { StorySuggestion } from './bindings/StorySuggestion';
 import type { IntroChain } from './bindings/IntroChain';
 import type { ProjectWeek } from './bindings/ProjectWeek';
+import type { Progress } from './bindings/Progress';
+import type { ExportSummary } from './bindings/ExportSummary';
 
 export type {
   PairingShares,
@@ -123,6 +125,8 @@ export type {
   StorySuggestion,
   IntroChain,
   ProjectWeek,
+  Progress,
+  ExportSummary,
 };
 
 // ----- pairing and sync (comeback-net, forwarded by src-tauri/devices.rs) -----

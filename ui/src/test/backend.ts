@@ -90,6 +90,8 @@ function defaultFixtures(today: string): Record<string, unknown> {
     project_weeks: [],
     // Every file fits unless a test says the core refuses it.
     attachment_fits: null,
+    // The system's open dialog: the person cancels unless a test picks a path.
+    'plugin:dialog|open': null,
   };
 }
 
