@@ -131,6 +131,80 @@ fn debrief_next(d: &Driver, step: &str) {
     );
 }
 
+/// Opens the vault a window had open: its process lets go of it a moment after the
+/// window is closed.
+fn reopen(vault: &Path) -> comeback_core::Vault {
+    let source = comeback_core::KeySource::platform().unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        match comeback_core::api::open(vault, &source) {
+            Err(comeback_core::Error::Busy(_))
+                if started.elapsed() < std::time::Duration::from_secs(30) =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            other => return other.unwrap(),
+        }
+    }
+}
+
+/// Scrolls the element with this test id to the top (`block` "start") or the middle
+/// ("center") of the window, with the focus let go, for a screenshot (which shows the
+/// window's viewport only).
+fn show(d: &Driver, testid: &str, block: &str) {
+    d.find(testid);
+    d.script(&format!(
+        "document.activeElement?.blur();\
+         document.querySelector('[data-testid=\"{testid}\"]').scrollIntoView({{block: '{block}'}});"
+    ));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+}
+
+/// A photo of a beach at sunset, drawn here (sky, sun, sea and sand), as a PNG file.
+fn beach_photo(path: &Path) {
+    let (w, h) = (960u32, 720u32);
+    let mix = |a: [f32; 3], b: [f32; 3], t: f32| -> [f32; 3] {
+        [0, 1, 2].map(|i| a[i] + (b[i] - a[i]) * t.clamp(0.0, 1.0))
+    };
+    let mut pixels = Vec::with_capacity((w * h * 3) as usize);
+    for y in 0..h {
+        for x in 0..w {
+            let (fx, fy) = (x as f32 / w as f32, y as f32 / h as f32);
+            let rgb = if fy < 0.58 {
+                let sky = mix([88.0, 112.0, 168.0], [250.0, 186.0, 140.0], fy / 0.58);
+                let (dx, dy) = ((fx - 0.66) * w as f32, (fy - 0.47) * h as f32);
+                let sun = 1.0 - ((dx * dx + dy * dy).sqrt() - 52.0) / 10.0;
+                mix(sky, [255.0, 236.0, 196.0], sun)
+            } else if fy < 0.78 {
+                let wave = ((fx * 40.0 + fy * 300.0).sin() * 0.5 + 0.5) * 0.15;
+                mix([46.0, 96.0, 128.0], [120.0, 160.0, 170.0], (fy - 0.58) / 0.2 + wave)
+            } else {
+                mix([214.0, 188.0, 150.0], [236.0, 218.0, 184.0], (fy - 0.78) / 0.22)
+            };
+            pixels.extend(rgb.map(|c| c as u8));
+        }
+    }
+    let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut encoder = png::Encoder::new(file, w, h);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().unwrap();
+    writer.write_image_data(&pixels).unwrap();
+    writer.finish().unwrap();
+}
+
+/// Waits until `count` photos show in the open entry, each drawn.
+fn wait_for_photos(d: &Driver, count: usize) {
+    wait_until(
+        d,
+        &format!("{count} photo(s) drawn in the entry"),
+        &format!(
+            "const imgs = [...document.querySelectorAll('[data-testid=\"entry-photo\"] img')];\
+             return imgs.length === {count} && imgs.every((i) => i.complete && i.naturalWidth > 0);"
+        ),
+    );
+}
+
 fn write_entry(d: &Driver, text: &str) {
     go(d, "journal");
     d.click("entry-new");
@@ -205,20 +279,8 @@ fn an_entrys_date_is_changed_in_the_editor_at_phone_size() {
         d.wait_for_text("save-state", "Saved");
         d.screenshot(&shots().join("phone-journal-editor.png"));
     }
-    // The vault holds the entry once, on its new date. The window's process lets go of
-    // the vault a moment after it is closed.
-    let source = comeback_core::KeySource::platform().unwrap();
-    let started = std::time::Instant::now();
-    let v = loop {
-        match comeback_core::api::open(&vault, &source) {
-            Err(comeback_core::Error::Busy(_))
-                if started.elapsed() < std::time::Duration::from_secs(30) =>
-            {
-                std::thread::sleep(std::time::Duration::from_millis(200));
-            }
-            other => break other.unwrap(),
-        }
-    };
+    // The vault holds the entry once, on its new date.
+    let v = reopen(&vault);
     let entries = comeback_core::api::list_json(&v, "entry", 10, 0).unwrap();
     assert_eq!(entries.len(), 1, "{entries:?}");
     assert_eq!(entries[0]["date"], "2026-10-05");
@@ -995,4 +1057,66 @@ fn the_window_joins_with_a_ticket_and_stays_in_sync() {
         "the window and the laptop agree"
     );
     rt.block_on(node.shutdown());
+}
+
+/// A photo added to an entry shows in it (its bytes through the raw IPC body, back as
+/// a thumbnail), stays in the vault, and can be removed after a confirmation.
+#[test]
+fn a_photo_added_to_an_entry_shows_in_it() {
+    let _one = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    let photo = dir.path().join("Low tide.png");
+    beach_photo(&photo);
+    {
+        let d = launch(&vault, DESKTOP);
+        first_run(&d);
+        write_entry(
+            &d,
+            "Walked the whole bay at low tide. The light at six was worth the cold.",
+        );
+        // What the system's photo picker would hand the page (WebDriver sets the file).
+        d.type_into("entry-photo-input", photo.to_str().unwrap());
+        wait_for_photos(&d, 1);
+        assert!(!d.exists("entry-photo-error"));
+        show(&d, "entry-card", "start");
+        d.screenshot(&shots().join("desktop-journal-entry-photo.png"));
+        d.resize(PHONE);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let overflow = d
+            .script("return document.documentElement.scrollWidth > window.innerWidth + 1;")
+            .as_bool()
+            .unwrap_or(true);
+        assert!(!overflow, "the entry scrolls sideways at phone size");
+        // The remove button is a whole touch target at phone size.
+        let size = d.script(
+            "const r = document.querySelector('[data-testid=\"entry-remove-photo\"]').getBoundingClientRect();\
+             return [r.width, r.height];",
+        );
+        assert!(
+            size[0].as_f64() >= Some(44.0) && size[1].as_f64() >= Some(44.0),
+            "the remove button is {size:?}"
+        );
+        show(&d, "entry-photos", "center");
+        d.screenshot(&shots().join("phone-journal-entry-photo.png"));
+
+        // A second photo, then remove the first after saying yes.
+        d.type_into("entry-photo-input", photo.to_str().unwrap());
+        wait_for_photos(&d, 2);
+        d.click("entry-remove-photo");
+        d.click("entry-remove-photo-confirm");
+        wait_for_photos(&d, 1);
+    }
+    let v = reopen(&vault);
+    let entries = comeback_core::api::list_json(&v, "entry", 10, 0).unwrap();
+    let files =
+        comeback_core::api::attachments_of(&v, entries[0]["id"].as_str().unwrap()).unwrap();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert_eq!(files[0].attachment.name, "Low tide.png");
+    assert_eq!(files[0].attachment.media_type, "image/png");
+    assert_eq!(
+        files[0].attachment.size,
+        std::fs::metadata(&photo).unwrap().len()
+    );
+    assert!(files[0].present);
 }
