@@ -1,4 +1,4 @@
-//! `comeback export DIR`, driven as a script drives it: a vault in a temporary folder
+//! `comeback export DIR` and `comeback import PATH`, driven as a script drives them: a vault in a temporary folder
 //! (key-file mode, no keychain), exported, and what lands on disk and on stdout checked;
 //! a folder that holds anything is refused with exit 1, one line on stderr and the folder
 //! as it was. What the export holds in detail is tested in the core (`api::export`).
@@ -198,4 +198,177 @@ fn export_into_a_folder_that_holds_anything_is_refused_and_changes_nothing() {
             "a partial folder was left: {name}"
         );
     }
+}
+
+/// A Day One export folder: `n` entries, each with a photo of `photo_bytes` bytes.
+fn day_one(dir: &Path, n: usize, photo_bytes: usize) {
+    std::fs::create_dir_all(dir.join("photos")).unwrap();
+    let mut entries = Vec::new();
+    for i in 0..n {
+        let md5 = format!("{i:032x}");
+        let bytes: Vec<u8> = (0..photo_bytes).map(|b| (b * 7 + i) as u8).collect();
+        std::fs::write(dir.join(format!("photos/{md5}.jpeg")), bytes).unwrap();
+        entries.push(serde_json::json!({
+            "uuid": format!("U{i}"),
+            "creationDate": format!("2024-03-{:02}T22:30:00Z", 1 + i % 28),
+            "timeZone": "Asia/Tokyo",
+            "text": format!("Day {i}\\. A note\\!\n\n![](dayone-moment://P{i})"),
+            "tags": ["job search"],
+            "photos": [{"identifier": format!("P{i}"), "md5": md5, "type": "jpeg"}],
+        }));
+    }
+    let journal = serde_json::json!({"metadata": {"version": "1.0"}, "entries": entries});
+    std::fs::write(dir.join("Journal.json"), journal.to_string()).unwrap();
+}
+
+#[test]
+fn import_takes_a_day_one_export_with_its_photos_and_a_second_import_adds_nothing() {
+    let s = Sandbox::new();
+    let export = s.path("dayone");
+    day_one(&export, 3, 1000);
+    let out = s.run(&["import", export.to_str().unwrap(), "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["added"], 3);
+    assert_eq!(summary["unchanged"], 0);
+    assert_eq!(summary["attachments"], 3);
+    assert_eq!(summary["skipped"], serde_json::json!([]));
+    let entries: Value = serde_json::from_str(&s.ok(&["entry", "list", "--json"])).unwrap();
+    let entries = entries.as_array().unwrap();
+    assert_eq!(entries.len(), 3);
+    // 22:30 UTC is 07:30 the next morning in Tokyo.
+    let first = entries
+        .iter()
+        .find(|e| e["text"].as_str().unwrap().starts_with("Day 0"))
+        .unwrap();
+    assert_eq!(first["date"], "2024-03-02");
+    assert_eq!(first["tags"], serde_json::json!(["job-search"]));
+    let shown: Value =
+        serde_json::from_str(&s.ok(&["entry", "show", first["id"].as_str().unwrap(), "--json"]))
+            .unwrap();
+    let files = shown["attachments"].as_array().unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0]["size"], 1000);
+    assert_eq!(files[0]["media_type"], "image/jpeg");
+    assert_eq!(files[0]["sha256"].as_str().unwrap().len(), 64);
+
+    let again = s.ok(&["import", export.to_str().unwrap()]);
+    assert_eq!(
+        again.trim(),
+        "Imported from a Day One export: 0 added, 6 already there, 0 skipped"
+    );
+}
+
+#[test]
+fn an_export_imported_into_a_new_vault_gives_the_same_journal_and_photos() {
+    let s = with_entries();
+    let id = s
+        .ok(&["entry", "add", "--text", "With a photo"])
+        .trim()
+        .to_string();
+    let photo = s.path("pic.png");
+    std::fs::write(&photo, b"png bytes here").unwrap();
+    s.ok(&["entry", "attach", &id, photo.to_str().unwrap()]);
+    let out = s.path("out");
+    s.ok(&["export", out.to_str().unwrap()]);
+    let fresh = Sandbox::new();
+    let printed = fresh.ok(&["import", out.to_str().unwrap()]);
+    assert!(
+        printed.starts_with("Imported from a Comeback export: "),
+        "{printed}"
+    );
+    for kind in ["entry", "contact"] {
+        let strip = |text: String| {
+            let mut v: Value = serde_json::from_str(&text).unwrap();
+            for r in v.as_array_mut().unwrap() {
+                r.as_object_mut().unwrap().remove("version");
+            }
+            v
+        };
+        assert_eq!(
+            strip(s.ok(&[kind, "list", "--json"])),
+            strip(fresh.ok(&[kind, "list", "--json"])),
+            "{kind}"
+        );
+    }
+    let shown: Value = serde_json::from_str(&fresh.ok(&["entry", "show", &id, "--json"])).unwrap();
+    assert_eq!(shown["attachments"][0]["name"], "pic.png");
+    assert_eq!(shown["attachments"][0]["present"], true);
+}
+
+#[test]
+fn import_refuses_what_it_does_not_know_with_exit_1_and_writes_nothing() {
+    let s = Sandbox::new();
+    let odd = s.path("odd.txt");
+    std::fs::write(&odd, "hello").unwrap();
+    let out = s.run(&["import", odd.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("Day One") && err.contains("jrnl"), "{err}");
+    let damaged = s.path("dayone");
+    std::fs::create_dir_all(damaged.join("photos")).unwrap();
+    std::fs::write(
+        damaged.join("Journal.json"),
+        "{\"metadata\": {}, \"entries\": [",
+    )
+    .unwrap();
+    let out = s.run(&["import", damaged.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(s.ok(&["entry", "list", "--json"]).trim(), "[]");
+}
+
+#[test]
+fn a_kill_in_the_middle_of_an_import_leaves_the_vault_as_it_was() {
+    let s = with_entries();
+    let before = s.ok(&["entry", "list", "--json", "--limit", "1000"]);
+    let export = s.path("dayone");
+    // Big enough that the import is still writing when the kill comes.
+    day_one(&export, 120, 512 * 1024);
+    let home = s.dir.path().join("home");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_comeback"))
+        .args(["import", export.to_str().unwrap()])
+        .env("COMEBACK_VAULT", &s.vault)
+        .env("COMEBACK_KEY_FILE", &s.key)
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the import has written several megabytes (its photos, into the
+    // write-ahead log), then kill it without warning.
+    let wal = s.vault.join("comeback.db-wal");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) < 8 << 20 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the import never got going"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the import ended before the kill"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "the import was killed, not finished");
+    assert_eq!(
+        s.ok(&["entry", "list", "--json", "--limit", "1000"]),
+        before
+    );
+    assert!(
+        s.ok(&["doctor"])
+            .contains("the mirror matches the documents")
+    );
+    // Nothing half-written stands in the way of doing it again.
+    let done: Value =
+        serde_json::from_str(&s.ok(&["import", export.to_str().unwrap(), "--json"])).unwrap();
+    assert_eq!(done["added"], 120);
+    assert_eq!(done["attachments"], 120);
 }

@@ -127,6 +127,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Bring a journal in: a Comeback export (its folder or comeback.json), a Day One
+    /// export (its folder or .zip), a jrnl JSON export (`jrnl --export json`), or a
+    /// folder of daily notes named YYYY-MM-DD.md. All or nothing; importing the same
+    /// thing twice adds nothing the second time.
+    Import {
+        path: PathBuf,
+        /// Print what was done as JSON: {"added", "unchanged", "skipped": [{"source",
+        /// "reason"}], "attachments"}.
+        #[arg(long)]
+        json: bool,
+    },
     /// Pair devices (invite, join), list them, remove one.
     #[command(subcommand)]
     Devices(DevicesCommand),

@@ -117,6 +117,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Story(cmd) => next::story(&cli, cmd),
         Command::Home { json, date } => home::home(&cli, *json, *date),
         Command::Export { dir, json } => portability::export(&cli, dir, *json),
+        Command::Import { path, json } => portability::import(&cli, path, *json),
         Command::Devices(cmd) => devices::devices(&cli, cmd),
         Command::Serve { net } => devices::serve(&cli, net),
         Command::Sync {

@@ -1,6 +1,8 @@
-//! Taking everything out of Comeback: `comeback export DIR` calls the core's `api::export`
-//! (which owns what the folder holds and refuses a folder that is not empty) and prints
-//! one line, or the summary as JSON with `--json`. While it runs, a bar on standard error
+//! Taking everything out of Comeback and bringing a journal in: `comeback export DIR`
+//! calls the core's `api::export` (which owns what the folder holds and refuses a folder
+//! that is not empty), `comeback import PATH` the core's `api::import` (which recognises
+//! what PATH is and writes all or nothing); each prints one line (and, for an import, a
+//! line per thing skipped, with the reason), or the summary as JSON with `--json`. While it runs, a bar on standard error
 //! says how far it has got, drawn only when standard error is a terminal, so scripts and
 //! logs see nothing of it.
 
@@ -31,6 +33,34 @@ pub fn export(cli: &Cli, dir: &Path, json: bool) -> Result<()> {
     Ok(())
 }
 
+pub fn import(cli: &Cli, path: &Path, json: bool) -> Result<()> {
+    let mut vault = open(cli)?;
+    let mut bar = Bar::new(std::io::stderr().is_terminal());
+    let summary = api::import(&mut vault, path, &mut |p| bar.show(p))?;
+    drop(bar);
+    if json {
+        return print_json(&summary);
+    }
+    let mut line = format!(
+        "Imported from a {}: {} added, {} already there, {} skipped",
+        summary.format,
+        summary.added,
+        summary.unchanged,
+        summary.skipped.len()
+    );
+    if summary.attachments > 0 {
+        line.push_str(&format!(
+            ", {}",
+            count(summary.attachments, "photo or file", "photos and files")
+        ));
+    }
+    println!("{line}");
+    for s in &summary.skipped {
+        println!("  skipped {}: {}", s.source, s.reason);
+    }
+    Ok(())
+}
+
 fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -55,8 +85,11 @@ impl Bar {
             return;
         }
         let label = match p.step.as_str() {
-            "records" => "Exporting records",
+            "records" => "Writing records",
             "documents" => "Writing documents",
+            "attachments" => "Copying photos and files",
+            "entries" => "Reading entries",
+            "reading" => "Reading the export",
             "saving" => "Saving",
             other => other,
         };

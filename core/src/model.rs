@@ -135,7 +135,7 @@ impl Home {
 }
 
 pub trait Record:
-    serde::Serialize + serde::de::DeserializeOwned + Clone + std::fmt::Debug + PartialEq
+    serde::Serialize + serde::de::DeserializeOwned + Clone + std::fmt::Debug + PartialEq + 'static
 {
     /// Collection name, e.g. "entry". Used as the Automerge map key and the mirror's kind column.
     const KIND: &'static str;

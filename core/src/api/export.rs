@@ -18,7 +18,7 @@
 //! this vault syncs with and their vouches — not something a person wrote, and copied
 //! into another vault it would name devices that never paired with it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -28,7 +28,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::model::{self, Date, Debrief, Entry, Kind, Record, Story};
+use crate::model::{self, Attachment, Date, Debrief, Entry, Kind, Record, Story};
 use crate::store::MirrorRow;
 use crate::vault::Vault;
 
@@ -100,7 +100,15 @@ pub fn export(
 
     let mut json = out.stream(EXPORT_JSON)?;
     write_json_header(&mut json, exported_at)?;
-    let mut files = Files::default();
+    let shelf = Shelf::plan(vault)?;
+    let mut files = Files {
+        shelf: &shelf,
+        entries: 0,
+        day: None,
+        day_names: HashSet::new(),
+        debrief_names: HashSet::new(),
+        stories: Vec::new(),
+    };
     let total = record_count(vault)?;
     let mut records = 0usize;
     progress(&step("records", 0, total));
@@ -125,12 +133,32 @@ pub fn export(
             }
         }
     }
-    // Attachments go here once a kind of record has them: copy each one's bytes into
-    // `attachments/<name>` (`out.write`), list it in `comeback.json`'s `attachments` (the
-    // list handed to `write_json_end`), and link it from its entry's Markdown as
-    // `../../../attachments/<name>` (an entry's file sits three folders down:
-    // `journal/YYYY/MM/`), which `entry_markdown` would then be given.
-    let attachments: Vec<serde_json::Value> = Vec::new();
+    // Each file's bytes under `attachments/`, as written (its entry's Markdown links it).
+    let mut attachments: Vec<serde_json::Value> = Vec::new();
+    let count = shelf.files.len() as u64;
+    for (n, (a, rel)) in shelf.files.iter().enumerate() {
+        progress(&step("attachments", n as u64, count));
+        if vault.blob_size(&a.sha256)?.is_none() {
+            // Not arrived from the device it was added on: listed without a file, so an
+            // import says so instead of guessing.
+            continue;
+        }
+        let (file, path) = out.create_file(Path::new(rel))?;
+        let mut file = BufWriter::with_capacity(1 << 16, file);
+        let written = super::copy_attachment(vault, a, &mut file)?;
+        let file = file
+            .into_inner()
+            .map_err(|e| Error::io(&format!("writing {}", path.display()), e.into_error()))?;
+        if SYNC_EACH_FILE {
+            file.sync_all()
+                .map_err(|e| Error::io(&format!("writing {}", path.display()), e))?;
+        }
+        out.bytes += written;
+        attachments.push(serde_json::json!({
+            "id": a.id, "sha256": a.sha256, "name": a.name, "path": rel,
+        }));
+    }
+    progress(&step("attachments", count, count));
     write_json_end(&mut json, &attachments)?;
     out.close_stream(json, EXPORT_JSON)?;
 
@@ -470,8 +498,9 @@ fn unreadable(kind: Kind, id: &str, e: &serde_json::Error) -> Error {
 
 /// The Markdown files written as the records go by, and what the documents written
 /// after them need.
-#[derive(Default)]
-struct Files {
+struct Files<'s> {
+    /// Where each attachment goes, and each entry's.
+    shelf: &'s Shelf,
     entries: usize,
     /// The day whose entries are being written, and the names they took.
     day: Option<Date>,
@@ -481,7 +510,7 @@ struct Files {
     stories: Vec<Story>,
 }
 
-impl Files {
+impl Files<'_> {
     fn record(&mut self, out: &mut Staging, kind: Kind, row: &MirrorRow) -> Result<()> {
         match kind {
             Kind::Entry => {
@@ -500,7 +529,8 @@ impl Files {
                     .join(entry.date.format("%Y").to_string())
                     .join(entry.date.format("%m").to_string())
                     .join(format!("{stem}.md"));
-                out.write(&rel, entry_markdown(&entry).as_bytes())?;
+                let links = self.shelf.of_entry(&entry.id);
+                out.write(&rel, entry_markdown(&entry, &links).as_bytes())?;
                 self.entries += 1;
             }
             Kind::Debrief => {
@@ -626,7 +656,72 @@ fn created_text(created_ms: i64) -> Option<String> {
 
 /// An entry as a Markdown file: YAML front matter (`id`, `date`, `mood` if any, `tags`,
 /// `created`), a blank line, then the text as written.
-fn entry_markdown(entry: &Entry) -> String {
+/// The files attachments are written to: `attachments/<name>`, a name taken once (a
+/// second `IMG_1.jpg` becomes `IMG_1-2.jpg`).
+#[derive(Default)]
+struct Shelf {
+    files: Vec<(Attachment, String)>,
+    by_entry: HashMap<String, Vec<usize>>,
+}
+
+impl Shelf {
+    fn plan(vault: &Vault) -> Result<Self> {
+        let mut shelf = Shelf::default();
+        let mut taken = HashSet::new();
+        let mut all = super::all_attachments(vault)?;
+        all.sort_by(|a, b| (a.added_ms, &a.id).cmp(&(b.added_ms, &b.id)));
+        for a in all {
+            let (stem, ext) = match a.name.rsplit_once('.') {
+                Some((stem, ext)) if !stem.is_empty() => (stem.to_string(), format!(".{ext}")),
+                _ => (a.name.clone(), String::new()),
+            };
+            let mut name = a.name.clone();
+            let mut n = 1;
+            while !taken.insert(name.to_lowercase()) {
+                n += 1;
+                name = format!("{stem}-{n}{ext}");
+            }
+            shelf
+                .by_entry
+                .entry(a.entry.clone())
+                .or_default()
+                .push(shelf.files.len());
+            shelf.files.push((a, format!("attachments/{name}")));
+        }
+        Ok(shelf)
+    }
+
+    /// An entry's files: (name, path from the export's root, is a picture).
+    fn of_entry(&self, entry: &str) -> Vec<(String, String, bool)> {
+        self.by_entry
+            .get(entry)
+            .map(|ids| {
+                ids.iter()
+                    .map(|&i| {
+                        let (a, rel) = &self.files[i];
+                        (a.name.clone(), rel.clone(), a.is_image())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// A path as a Markdown link destination: every byte outside the unreserved characters
+/// percent-encoded, so spaces and brackets in a file name cannot end the link.
+fn link_path(path: &str) -> String {
+    let mut out = String::new();
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn entry_markdown(entry: &Entry, files: &[(String, String, bool)]) -> String {
     let mut md = String::from("---\n");
     md.push_str(&format!("id: {}\n", yaml_str(&entry.id)));
     md.push_str(&format!("date: {}\n", ymd(entry.date)));
@@ -644,10 +739,25 @@ fn entry_markdown(entry: &Entry) -> String {
     if let Some(created) = created_text(entry.created_ms) {
         md.push_str(&format!("created: {created}\n"));
     }
+    if !entry.imported.is_empty() {
+        // What another journal recorded (JSON is YAML's flow style, so it reads back).
+        let kept = serde_json::to_string(&entry.imported).unwrap_or_default();
+        md.push_str(&format!("imported: {kept}\n"));
+    }
     md.push_str("---\n\n");
     md.push_str(&entry.text);
     if !entry.text.ends_with('\n') {
         md.push('\n');
+    }
+    if !files.is_empty() {
+        md.push('\n');
+        for (name, rel, image) in files {
+            // An entry's file sits three folders down: journal/YYYY/MM/.
+            let target = link_path(&format!("../../../{rel}"));
+            let label = name.replace(['[', ']'], "");
+            let bang = if *image { "!" } else { "" };
+            md.push_str(&format!("{bang}[{label}]({target})\n"));
+        }
     }
     md
 }
@@ -773,6 +883,7 @@ mod tests {
             mood: None,
             tags: vec![],
             created_ms,
+            imported: Default::default(),
         }
     }
 
@@ -854,6 +965,23 @@ mod tests {
         ] {
             api::save_json(&mut v, kind, record).unwrap();
         }
+        let beach = api::add_entry(
+            &mut v,
+            NewEntry {
+                text: "At the beach.".into(),
+                date: Some(day("2026-10-10")),
+                ..NewEntry::default()
+            },
+        )
+        .unwrap();
+        api::attach(
+            &mut v,
+            &beach.id,
+            "beach [1].jpg",
+            None,
+            &mut &b"jpeg bytes"[..],
+        )
+        .unwrap();
         v
     }
 
@@ -951,12 +1079,15 @@ mod tests {
         assert_eq!(doc["format_version"], 1);
         assert_eq!(doc["app_version"], api::version());
         assert_eq!(doc["exported_at"], "2026-11-05T10:30:00+01:00");
-        assert_eq!(doc["attachments"], json!([]));
+        assert_eq!(doc["attachments"].as_array().unwrap().len(), 1);
+        let rel = doc["attachments"][0]["path"].as_str().unwrap();
+        assert_eq!(rel, "attachments/beach [1].jpg");
+        assert_eq!(fs::read(out.join(rel)).unwrap(), b"jpeg bytes");
         let records = doc["records"].as_array().unwrap();
         assert_eq!(records.len(), summary.records);
-        assert_eq!(summary.records, 18);
-        assert_eq!(summary.entries, 2);
-        assert_eq!(summary.attachments, 0);
+        assert_eq!(summary.records, 20);
+        assert_eq!(summary.entries, 3);
+        assert_eq!(summary.attachments, 1);
 
         for kind in Kind::user_kinds() {
             let mut want = api::list_json(&v, kind.as_str(), 1000, 0).unwrap();
@@ -1001,13 +1132,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("export");
         export_to(&v, &out).unwrap();
+        let beach =
+            fs::read_to_string(out.join("journal/2026/10/2026-10-10-at-the-beach.md")).unwrap();
+        assert!(
+            beach.ends_with(
+                "At the beach.\n\n![beach 1.jpg](../../../attachments/beach%20%5B1%5D.jpg)\n"
+            ),
+            "the entry links its photo relatively: {beach}"
+        );
         assert_eq!(
             files(&out),
             [
                 "README.md",
+                "attachments/beach [1].jpg",
                 "comeback.json",
                 "debriefs/2026-10-03-leaving-acme.md",
                 "journal/2026/10/2026-10-02-walked-by-the-river-it-rained.md",
+                "journal/2026/10/2026-10-10-at-the-beach.md",
                 "journal/2026/11/2026-11-01-second-month.md",
                 "stories.md",
                 "time-off-summary.md",

@@ -7,4 +7,10 @@ export type Entry = { id: string, date: string, text: string, mood?: number, tag
 /**
  * When it was written (unix millis); orders several entries on one day.
  */
-created_ms: number, };
+created_ms: number, 
+/**
+ * What the journal this entry was imported from recorded that Comeback has no field
+ * for (Day One's starred flag, location, weather, time zone…), by that journal's
+ * name: kept, never dropped, and written back by an export.
+ */
+imported?: Record<string, unknown>, };
