@@ -508,6 +508,21 @@ fn export_vault<R: Runtime>(
     state.with(|v| api::export(v, &dir, api::now(), &mut progress))
 }
 
+/// Brings in what `path` is (a Comeback export, a Day One export, a jrnl JSON export, a
+/// folder of daily notes), telling the window how far it has got with `import-progress`
+/// events carrying `api::Progress`.
+#[tauri::command(async)]
+fn import_path<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    path: PathBuf,
+) -> Reply<api::ImportSummary> {
+    let mut progress = |p: &api::Progress| {
+        let _ = app.emit("import-progress", p);
+    };
+    state.with(|v| api::import(v, &path, &mut progress))
+}
+
 // ----- the vault -----
 
 #[tauri::command(async)]
@@ -566,6 +581,7 @@ pub fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'sta
         attachment_bytes,
         detach,
         export_vault,
+        import_path,
         doctor,
         drop_set_aside,
     ]

@@ -177,9 +177,17 @@ fn beach_photo(path: &Path) {
                 mix(sky, [255.0, 236.0, 196.0], sun)
             } else if fy < 0.78 {
                 let wave = ((fx * 40.0 + fy * 300.0).sin() * 0.5 + 0.5) * 0.15;
-                mix([46.0, 96.0, 128.0], [120.0, 160.0, 170.0], (fy - 0.58) / 0.2 + wave)
+                mix(
+                    [46.0, 96.0, 128.0],
+                    [120.0, 160.0, 170.0],
+                    (fy - 0.58) / 0.2 + wave,
+                )
             } else {
-                mix([214.0, 188.0, 150.0], [236.0, 218.0, 184.0], (fy - 0.78) / 0.22)
+                mix(
+                    [214.0, 188.0, 150.0],
+                    [236.0, 218.0, 184.0],
+                    (fy - 0.78) / 0.22,
+                )
             };
             pixels.extend(rgb.map(|c| c as u8));
         }
@@ -1109,8 +1117,7 @@ fn a_photo_added_to_an_entry_shows_in_it() {
     }
     let v = reopen(&vault);
     let entries = comeback_core::api::list_json(&v, "entry", 10, 0).unwrap();
-    let files =
-        comeback_core::api::attachments_of(&v, entries[0]["id"].as_str().unwrap()).unwrap();
+    let files = comeback_core::api::attachments_of(&v, entries[0]["id"].as_str().unwrap()).unwrap();
     assert_eq!(files.len(), 1, "{files:?}");
     assert_eq!(files[0].attachment.name, "Low tide.png");
     assert_eq!(files[0].attachment.media_type, "image/png");

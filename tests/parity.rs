@@ -476,3 +476,75 @@ fn a_photo_sent_as_json_numbers_as_androids_webview_does_is_stored_alike() {
     assert_eq!(files(&raw, "e1"), files(&json_side, "e1"));
     assert_eq!(files(&raw, "e1")[0]["size"], json!(bytes.len()));
 }
+
+/// A jrnl export (`jrnl --export json`) of two entries and one with nothing in it.
+fn jrnl_export(side: &Side) -> PathBuf {
+    let path = side._tmp.path().join("journal.json");
+    let export = json!({
+        "tags": {"@work": 2},
+        "entries": [
+            {"title": "Interview went well.", "body": " A second round next week.", "date": "2023-01-15",
+             "time": "22:30", "tags": ["@work"], "starred": true},
+            {"title": "Short one.", "body": "", "date": "2023-01-16", "time": "07:05",
+             "tags": ["@work"], "starred": false},
+            {"title": "", "body": "  ", "date": "2023-01-17", "time": "08:00", "tags": [], "starred": false}
+        ]
+    });
+    std::fs::write(&path, export.to_string()).unwrap();
+    path
+}
+
+/// Every entry of a side, as the fronts read them, without their versions.
+fn entries(side: &Side) -> Vec<Json> {
+    let mut all = api::list_json(&side.open(), "entry", 1000, 0).unwrap();
+    for e in &mut all {
+        e.as_object_mut().unwrap().remove("version");
+    }
+    all
+}
+
+#[test]
+fn importing_a_journal_is_the_same_from_the_cli_and_the_app() {
+    let (cli, app) = twins(seed_entry);
+    let (from_cli, from_app) = (jrnl_export(&cli), jrnl_export(&app));
+    let printed = cli
+        .cli(&["import", from_cli.to_str().unwrap(), "--json"])
+        .unwrap();
+    let by_app = app.app("import_path", json!({ "path": from_app })).unwrap();
+    assert_eq!(serde_json::from_str::<Json>(&printed).unwrap(), by_app);
+    assert_eq!(by_app["added"], 2);
+    let (a, b) = (entries(&cli), entries(&app));
+    assert_eq!(a.len(), 3);
+    assert_eq!(a, b);
+    // Twice adds nothing, from either front.
+    let again = app.app("import_path", json!({ "path": from_app })).unwrap();
+    assert_eq!(
+        (&again["added"], &again["unchanged"]),
+        (&json!(0), &json!(2))
+    );
+}
+
+#[test]
+fn importing_something_that_is_not_a_journal_is_refused_alike_and_writes_nothing() {
+    let (cli, app) = twins(|_| {});
+    let not_a_journal = |side: &Side| {
+        let path = side._tmp.path().join("holiday.mp4");
+        std::fs::write(&path, b"not a journal").unwrap();
+        path
+    };
+    let by_cli = cli
+        .cli(&["import", not_a_journal(&cli).to_str().unwrap()])
+        .unwrap_err();
+    let by_app = app
+        .app("import_path", json!({ "path": not_a_journal(&app) }))
+        .unwrap_err();
+    assert_eq!(by_app.code, ErrorCode::Invalid);
+    // The same refusal, each naming its own file.
+    assert_eq!(
+        by_cli.replace(cli._tmp.path().to_str().unwrap(), "TMP"),
+        by_app
+            .message
+            .replace(app._tmp.path().to_str().unwrap(), "TMP")
+    );
+    assert!(entries(&cli).is_empty() && entries(&app).is_empty());
+}

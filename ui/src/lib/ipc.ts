@@ -35,6 +35,7 @@ import type {
   DoctorReport,
   Entry,
   ExportSummary,
+  ImportSummary,
   Progress,
   IsoDate,
   Kind,
@@ -374,6 +375,20 @@ export function exportVault(dir: string): Promise<ExportSummary> {
 /** Calls `cb` with each step of a running export. Returns a function that stops listening. */
 export function onExportProgress(cb: (progress: Progress) => void): () => void {
   return subscribe<Progress>('export-progress', cb);
+}
+
+/**
+ * Brings in what `path` is: a Comeback export (its folder or comeback.json), a Day One
+ * export (.zip or folder), a jrnl .json export or a folder of notes; all or nothing.
+ * `import-progress` events say how far it has got (see `onImportProgress`).
+ */
+export function importPath(path: string): Promise<ImportSummary> {
+  return call('import_path', { path });
+}
+
+/** Calls `cb` with each step of a running import. Returns a function that stops listening. */
+export function onImportProgress(cb: (progress: Progress) => void): () => void {
+  return subscribe<Progress>('import-progress', cb);
 }
 
 // ----- devices: pairing and sync -----

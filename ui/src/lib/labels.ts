@@ -109,16 +109,12 @@ export function count(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** What a long action is doing, by the core's `Progress.step` (export, then import). */
-export const EXPORT_STEP_LABEL: Record<string, string> = {
-  records: 'Exporting records',
+/** What a long action (an export, an import) is doing, by the core's `Progress.step`. */
+export const PROGRESS_STEP_LABEL: Record<string, string> = {
+  reading: 'Reading the export',
+  entries: 'Reading entries',
+  records: 'Writing records',
+  attachments: 'Copying photos and files',
   documents: 'Writing documents',
   saving: 'Saving',
-};
-
-export const IMPORT_STEP_LABEL: Record<string, string> = {
-  reading: 'Reading',
-  attachments: 'Adding photos',
-  records: 'Adding records',
-  entries: 'Adding entries',
 };

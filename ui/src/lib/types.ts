@@ -67,6 +67,8 @@ import type { IntroChain } from './bindings/IntroChain';
 import type { ProjectWeek } from './bindings/ProjectWeek';
 import type { Progress } from './bindings/Progress';
 import type { ExportSummary } from './bindings/ExportSummary';
+import type { ImportSummary } from './bindings/ImportSummary';
+import type { ImportSkip } from './bindings/ImportSkip';
 
 export type {
   PairingShares,
@@ -127,6 +129,8 @@ export type {
   ProjectWeek,
   Progress,
   ExportSummary,
+  ImportSummary,
+  ImportSkip,
 };
 
 // ----- pairing and sync (comeback-net, forwarded by src-tauri/devices.rs) -----
