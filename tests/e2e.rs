@@ -1127,3 +1127,101 @@ fn a_photo_added_to_an_entry_shows_in_it() {
     );
     assert!(files[0].present);
 }
+
+/// The system's file dialog is outside the page, where WebDriver cannot reach: answer for
+/// the person, so the page's next "choose a file or folder" gets `path`. The dialog
+/// plugin's `open` is an IPC request like any other (a `fetch` to the IPC protocol), so
+/// that request, and only that one, is answered in the page; everything else goes to
+/// the app as before.
+fn answer_dialog_with(d: &Driver, path: &Path) {
+    let path = serde_json::to_string(path.to_str().unwrap()).unwrap();
+    d.script(&format!(
+        "const real = window.__realFetch ?? window.fetch;\
+         window.__realFetch = real;\
+         window.fetch = (url, init) =>\
+             String(url).includes(encodeURIComponent('plugin:dialog|open'))\
+                 ? Promise.resolve(new Response(JSON.stringify({path}), {{\
+                       headers: {{ 'Content-Type': 'application/json', 'Tauri-Response': 'ok' }} }}))\
+                 : real(url, init);"
+    ));
+}
+
+/// Settings → Your data: everything (a photo too) goes out to a new folder, the folder
+/// comes back in as already there, and a jrnl export comes in with what it skipped.
+#[test]
+fn everything_exports_and_a_journal_imports_from_settings() {
+    let _one = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    lived_in_vault(&vault);
+    {
+        let mut v = reopen(&vault);
+        let entries = comeback_core::api::list_json(&v, "entry", 10, 0).unwrap();
+        let photo = dir.path().join("Low tide.png");
+        beach_photo(&photo);
+        let id = entries[0]["id"].as_str().unwrap();
+        let mut file = std::fs::File::open(&photo).unwrap();
+        comeback_core::api::attach(&mut v, id, "Low tide.png", None, &mut file).unwrap();
+    }
+    let jrnl = dir.path().join("jrnl.json");
+    std::fs::write(
+        &jrnl,
+        serde_json::json!({"tags": {"@work": 2}, "entries": [
+            {"title": "First day of the course.", "body": " Nervous, then fine.", "date": "2025-09-01",
+             "time": "21:10", "tags": ["@work"], "starred": false},
+            {"title": "Portfolio site is live.", "body": "", "date": "2025-09-14", "time": "18:40",
+             "tags": ["@work"], "starred": true},
+            {"title": "", "body": "  ", "date": "2025-09-20", "time": "08:00", "tags": [], "starred": false},
+            {"title": "No date", "body": "", "date": "someday", "time": "08:00"}
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+    let out = dir.path().join("Comeback export");
+
+    let d = launch(&vault, DESKTOP);
+    go(&d, "settings");
+    answer_dialog_with(&d, &out);
+    d.click("settings-export");
+    let exported = d.wait_for_text("export-summary", "Exported");
+    assert!(exported.contains("1 photo or file"), "{exported}");
+    assert!(exported.contains("Comeback export"), "{exported}");
+    assert!(out.join("comeback.json").is_file());
+    assert_eq!(
+        std::fs::read_dir(out.join("attachments")).unwrap().count(),
+        1,
+        "the photo is in the export"
+    );
+
+    // The export comes back in as already there.
+    answer_dialog_with(&d, &out);
+    d.click("settings-import-folder");
+    let again = d.wait_for_text("import-summary", "Imported from a");
+    assert!(again.contains(" 0 added, "), "{again}");
+    assert!(!d.exists("import-skipped"), "{again}");
+
+    // A jrnl export: two entries in, two skipped, each with why.
+    answer_dialog_with(&d, &jrnl);
+    d.click("settings-import");
+    let summary = d.wait_for_text("import-summary", "2 added, 0 already there, 2 skipped");
+    assert!(summary.contains("jrnl"), "{summary}");
+    d.click("import-skipped");
+    let skipped = d.wait_for_text("import-skipped", "no title and no text");
+    assert!(skipped.contains("\"someday\" is not a date"), "{skipped}");
+    show(&d, "your-data", "start");
+    d.screenshot(&shots().join("desktop-settings-data.png"));
+
+    d.resize(PHONE);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let overflow = d
+        .script("return document.documentElement.scrollWidth > window.innerWidth + 1;")
+        .as_bool()
+        .unwrap_or(true);
+    assert!(!overflow, "Settings scrolls sideways at phone size");
+    show(&d, "your-data", "start");
+    d.screenshot(&shots().join("phone-settings-data.png"));
+
+    // The journal shows what came in.
+    go(&d, "journal");
+    wait_for_page_text(&d, "Portfolio site is live.");
+}

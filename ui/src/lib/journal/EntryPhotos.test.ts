@@ -56,6 +56,17 @@ describe("an entry's photos", () => {
     expect(reads).toEqual(['p1']);
   });
 
+  it('shows a photo larger on a tap', async () => {
+    withPhotos();
+    render(EntryPhotos, { entryId: 'e1' });
+    await waitFor(() => expect(thumbs()).toEqual(['blob:photo-1']));
+    await fireEvent.click(screen.getByLabelText('Show beach.jpg larger'));
+    const viewer = screen.getByTestId('photo-viewer');
+    expect(viewer.querySelector('img')?.getAttribute('src')).toBe('blob:photo-1');
+    await fireEvent.click(screen.getByText('Close'));
+    expect(screen.queryByTestId('photo-viewer')).toBeNull();
+  });
+
   it('turns the placeholder into the photo when the vault says its bytes arrived', async () => {
     const be = withPhotos();
     render(EntryPhotos, { entryId: 'e1' });
