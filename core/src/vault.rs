@@ -133,7 +133,7 @@ struct Staged {
     touched: doc::Touched,
 }
 
-type Edit<'a> = Box<dyn FnOnce(&mut AutoCommit) -> Result<()> + 'a>;
+pub(crate) type Edit<'a> = Box<dyn FnOnce(&mut AutoCommit) -> Result<()> + 'a>;
 
 pub struct Vault {
     dir: PathBuf,
@@ -691,11 +691,7 @@ impl Vault {
 
     /// Applies several writes to one document as one change (an import writing a month's
     /// records at once). The caller validates what it writes.
-    pub(crate) fn write_many<'a>(
-        &mut self,
-        doc_id: &str,
-        writes: Vec<Box<dyn FnOnce(&mut AutoCommit) -> Result<()> + 'a>>,
-    ) -> Result<()> {
+    pub(crate) fn write_many<'a>(&mut self, doc_id: &str, writes: Vec<Edit<'a>>) -> Result<()> {
         self.change(vec![(
             doc_id.to_string(),
             Box::new(move |d: &mut AutoCommit| {

@@ -281,7 +281,7 @@ struct Plan {
 struct Pending {
     kind: &'static str,
     id: String,
-    write: Box<dyn FnOnce(&mut AutoCommit) -> Result<()>>,
+    write: crate::vault::Edit<'static>,
 }
 
 impl Plan {
@@ -602,7 +602,6 @@ mod tests {
             date: day(5),
             text: format!("worry {text}"),
             resolved: rng.random_bool(0.5),
-            ..Default::default()
         })
         .unwrap();
         let contact = v.list::<model::Contact>(1, 0).unwrap().remove(0);
