@@ -79,6 +79,13 @@ fn first_run(d: &Driver) {
     d.find("nav-home");
 }
 
+/// Whether the page is wider than the window (a phone would scroll it sideways).
+fn scrolls_sideways(d: &Driver) -> bool {
+    d.script("return document.documentElement.scrollWidth > window.innerWidth + 1;")
+        .as_bool()
+        .unwrap_or(true)
+}
+
 /// Waits until `js`, a script body returning a boolean, returns `true`.
 fn wait_until(d: &Driver, what: &str, js: &str) {
     let started = std::time::Instant::now();
@@ -485,11 +492,10 @@ fn every_screen_renders_at_phone_and_desktop_size() {
         ] {
             go(&d, screen);
             std::thread::sleep(std::time::Duration::from_millis(300));
-            let overflow = d
-                .script("return document.documentElement.scrollWidth > window.innerWidth + 1;")
-                .as_bool()
-                .unwrap_or(true);
-            assert!(!overflow, "{screen} scrolls sideways at {label} size");
+            assert!(
+                !scrolls_sideways(&d),
+                "{screen} scrolls sideways at {label} size"
+            );
             d.screenshot(&shots().join(format!("{label}-{screen}.png")));
         }
     }
@@ -834,11 +840,10 @@ fn a_device_pairs_through_the_devices_screen() {
     d.screenshot(&shots().join("desktop-devices-paired.png"));
     d.resize(PHONE);
     std::thread::sleep(Duration::from_millis(300));
-    let overflow = d
-        .script("return document.documentElement.scrollWidth > window.innerWidth + 1;")
-        .as_bool()
-        .unwrap_or(true);
-    assert!(!overflow, "devices scrolls sideways at phone size");
+    assert!(
+        !scrolls_sideways(&d),
+        "devices scrolls sideways at phone size"
+    );
     d.screenshot(&shots().join("phone-devices-paired.png"));
     d.click("devices-invite");
     d.find("invite-qr");
@@ -1091,11 +1096,10 @@ fn a_photo_added_to_an_entry_shows_in_it() {
         d.screenshot(&shots().join("desktop-journal-entry-photo.png"));
         d.resize(PHONE);
         std::thread::sleep(std::time::Duration::from_millis(300));
-        let overflow = d
-            .script("return document.documentElement.scrollWidth > window.innerWidth + 1;")
-            .as_bool()
-            .unwrap_or(true);
-        assert!(!overflow, "the entry scrolls sideways at phone size");
+        assert!(
+            !scrolls_sideways(&d),
+            "the entry scrolls sideways at phone size"
+        );
         // The remove button is a whole touch target at phone size.
         let size = d.script(
             "const r = document.querySelector('[data-testid=\"entry-remove-photo\"]').getBoundingClientRect();\
@@ -1213,11 +1217,10 @@ fn everything_exports_and_a_journal_imports_from_settings() {
 
     d.resize(PHONE);
     std::thread::sleep(std::time::Duration::from_millis(300));
-    let overflow = d
-        .script("return document.documentElement.scrollWidth > window.innerWidth + 1;")
-        .as_bool()
-        .unwrap_or(true);
-    assert!(!overflow, "Settings scrolls sideways at phone size");
+    assert!(
+        !scrolls_sideways(&d),
+        "Settings scrolls sideways at phone size"
+    );
     show(&d, "your-data", "start");
     d.screenshot(&shots().join("phone-settings-data.png"));
 
