@@ -1,10 +1,11 @@
-// The one file that talks to the Rust backend (src-tauri/lib.rs). Components call these
-// typed wrappers, never `invoke` or `listen` directly. Every failure arrives as an
-// `IpcError` with a stable `code` to branch on and a `message` to show.
+// The one file that talks to the Rust backend (src-tauri/lib.rs), and to the system's
+// file dialog through Tauri's dialog plugin. Components call these typed wrappers, never
+// `invoke` or `listen` directly. Every failure arrives as an `IpcError` with a stable
+// `code` to branch on and a `message` to show.
 
 import { invoke, type InvokeArgs, type InvokeOptions } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
-import { open } from '@tauri-apps/plugin-dialog';
+import { open, type OpenDialogOptions } from '@tauri-apps/plugin-dialog';
 import type {
   Attachment,
   AttachmentInfo,
@@ -347,18 +348,18 @@ export function detach(id: string): Promise<void> {
  * Asks the person for a folder with the system's dialog; null when they cancel. (The
  * dialog plugin's `open`, the only one the window is granted.)
  */
-export async function chooseFolder(title: string): Promise<string | null> {
-  try {
-    return await open({ directory: true, multiple: false, title });
-  } catch (err) {
-    throw toIpcError(err);
-  }
+export function chooseFolder(title: string): Promise<string | null> {
+  return choose({ directory: true, multiple: false, title });
 }
 
 /** Asks the person for one file with the system's dialog; null when they cancel. */
-export async function chooseFile(title: string): Promise<string | null> {
+export function chooseFile(title: string): Promise<string | null> {
+  return choose({ directory: false, multiple: false, title });
+}
+
+async function choose(options: OpenDialogOptions & { multiple: false }): Promise<string | null> {
   try {
-    return await open({ directory: false, multiple: false, title });
+    return await open(options);
   } catch (err) {
     throw toIpcError(err);
   }
