@@ -27,8 +27,9 @@ use std::sync::{Arc, Mutex};
 
 use comeback_core::model::{self, Date, IntroStatus, Record, Stage};
 use comeback_core::{ChangeSink, ErrorCode, KeySource, Vault, api};
+use serde::Deserialize;
 use serde_json::Value as Json;
-use tauri::ipc::Invoke;
+use tauri::ipc::{Invoke, InvokeBody, Request, Response};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 
 /// What crosses to the UI when a command fails: `{code, message}`, `code` one of
@@ -115,7 +116,7 @@ fn key_source() -> comeback_core::Result<KeySource> {
     }
 }
 
-fn attach<R: Runtime>(app: &AppHandle<R>, mut vault: Vault) -> Vault {
+fn with_sink<R: Runtime>(app: &AppHandle<R>, mut vault: Vault) -> Vault {
     let net = app.state::<AppState>().net.clone();
     vault.set_sink(Arc::new(EventSink(app.clone(), net)));
     vault
@@ -129,7 +130,7 @@ fn open_existing<R: Runtime>(
     source: &KeySource,
 ) -> comeback_core::Result<()> {
     if slot.is_none() && comeback_core::vault::uses_key_file(dir).is_ok() {
-        *slot = Some(attach(app, api::open(dir, source)?));
+        *slot = Some(with_sink(app, api::open(dir, source)?));
     }
     Ok(())
 }
@@ -187,7 +188,7 @@ fn vault_status(app: AppHandle, state: State<'_, AppState>) -> Reply<api::VaultS
 fn create_vault(app: AppHandle, state: State<'_, AppState>) -> Reply<String> {
     let mut guard = state.slot()?;
     let (vault, recovery) = api::init(&state.dir, &key_source()?)?;
-    *guard = Some(attach(&app, vault));
+    *guard = Some(with_sink(&app, vault));
     drop(guard);
     devices::start_in_background(&app);
     Ok(recovery.reveal().to_string())
@@ -439,6 +440,89 @@ fn story_suggestions(state: State<'_, AppState>) -> Reply<Vec<api::StorySuggesti
     state.with(|v| api::story_suggestions(v))
 }
 
+// ----- photos and files on entries -----
+
+/// A header of a request, percent-decoded (the window encodes a file name, which may hold
+/// any character, as headers carry ASCII only).
+fn header(request: &Request<'_>, name: &str) -> Option<String> {
+    let value = request.headers().get(name)?.to_str().ok()?;
+    let decoded = percent_encoding::percent_decode_str(value)
+        .decode_utf8()
+        .ok()?;
+    Some(decoded.into_owned())
+}
+
+/// Adds a file to an entry. The window sends the file's bytes as the request's body
+/// (raw, not JSON) and names the entry, the file and its media type in the headers
+/// `entry-id`, `file-name` and `media-type`.
+#[tauri::command(async)]
+fn attach(state: State<'_, AppState>, request: Request<'_>) -> Reply<model::Attachment> {
+    let entry = header(&request, "entry-id").unwrap_or_default();
+    let name = header(&request, "file-name").unwrap_or_default();
+    let media_type = header(&request, "media-type");
+    let bytes: std::borrow::Cow<'_, [u8]> = match request.body() {
+        InvokeBody::Raw(bytes) => bytes.into(),
+        // Android's webview hands every body over as JSON: the bytes as a list of numbers.
+        InvokeBody::Json(json) => Vec::<u8>::deserialize(json)
+            .map_err(|e| comeback_core::Error::Internal(format!("the file did not arrive: {e}")))?
+            .into(),
+    };
+    state.with(|v| api::attach(v, &entry, &name, media_type.as_deref(), &mut &bytes[..]))
+}
+
+/// Whether a file of this size may go on an entry: asked before the window reads it.
+#[tauri::command]
+fn attachment_fits(name: String, size: u64) -> Reply<()> {
+    Ok(api::attachment_fits(&name, size)?)
+}
+
+#[tauri::command(async)]
+fn attachments_of(state: State<'_, AppState>, entry_id: String) -> Reply<Vec<api::AttachmentInfo>> {
+    state.with(|v| api::attachments_of(v, &entry_id))
+}
+
+/// A file's bytes, as a raw response (an `ArrayBuffer` in the window, not JSON).
+#[tauri::command(async)]
+fn attachment_bytes(state: State<'_, AppState>, id: String) -> Reply<Response> {
+    state.with(|v| api::attachment_bytes(v, &id).map(Response::new))
+}
+
+#[tauri::command(async)]
+fn detach(state: State<'_, AppState>, id: String) -> Reply<()> {
+    state.with(|v| api::detach(v, &id))
+}
+
+// ----- taking everything out, bringing journals in -----
+
+/// Writes everything into `dir` (new or empty), telling the window how far it has got
+/// with `export-progress` events carrying `api::Progress`.
+#[tauri::command(async)]
+fn export_vault<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    dir: PathBuf,
+) -> Reply<api::ExportSummary> {
+    let mut progress = |p: &api::Progress| {
+        let _ = app.emit("export-progress", p);
+    };
+    state.with(|v| api::export(v, &dir, api::now(), &mut progress))
+}
+
+/// Brings in what `path` is (a Comeback export, a Day One export, a jrnl JSON export, a
+/// folder of daily notes), telling the window how far it has got with `import-progress`
+/// events carrying `api::Progress`.
+#[tauri::command(async)]
+fn import_path<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    path: PathBuf,
+) -> Reply<api::ImportSummary> {
+    let mut progress = |p: &api::Progress| {
+        let _ = app.emit("import-progress", p);
+    };
+    state.with(|v| api::import(v, &path, &mut progress))
+}
+
 // ----- the vault -----
 
 #[tauri::command(async)]
@@ -491,6 +575,13 @@ pub fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'sta
         move_item,
         follow_ups_due,
         story_suggestions,
+        attach,
+        attachment_fits,
+        attachments_of,
+        attachment_bytes,
+        detach,
+        export_vault,
+        import_path,
         doctor,
         drop_set_aside,
     ]
@@ -593,6 +684,7 @@ pub fn run() {
     STARTED.get_or_init(std::time::Instant::now);
     comeback_net::logging::init();
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             mark("setup");
             app.manage(AppState::new(vault_dir()));

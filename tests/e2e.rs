@@ -79,6 +79,13 @@ fn first_run(d: &Driver) {
     d.find("nav-home");
 }
 
+/// Whether the page is wider than the window (a phone would scroll it sideways).
+fn scrolls_sideways(d: &Driver) -> bool {
+    d.script("return document.documentElement.scrollWidth > window.innerWidth + 1;")
+        .as_bool()
+        .unwrap_or(true)
+}
+
 /// Waits until `js`, a script body returning a boolean, returns `true`.
 fn wait_until(d: &Driver, what: &str, js: &str) {
     let started = std::time::Instant::now();
@@ -127,6 +134,88 @@ fn debrief_next(d: &Driver, step: &str) {
         &format!(
             "const s = document.querySelector('[data-testid=\"debrief-step\"]');\
              return !!s && s.dataset.step === '{step}';"
+        ),
+    );
+}
+
+/// Opens the vault a window had open: its process lets go of it a moment after the
+/// window is closed.
+fn reopen(vault: &Path) -> comeback_core::Vault {
+    let source = comeback_core::KeySource::platform().unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        match comeback_core::api::open(vault, &source) {
+            Err(comeback_core::Error::Busy(_))
+                if started.elapsed() < std::time::Duration::from_secs(30) =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            other => return other.unwrap(),
+        }
+    }
+}
+
+/// Scrolls the element with this test id to the top (`block` "start") or the middle
+/// ("center") of the window, with the focus let go, for a screenshot (which shows the
+/// window's viewport only).
+fn show(d: &Driver, testid: &str, block: &str) {
+    d.find(testid);
+    d.script(&format!(
+        "document.activeElement?.blur();\
+         document.querySelector('[data-testid=\"{testid}\"]').scrollIntoView({{block: '{block}'}});"
+    ));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+}
+
+/// A photo of a beach at sunset, drawn here (sky, sun, sea and sand), as a PNG file.
+fn beach_photo(path: &Path) {
+    let (w, h) = (960u32, 720u32);
+    let mix = |a: [f32; 3], b: [f32; 3], t: f32| -> [f32; 3] {
+        [0, 1, 2].map(|i| a[i] + (b[i] - a[i]) * t.clamp(0.0, 1.0))
+    };
+    let mut pixels = Vec::with_capacity((w * h * 3) as usize);
+    for y in 0..h {
+        for x in 0..w {
+            let (fx, fy) = (x as f32 / w as f32, y as f32 / h as f32);
+            let rgb = if fy < 0.58 {
+                let sky = mix([88.0, 112.0, 168.0], [250.0, 186.0, 140.0], fy / 0.58);
+                let (dx, dy) = ((fx - 0.66) * w as f32, (fy - 0.47) * h as f32);
+                let sun = 1.0 - ((dx * dx + dy * dy).sqrt() - 52.0) / 10.0;
+                mix(sky, [255.0, 236.0, 196.0], sun)
+            } else if fy < 0.78 {
+                let wave = ((fx * 40.0 + fy * 300.0).sin() * 0.5 + 0.5) * 0.15;
+                mix(
+                    [46.0, 96.0, 128.0],
+                    [120.0, 160.0, 170.0],
+                    (fy - 0.58) / 0.2 + wave,
+                )
+            } else {
+                mix(
+                    [214.0, 188.0, 150.0],
+                    [236.0, 218.0, 184.0],
+                    (fy - 0.78) / 0.22,
+                )
+            };
+            pixels.extend(rgb.map(|c| c as u8));
+        }
+    }
+    let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut encoder = png::Encoder::new(file, w, h);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().unwrap();
+    writer.write_image_data(&pixels).unwrap();
+    writer.finish().unwrap();
+}
+
+/// Waits until `count` photos show in the open entry, each drawn.
+fn wait_for_photos(d: &Driver, count: usize) {
+    wait_until(
+        d,
+        &format!("{count} photo(s) drawn in the entry"),
+        &format!(
+            "const imgs = [...document.querySelectorAll('[data-testid=\"entry-photo\"] img')];\
+             return imgs.length === {count} && imgs.every((i) => i.complete && i.naturalWidth > 0);"
         ),
     );
 }
@@ -205,20 +294,8 @@ fn an_entrys_date_is_changed_in_the_editor_at_phone_size() {
         d.wait_for_text("save-state", "Saved");
         d.screenshot(&shots().join("phone-journal-editor.png"));
     }
-    // The vault holds the entry once, on its new date. The window's process lets go of
-    // the vault a moment after it is closed.
-    let source = comeback_core::KeySource::platform().unwrap();
-    let started = std::time::Instant::now();
-    let v = loop {
-        match comeback_core::api::open(&vault, &source) {
-            Err(comeback_core::Error::Busy(_))
-                if started.elapsed() < std::time::Duration::from_secs(30) =>
-            {
-                std::thread::sleep(std::time::Duration::from_millis(200));
-            }
-            other => break other.unwrap(),
-        }
-    };
+    // The vault holds the entry once, on its new date.
+    let v = reopen(&vault);
     let entries = comeback_core::api::list_json(&v, "entry", 10, 0).unwrap();
     assert_eq!(entries.len(), 1, "{entries:?}");
     assert_eq!(entries[0]["date"], "2026-10-05");
@@ -415,11 +492,10 @@ fn every_screen_renders_at_phone_and_desktop_size() {
         ] {
             go(&d, screen);
             std::thread::sleep(std::time::Duration::from_millis(300));
-            let overflow = d
-                .script("return document.documentElement.scrollWidth > window.innerWidth + 1;")
-                .as_bool()
-                .unwrap_or(true);
-            assert!(!overflow, "{screen} scrolls sideways at {label} size");
+            assert!(
+                !scrolls_sideways(&d),
+                "{screen} scrolls sideways at {label} size"
+            );
             d.screenshot(&shots().join(format!("{label}-{screen}.png")));
         }
     }
@@ -764,11 +840,10 @@ fn a_device_pairs_through_the_devices_screen() {
     d.screenshot(&shots().join("desktop-devices-paired.png"));
     d.resize(PHONE);
     std::thread::sleep(Duration::from_millis(300));
-    let overflow = d
-        .script("return document.documentElement.scrollWidth > window.innerWidth + 1;")
-        .as_bool()
-        .unwrap_or(true);
-    assert!(!overflow, "devices scrolls sideways at phone size");
+    assert!(
+        !scrolls_sideways(&d),
+        "devices scrolls sideways at phone size"
+    );
     d.screenshot(&shots().join("phone-devices-paired.png"));
     d.click("devices-invite");
     d.find("invite-qr");
@@ -995,4 +1070,161 @@ fn the_window_joins_with_a_ticket_and_stays_in_sync() {
         "the window and the laptop agree"
     );
     rt.block_on(node.shutdown());
+}
+
+/// A photo added to an entry shows in it (its bytes through the raw IPC body, back as
+/// a thumbnail), stays in the vault, and can be removed after a confirmation.
+#[test]
+fn a_photo_added_to_an_entry_shows_in_it() {
+    let _one = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    let photo = dir.path().join("Low tide.png");
+    beach_photo(&photo);
+    {
+        let d = launch(&vault, DESKTOP);
+        first_run(&d);
+        write_entry(
+            &d,
+            "Walked the whole bay at low tide. The light at six was worth the cold.",
+        );
+        // What the system's photo picker would hand the page (WebDriver sets the file).
+        d.type_into("entry-photo-input", photo.to_str().unwrap());
+        wait_for_photos(&d, 1);
+        assert!(!d.exists("entry-photo-error"));
+        show(&d, "entry-card", "start");
+        d.screenshot(&shots().join("desktop-journal-entry-photo.png"));
+        d.resize(PHONE);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert!(
+            !scrolls_sideways(&d),
+            "the entry scrolls sideways at phone size"
+        );
+        // The remove button is a whole touch target at phone size.
+        let size = d.script(
+            "const r = document.querySelector('[data-testid=\"entry-remove-photo\"]').getBoundingClientRect();\
+             return [r.width, r.height];",
+        );
+        assert!(
+            size[0].as_f64() >= Some(44.0) && size[1].as_f64() >= Some(44.0),
+            "the remove button is {size:?}"
+        );
+        show(&d, "entry-photos", "center");
+        d.screenshot(&shots().join("phone-journal-entry-photo.png"));
+
+        // A second photo, then remove the first after saying yes.
+        d.type_into("entry-photo-input", photo.to_str().unwrap());
+        wait_for_photos(&d, 2);
+        d.click("entry-remove-photo");
+        d.click("entry-remove-photo-confirm");
+        wait_for_photos(&d, 1);
+    }
+    let v = reopen(&vault);
+    let entries = comeback_core::api::list_json(&v, "entry", 10, 0).unwrap();
+    let files = comeback_core::api::attachments_of(&v, entries[0]["id"].as_str().unwrap()).unwrap();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert_eq!(files[0].attachment.name, "Low tide.png");
+    assert_eq!(files[0].attachment.media_type, "image/png");
+    assert_eq!(
+        files[0].attachment.size,
+        std::fs::metadata(&photo).unwrap().len()
+    );
+    assert!(files[0].present);
+}
+
+/// The system's file dialog is outside the page, where WebDriver cannot reach: answer for
+/// the person, so the page's next "choose a file or folder" gets `path`. The dialog
+/// plugin's `open` is an IPC request like any other (a `fetch` to the IPC protocol), so
+/// that request, and only that one, is answered in the page; everything else goes to
+/// the app as before.
+fn answer_dialog_with(d: &Driver, path: &Path) {
+    let path = serde_json::to_string(path.to_str().unwrap()).unwrap();
+    d.script(&format!(
+        "const real = window.__realFetch ?? window.fetch;\
+         window.__realFetch = real;\
+         window.fetch = (url, init) =>\
+             String(url).includes(encodeURIComponent('plugin:dialog|open'))\
+                 ? Promise.resolve(new Response(JSON.stringify({path}), {{\
+                       headers: {{ 'Content-Type': 'application/json', 'Tauri-Response': 'ok' }} }}))\
+                 : real(url, init);"
+    ));
+}
+
+/// Settings → Your data: everything (a photo too) goes out to a new folder, the folder
+/// comes back in as already there, and a jrnl export comes in with what it skipped.
+#[test]
+fn everything_exports_and_a_journal_imports_from_settings() {
+    let _one = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    lived_in_vault(&vault);
+    {
+        let mut v = reopen(&vault);
+        let entries = comeback_core::api::list_json(&v, "entry", 10, 0).unwrap();
+        let photo = dir.path().join("Low tide.png");
+        beach_photo(&photo);
+        let id = entries[0]["id"].as_str().unwrap();
+        let mut file = std::fs::File::open(&photo).unwrap();
+        comeback_core::api::attach(&mut v, id, "Low tide.png", None, &mut file).unwrap();
+    }
+    let jrnl = dir.path().join("jrnl.json");
+    std::fs::write(
+        &jrnl,
+        serde_json::json!({"tags": {"@work": 2}, "entries": [
+            {"title": "First day of the course.", "body": " Nervous, then fine.", "date": "2025-09-01",
+             "time": "21:10", "tags": ["@work"], "starred": false},
+            {"title": "Portfolio site is live.", "body": "", "date": "2025-09-14", "time": "18:40",
+             "tags": ["@work"], "starred": true},
+            {"title": "", "body": "  ", "date": "2025-09-20", "time": "08:00", "tags": [], "starred": false},
+            {"title": "No date", "body": "", "date": "someday", "time": "08:00"}
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+    let out = dir.path().join("Comeback export");
+
+    let d = launch(&vault, DESKTOP);
+    go(&d, "settings");
+    answer_dialog_with(&d, &out);
+    d.click("settings-export");
+    let exported = d.wait_for_text("export-summary", "Exported");
+    assert!(exported.contains("1 photo or file"), "{exported}");
+    assert!(exported.contains("Comeback export"), "{exported}");
+    assert!(out.join("comeback.json").is_file());
+    assert_eq!(
+        std::fs::read_dir(out.join("attachments")).unwrap().count(),
+        1,
+        "the photo is in the export"
+    );
+
+    // The export comes back in as already there.
+    answer_dialog_with(&d, &out);
+    d.click("settings-import-folder");
+    let again = d.wait_for_text("import-summary", "Imported from a");
+    assert!(again.contains(" 0 added, "), "{again}");
+    assert!(!d.exists("import-skipped"), "{again}");
+
+    // A jrnl export: two entries in, two skipped, each with why.
+    answer_dialog_with(&d, &jrnl);
+    d.click("settings-import");
+    let summary = d.wait_for_text("import-summary", "2 added, 0 already there, 2 skipped");
+    assert!(summary.contains("jrnl"), "{summary}");
+    d.click("import-skipped");
+    let skipped = d.wait_for_text("import-skipped", "no title and no text");
+    assert!(skipped.contains("\"someday\" is not a date"), "{skipped}");
+    show(&d, "your-data", "start");
+    d.screenshot(&shots().join("desktop-settings-data.png"));
+
+    d.resize(PHONE);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(
+        !scrolls_sideways(&d),
+        "Settings scrolls sideways at phone size"
+    );
+    show(&d, "your-data", "start");
+    d.screenshot(&shots().join("phone-settings-data.png"));
+
+    // The journal shows what came in.
+    go(&d, "journal");
+    wait_for_page_text(&d, "Portfolio site is live.");
 }

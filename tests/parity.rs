@@ -19,6 +19,8 @@ use comeback_core::model::{
 };
 use comeback_core::{ErrorCode, KeySource, Vault, api};
 use serde_json::{Value as Json, json};
+use tauri::http::{HeaderName, HeaderValue};
+use tauri::ipc::{InvokeBody, InvokeResponseBody};
 use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context};
 use tempfile::TempDir;
 
@@ -106,6 +108,18 @@ impl Side {
 
     /// Runs the app's command `cmd` with `args` on this vault, through Tauri's IPC.
     fn app(&self, cmd: &str, args: Json) -> Result<Json, api::ErrorReply> {
+        self.invoke(cmd, InvokeBody::Json(args), &[])
+            .map(|body| body.deserialize::<Json>().unwrap())
+    }
+
+    /// Runs the app's command `cmd` with a request body and headers as the window sends
+    /// them (a file's bytes raw, not JSON), and hands back the raw reply.
+    fn invoke(
+        &self,
+        cmd: &str,
+        body: InvokeBody,
+        headers: &[(&'static str, &str)],
+    ) -> Result<InvokeResponseBody, api::ErrorReply> {
         let app = mock_builder()
             .manage(AppState::new(self.dir.clone()))
             .invoke_handler(commands::<MockRuntime>())
@@ -122,13 +136,21 @@ impl Side {
                 callback: tauri::ipc::CallbackFn(0),
                 error: tauri::ipc::CallbackFn(1),
                 url: "tauri://localhost".parse().unwrap(),
-                body: tauri::ipc::InvokeBody::Json(args),
-                headers: Default::default(),
+                body,
+                headers: headers
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            HeaderName::from_static(k),
+                            HeaderValue::from_str(v).unwrap(),
+                        )
+                    })
+                    .collect(),
                 invoke_key: INVOKE_KEY.to_string(),
             },
         );
         let result = match reply {
-            Ok(body) => Ok(body.deserialize::<Json>().unwrap()),
+            Ok(body) => Ok(body),
             Err(err) => Err(api::ErrorReply {
                 code: serde_json::from_value::<ErrorCode>(err["code"].clone())
                     .unwrap_or_else(|_| panic!("`{cmd}` failed without a known code: {err}")),
@@ -313,4 +335,216 @@ fn asking_for_an_intro_via_a_missing_contact_is_refused_alike_and_writes_nothing
     assert_eq!(by_app.code, ErrorCode::NotFound);
     assert_eq!(by_cli, by_app.message);
     assert_eq!((cli.count("intro"), app.count("intro")), (0, 0));
+}
+
+fn seed_entry(v: &mut Vault) {
+    api::add(
+        v,
+        model::Entry {
+            id: "e1".into(),
+            date: day("2026-11-02"),
+            text: "A day at the beach".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+}
+
+/// What the fronts show of an entry's files, without what differs by nature between two
+/// vaults (each file's random id and the moment it was added).
+fn files(side: &Side, entry: &str) -> Vec<Json> {
+    api::attachments_of(&side.open(), entry)
+        .unwrap()
+        .into_iter()
+        .map(|f| {
+            let mut f = serde_json::to_value(f).unwrap();
+            let o = f.as_object_mut().unwrap();
+            o.remove("id");
+            o.remove("added_ms");
+            f
+        })
+        .collect()
+}
+
+/// The ids of entry e1's files.
+fn file_ids(side: &Side) -> Vec<String> {
+    api::attachments_of(&side.open(), "e1")
+        .unwrap()
+        .into_iter()
+        .map(|f| f.attachment.id)
+        .collect()
+}
+
+/// A photo's bytes, and the file the CLI attaches them from.
+fn photo(side: &Side, name: &str) -> (Vec<u8>, PathBuf) {
+    let bytes: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let path = side._tmp.path().join(name);
+    std::fs::write(&path, &bytes).unwrap();
+    (bytes, path)
+}
+
+#[test]
+fn attaching_a_photo_is_the_same_from_the_cli_and_the_app() {
+    let (cli, app) = twins(seed_entry);
+    let name = "Plage à Nice.jpg";
+    let (bytes, path) = photo(&cli, name);
+    cli.cli(&["entry", "attach", "e1", path.to_str().unwrap()])
+        .unwrap();
+    // The window sends the bytes raw, the file name percent-encoded in a header.
+    let added = app
+        .invoke(
+            "attach",
+            InvokeBody::Raw(bytes.clone()),
+            &[
+                ("entry-id", "e1"),
+                ("file-name", "Plage%20%C3%A0%20Nice.jpg"),
+                ("media-type", "image/jpeg"),
+            ],
+        )
+        .unwrap()
+        .deserialize::<Json>()
+        .unwrap();
+    assert_eq!(added["name"], name);
+    let (a, b) = (files(&cli, "e1"), files(&app, "e1"));
+    assert_eq!(a.len(), 1);
+    assert_eq!(
+        (&a[0]["name"], &a[0]["present"]),
+        (&json!(name), &json!(true))
+    );
+    assert_eq!(a, b);
+    // And the app hands the bytes back raw, as they went in.
+    let id = added["id"].as_str().unwrap();
+    match app.invoke(
+        "attachment_bytes",
+        InvokeBody::Json(json!({ "id": id })),
+        &[],
+    ) {
+        Ok(InvokeResponseBody::Raw(back)) => assert_eq!(back, bytes),
+        other => panic!("the bytes did not come back raw: {other:?}"),
+    }
+}
+
+#[test]
+fn removing_a_photo_is_the_same_from_the_cli_and_the_app() {
+    let with_photo = |v: &mut Vault| {
+        seed_entry(v);
+        api::attach(v, "e1", "beach.png", None, &mut &b"png bytes"[..]).unwrap();
+    };
+    let (cli, app) = twins(with_photo);
+    cli.cli(&["entry", "detach", &file_ids(&cli)[0]]).unwrap();
+    app.app("detach", json!({ "id": file_ids(&app)[0] }))
+        .unwrap();
+    assert!(files(&cli, "e1").is_empty());
+    assert_eq!(files(&cli, "e1"), files(&app, "e1"));
+    assert_eq!(
+        cli.open().blob_totals().unwrap(),
+        app.open().blob_totals().unwrap()
+    );
+    assert_eq!(cli.open().blob_totals().unwrap(), (0, 0));
+}
+
+#[test]
+fn attaching_to_a_missing_entry_is_refused_alike_and_stores_nothing() {
+    let (cli, app) = twins(|_| {});
+    let (bytes, path) = photo(&cli, "beach.jpg");
+    let by_cli = cli
+        .cli(&["entry", "attach", "ghost", path.to_str().unwrap()])
+        .unwrap_err();
+    let by_app = app
+        .invoke(
+            "attach",
+            InvokeBody::Raw(bytes),
+            &[("entry-id", "ghost"), ("file-name", "beach.jpg")],
+        )
+        .unwrap_err();
+    assert_eq!(by_app.code, ErrorCode::NotFound);
+    assert_eq!(by_cli, by_app.message);
+    assert_eq!(cli.open().blob_totals().unwrap(), (0, 0));
+    assert_eq!(app.open().blob_totals().unwrap(), (0, 0));
+}
+
+#[test]
+fn a_photo_sent_as_json_numbers_as_androids_webview_does_is_stored_alike() {
+    let (raw, json_side) = twins(seed_entry);
+    let bytes = b"\x89PNG tiny".to_vec();
+    let headers = [("entry-id", "e1"), ("file-name", "tiny.png")];
+    raw.invoke("attach", InvokeBody::Raw(bytes.clone()), &headers)
+        .unwrap();
+    json_side
+        .invoke("attach", InvokeBody::Json(json!(bytes)), &headers)
+        .unwrap();
+    assert_eq!(files(&raw, "e1"), files(&json_side, "e1"));
+    assert_eq!(files(&raw, "e1")[0]["size"], json!(bytes.len()));
+}
+
+/// A jrnl export (`jrnl --export json`) of two entries and one with nothing in it.
+fn jrnl_export(side: &Side) -> PathBuf {
+    let path = side._tmp.path().join("journal.json");
+    let export = json!({
+        "tags": {"@work": 2},
+        "entries": [
+            {"title": "Interview went well.", "body": " A second round next week.", "date": "2023-01-15",
+             "time": "22:30", "tags": ["@work"], "starred": true},
+            {"title": "Short one.", "body": "", "date": "2023-01-16", "time": "07:05",
+             "tags": ["@work"], "starred": false},
+            {"title": "", "body": "  ", "date": "2023-01-17", "time": "08:00", "tags": [], "starred": false}
+        ]
+    });
+    std::fs::write(&path, export.to_string()).unwrap();
+    path
+}
+
+/// Every entry of a side, as the fronts read them, without their versions.
+fn entries(side: &Side) -> Vec<Json> {
+    let mut all = api::list_json(&side.open(), "entry", 1000, 0).unwrap();
+    for e in &mut all {
+        e.as_object_mut().unwrap().remove("version");
+    }
+    all
+}
+
+#[test]
+fn importing_a_journal_is_the_same_from_the_cli_and_the_app() {
+    let (cli, app) = twins(seed_entry);
+    let (from_cli, from_app) = (jrnl_export(&cli), jrnl_export(&app));
+    let printed = cli
+        .cli(&["import", from_cli.to_str().unwrap(), "--json"])
+        .unwrap();
+    let by_app = app.app("import_path", json!({ "path": from_app })).unwrap();
+    assert_eq!(serde_json::from_str::<Json>(&printed).unwrap(), by_app);
+    assert_eq!(by_app["added"], 2);
+    let (a, b) = (entries(&cli), entries(&app));
+    assert_eq!(a.len(), 3);
+    assert_eq!(a, b);
+    // Twice adds nothing, from either front.
+    let again = app.app("import_path", json!({ "path": from_app })).unwrap();
+    assert_eq!(
+        (&again["added"], &again["unchanged"]),
+        (&json!(0), &json!(2))
+    );
+}
+
+#[test]
+fn importing_something_that_is_not_a_journal_is_refused_alike_and_writes_nothing() {
+    let (cli, app) = twins(|_| {});
+    let not_a_journal = |side: &Side| {
+        let path = side._tmp.path().join("holiday.mp4");
+        std::fs::write(&path, b"not a journal").unwrap();
+        path
+    };
+    let by_cli = cli
+        .cli(&["import", not_a_journal(&cli).to_str().unwrap()])
+        .unwrap_err();
+    let by_app = app
+        .app("import_path", json!({ "path": not_a_journal(&app) }))
+        .unwrap_err();
+    assert_eq!(by_app.code, ErrorCode::Invalid);
+    // The same refusal, each naming its own file.
+    assert_eq!(
+        by_cli.replace(cli._tmp.path().to_str().unwrap(), "TMP"),
+        by_app
+            .message
+            .replace(app._tmp.path().to_str().unwrap(), "TMP")
+    );
+    assert!(entries(&cli).is_empty() && entries(&app).is_empty());
 }

@@ -18,7 +18,8 @@ mod network;
 mod next_move;
 
 pub use attachment::{
-    Attachment, MAX_ATTACHMENT_BYTES, MAX_FILE_NAME_CHARS, is_sha256_hex, media_type_of,
+    Attachment, MAX_ATTACHMENT_BYTES, MAX_FILE_NAME_CHARS, check_attachment_size, is_sha256_hex,
+    media_type_of,
 };
 pub use debrief::{
     Block, Close, Control, Debrief, DebriefStep, HotThought, Lesson, MAX_LESSONS, Probe,

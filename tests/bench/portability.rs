@@ -7,6 +7,8 @@
 //!
 //! `cargo bench --offline --features dev -p comeback-cli --bench portability`
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a panicking benchmark is a failing one
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};

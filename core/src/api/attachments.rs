@@ -56,6 +56,13 @@ pub fn attach(
     })
 }
 
+/// Whether a file of `size` bytes named `name` may go on an entry: a front asks before
+/// it reads a file to send, so one over the limit is refused in these words without its
+/// bytes being read or sent (`attach` refuses it too).
+pub fn attachment_fits(name: &str, size: u64) -> Result<()> {
+    Ok(model::check_attachment_size(&file_name(name), size)?)
+}
+
 /// The last component of a path a front may hand over ("C:\\photos\\x.jpg", "/tmp/x.jpg").
 fn file_name(name: &str) -> String {
     name.rsplit(['/', '\\'])
@@ -198,6 +205,19 @@ mod tests {
         assert!(attachments_of(&t.vault, &e.id).unwrap().is_empty());
         assert_eq!(t.vault.blob_totals().unwrap(), (0, 0));
         assert_eq!(t.vault.store().count_parts().unwrap(), 0);
+    }
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_before_its_bytes_are_read() {
+        attachment_fits("IMG_1.JPG", MAX_ATTACHMENT_BYTES).unwrap();
+        let err = attachment_fits("/home/me/film.mov", 60_000_000).unwrap_err();
+        assert_eq!(err.code(), "invalid");
+        let message = err.to_string();
+        assert!(
+            message.starts_with("size: film.mov is 60.0 MB"),
+            "{message}"
+        );
+        assert!(message.contains("attach a smaller copy"), "{message}");
     }
 
     #[test]

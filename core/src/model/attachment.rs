@@ -104,6 +104,21 @@ fn check_file_name(name: &str) -> Result<(), Invalid> {
     Ok(())
 }
 
+/// Refuses a file of `size` bytes over [`MAX_ATTACHMENT_BYTES`], naming it.
+pub fn check_attachment_size(name: &str, size: u64) -> Result<(), Invalid> {
+    if size > MAX_ATTACHMENT_BYTES {
+        return Err(Invalid::new(
+            "size",
+            format!(
+                "{name} is {:.1} MB, over the {} MB a file on an entry may be; attach a smaller copy",
+                size as f64 / 1e6,
+                MAX_ATTACHMENT_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 pub fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
@@ -134,17 +149,7 @@ impl Record for Attachment {
                 format!("\"{mt}\" is not a media type; write it like image/jpeg"),
             ));
         }
-        if self.size > MAX_ATTACHMENT_BYTES {
-            return Err(Invalid::new(
-                "size",
-                format!(
-                    "{} is {:.1} MB, over the {} MB a file on an entry may be; attach a smaller copy",
-                    self.name,
-                    self.size as f64 / 1e6,
-                    MAX_ATTACHMENT_BYTES / (1024 * 1024)
-                ),
-            ));
-        }
+        check_attachment_size(&self.name, self.size)?;
         if !is_sha256_hex(&self.sha256) {
             return Err(Invalid::new(
                 "sha256",

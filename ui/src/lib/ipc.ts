@@ -1,10 +1,14 @@
-// The one file that talks to the Rust backend (src-tauri/lib.rs). Components call these
-// typed wrappers, never `invoke` or `listen` directly. Every failure arrives as an
-// `IpcError` with a stable `code` to branch on and a `message` to show.
+// The one file that talks to the Rust backend (src-tauri/lib.rs), and to the system's
+// file dialog through Tauri's dialog plugin. Components call these typed wrappers, never
+// `invoke` or `listen` directly. Every failure arrives as an `IpcError` with a stable
+// `code` to branch on and a `message` to show.
 
-import { invoke } from '@tauri-apps/api/core';
+import { invoke, type InvokeArgs, type InvokeOptions } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
+import { open, type OpenDialogOptions } from '@tauri-apps/plugin-dialog';
 import type {
+  Attachment,
+  AttachmentInfo,
   Contact,
   ContactSchedule,
   DailyMood,
@@ -31,6 +35,9 @@ import type {
   Draft,
   DoctorReport,
   Entry,
+  ExportSummary,
+  ImportSummary,
+  Progress,
   IsoDate,
   Kind,
   Outreach,
@@ -71,9 +78,9 @@ export function toIpcError(err: unknown): IpcError {
   return new IpcError('internal', 'something went wrong talking to the app; try again');
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(cmd: string, args?: InvokeArgs, options?: InvokeOptions): Promise<T> {
   try {
-    return await invoke<T>(cmd, args);
+    return await invoke<T>(cmd, args, options);
   } catch (err) {
     throw toIpcError(err);
   }
@@ -293,6 +300,96 @@ export function followUpsDue(today: IsoDate): Promise<FollowUp[]> {
 /** Story drafts suggested from debrief lessons and wins. */
 export function storySuggestions(): Promise<StorySuggestion[]> {
   return call('story_suggestions');
+}
+
+// ----- photos and files on entries -----
+
+/**
+ * Whether a file of `size` bytes may go on an entry: refused (with the core's words) when
+ * it may not. Asked before a file is read, so a film is never loaded only to be refused.
+ */
+export function attachmentFits(name: string, size: number): Promise<void> {
+  return call('attachment_fits', { name, size });
+}
+
+/**
+ * Adds a file to an entry. Its bytes go as the request's raw body (a Uint8Array is not
+ * turned into JSON); the entry, the name and the type go in headers, percent-encoded
+ * since a header carries ASCII only.
+ */
+export async function attach(entryId: string, file: File): Promise<Attachment> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const headers: Record<string, string> = {
+    'entry-id': encodeURIComponent(entryId),
+    'file-name': encodeURIComponent(file.name),
+  };
+  if (file.type) headers['media-type'] = encodeURIComponent(file.type);
+  return call('attach', bytes, { headers });
+}
+
+/** An entry's files, oldest first; `present` is false while the bytes are on their way. */
+export function attachmentsOf(entryId: string): Promise<AttachmentInfo[]> {
+  return call('attachments_of', { entryId });
+}
+
+/** A file's bytes (sent raw, not as JSON). */
+export function attachmentBytes(id: string): Promise<ArrayBuffer> {
+  return call('attachment_bytes', { id });
+}
+
+/** Removes a file from its entry. */
+export function detach(id: string): Promise<void> {
+  return call('detach', { id });
+}
+
+// ----- taking everything out, bringing journals in -----
+
+/**
+ * Asks the person for a folder with the system's dialog; null when they cancel. (The
+ * dialog plugin's `open`, the only one the window is granted.)
+ */
+export function chooseFolder(title: string): Promise<string | null> {
+  return choose({ directory: true, multiple: false, title });
+}
+
+/** Asks the person for one file with the system's dialog; null when they cancel. */
+export function chooseFile(title: string): Promise<string | null> {
+  return choose({ directory: false, multiple: false, title });
+}
+
+async function choose(options: OpenDialogOptions & { multiple: false }): Promise<string | null> {
+  try {
+    return await open(options);
+  } catch (err) {
+    throw toIpcError(err);
+  }
+}
+
+/**
+ * Writes everything into `dir`, a new or empty folder (the core refuses any other);
+ * `export-progress` events say how far it has got (see `onExportProgress`).
+ */
+export function exportVault(dir: string): Promise<ExportSummary> {
+  return call('export_vault', { dir });
+}
+
+/** Calls `cb` with each step of a running export. Returns a function that stops listening. */
+export function onExportProgress(cb: (progress: Progress) => void): () => void {
+  return subscribe<Progress>('export-progress', cb);
+}
+
+/**
+ * Brings in what `path` is: a Comeback export (its folder or comeback.json), a Day One
+ * export (.zip or folder), a jrnl .json export or a folder of notes; all or nothing.
+ * `import-progress` events say how far it has got (see `onImportProgress`).
+ */
+export function importPath(path: string): Promise<ImportSummary> {
+  return call('import_path', { path });
+}
+
+/** Calls `cb` with each step of a running import. Returns a function that stops listening. */
+export function onImportProgress(cb: (progress: Progress) => void): () => void {
+  return subscribe<Progress>('import-progress', cb);
 }
 
 // ----- devices: pairing and sync -----

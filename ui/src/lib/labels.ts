@@ -103,3 +103,18 @@ export const STEP_LABEL: Record<DebriefStep, string> = {
 export function label<T extends string>(options: Options<T>, value: T): string {
   return options.find((o) => o.value === value)?.label ?? value;
 }
+
+/** "1 entry", "3 entries". */
+export function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** What a long action (an export, an import) is doing, by the core's `Progress.step`. */
+export const PROGRESS_STEP_LABEL: Record<string, string> = {
+  reading: 'Reading the export',
+  entries: 'Reading entries',
+  records: 'Writing records',
+  attachments: 'Copying photos and files',
+  documents: 'Writing documents',
+  saving: 'Saving',
+};

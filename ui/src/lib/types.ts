@@ -65,6 +65,10 @@ import type { TimeOffSummary } from './bindings/TimeOffSummary';
 import type { StorySuggestion } from './bindings/StorySuggestion';
 import type { IntroChain } from './bindings/IntroChain';
 import type { ProjectWeek } from './bindings/ProjectWeek';
+import type { Progress } from './bindings/Progress';
+import type { ExportSummary } from './bindings/ExportSummary';
+import type { ImportSummary } from './bindings/ImportSummary';
+import type { ImportSkip } from './bindings/ImportSkip';
 
 export type {
   PairingShares,
@@ -123,6 +127,10 @@ export type {
   StorySuggestion,
   IntroChain,
   ProjectWeek,
+  Progress,
+  ExportSummary,
+  ImportSummary,
+  ImportSkip,
 };
 
 // ----- pairing and sync (comeback-net, forwarded by src-tauri/devices.rs) -----

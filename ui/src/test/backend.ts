@@ -11,6 +11,8 @@ type Rec = Record<string, unknown> & { id: string };
 
 export interface FakeBackend {
   records: Map<string, Map<string, Rec>>;
+  /** The bytes of each attachment this device has, by attachment id. */
+  files: Map<string, Uint8Array>;
   calls: { cmd: string; args: Record<string, unknown> }[];
   exists: boolean;
   today: string;
@@ -86,6 +88,10 @@ function defaultFixtures(today: string): Record<string, unknown> {
     intro_chains: [],
     grief_window: emptyHome(today).grief,
     project_weeks: [],
+    // Every file fits unless a test says the core refuses it.
+    attachment_fits: null,
+    // The system's open dialog: the person cancels unless a test picks a path.
+    'plugin:dialog|open': null,
   };
 }
 
@@ -98,6 +104,7 @@ function refuse(code: string, message: string): never {
 export function fakeBackend(init: Partial<Pick<FakeBackend, 'exists' | 'today'>> = {}): FakeBackend {
   const be: FakeBackend = {
     records: new Map(),
+    files: new Map(),
     calls: [],
     exists: init.exists ?? true,
     today: init.today ?? '2024-03-05',
@@ -223,6 +230,42 @@ export function fakeBackend(init: Partial<Pick<FakeBackend, 'exists' | 'today'>>
         }
         case 'hours_per_week':
           return [];
+        case 'attach': {
+          // The window sends the bytes as the raw body and the rest in headers (see below).
+          const { body, headers } = args as { body: Uint8Array; headers: Record<string, string> };
+          const entry = decodeURIComponent(headers['entry-id'] ?? '');
+          if (!table('entry').has(entry)) refuse('not_found', `no entry with id ${entry}`);
+          const a: Rec = {
+            id: `id${++counter}`,
+            entry,
+            date: table('entry').get(entry)?.date ?? be.today,
+            name: decodeURIComponent(headers['file-name'] ?? ''),
+            media_type: decodeURIComponent(headers['media-type'] ?? 'application/octet-stream'),
+            size: body.length,
+            sha256: '0'.repeat(64),
+            added_ms: Date.now() + counter,
+            present: true,
+          };
+          table('attachment').set(a.id, a);
+          be.files.set(a.id, body);
+          changed(['attachment'], [{ kind: 'attachment', id: a.id }]);
+          const { present: _present, ...attachment } = a;
+          return attachment;
+        }
+        case 'attachments_of':
+          return [...table('attachment').values()]
+            .filter((a) => a.entry === args.entryId)
+            .map((a) => ({ present: true, ...a }));
+        case 'attachment_bytes': {
+          const bytes = be.files.get(args.id as string);
+          if (!bytes) refuse('precondition', 'that file has not arrived on this device yet');
+          return bytes.slice().buffer;
+        }
+        case 'detach':
+          if (!table('attachment').delete(args.id as string)) refuse('not_found', `no attachment with id ${args.id}`);
+          be.files.delete(args.id as string);
+          changed(['attachment'], [{ kind: 'attachment', id: args.id as string }]);
+          return null;
         case 'debrief_markdown':
           return '# Debrief\n';
         case 'devices_list':
@@ -251,8 +294,18 @@ export function fakeBackend(init: Partial<Pick<FakeBackend, 'exists' | 'today'>>
     },
     { shouldMockEvents: true },
   );
+  // mockIPC hands a command its arguments only; a command whose body is raw bytes (a
+  // file) gets them with the request's headers, as the Rust command reads them.
+  const internals = (window as unknown as { __TAURI_INTERNALS__: { invoke: Invoke } }).__TAURI_INTERNALS__;
+  const inner = internals.invoke;
+  internals.invoke = (cmd, args, options) =>
+    args instanceof Uint8Array || args instanceof ArrayBuffer
+      ? inner(cmd, { body: new Uint8Array(args), headers: { ...(options?.headers as Record<string, string>) } }, options)
+      : inner(cmd, args, options);
   return be;
 }
+
+type Invoke = (cmd: string, args: unknown, options?: { headers?: unknown }) => Promise<unknown>;
 
 export function seed(be: FakeBackend, kind: string, records: Rec[]): void {
   let t = be.records.get(kind);

@@ -14,7 +14,8 @@ describe('the journal editor', () => {
         saves.push(record);
         return { ...record, id: 'e1', created_ms: 42 };
       }
-      return null;
+      // An entry without photos.
+      return cmd === 'attachments_of' ? [] : null;
     });
     render(EntryEditor, { today: '2024-03-05' });
     const editor = screen.getByTestId('entry-editor');
@@ -51,7 +52,8 @@ describe('the tags field', () => {
         // The core's normalised tags, as a fixture: the rule is the core's.
         return { ...record, id: 'e1', created_ms: 42, tags: ['job-search', 'sleep'], version: 'v1' };
       }
-      return null;
+      // An entry without photos.
+      return cmd === 'attachments_of' ? [] : null;
     });
     render(EntryEditor, { today: '2024-03-05' });
     await fireEvent.input(screen.getByTestId('entry-editor'), { target: { value: 'Rough day' } });
@@ -86,7 +88,8 @@ function backend(stored: Rec, onSave?: (record: Rec) => Rec | Promise<Rec>) {
         gets.push((args as { id: string }).id);
         return state.stored;
       }
-      return null;
+      // An entry without photos.
+      return cmd === 'attachments_of' ? [] : null;
     },
     { shouldMockEvents: true },
   );
