@@ -6,6 +6,7 @@
 //! 20 s, peak memory under 128 MB.
 //!
 //! `cargo bench --offline --features dev -p comeback-cli --bench portability`
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,7 +14,8 @@ use std::time::{Duration, Instant};
 
 mod journal;
 
-const TARGETS: &str = "targets: export < 5 s, import of our own export < 20 s, peak memory < 128 MB";
+const TARGETS: &str =
+    "targets: export < 5 s, import of our own export < 20 s, peak memory < 128 MB";
 
 /// The high-water mark of a process's resident memory, in bytes.
 fn hwm(pid: u32) -> Option<u64> {
@@ -61,7 +63,11 @@ fn dir_size(p: &Path) -> u64 {
         .map(|e| {
             let e = e.unwrap();
             let m = e.metadata().unwrap();
-            if m.is_dir() { dir_size(&e.path()) } else { m.len() }
+            if m.is_dir() {
+                dir_size(&e.path())
+            } else {
+                m.len()
+            }
         })
         .sum()
 }
@@ -82,11 +88,8 @@ fn main() {
     let mut export_dir = PathBuf::new();
     for run in 0..3 {
         export_dir = work.join(format!("export-{run}"));
-        let (took, peak, out) = measured(
-            &pristine,
-            &key,
-            &["export", export_dir.to_str().unwrap()],
-        );
+        let (took, peak, out) =
+            measured(&pristine, &key, &["export", export_dir.to_str().unwrap()]);
         println!(
             "  export run {run}: {:.2} s, peak RSS {:.1} MB — {}",
             took.as_secs_f64(),
@@ -98,7 +101,10 @@ fn main() {
     println!(
         "export folder: {:.1} MB ({:.1} MB comeback.json)",
         dir_size(&export_dir) as f64 / 1e6,
-        std::fs::metadata(export_dir.join("comeback.json")).unwrap().len() as f64 / 1e6
+        std::fs::metadata(export_dir.join("comeback.json"))
+            .unwrap()
+            .len() as f64
+            / 1e6
     );
 
     let mut imports = Vec::new();
@@ -112,8 +118,7 @@ fn main() {
             .output()
             .unwrap();
         assert!(init.status.success());
-        let (took, peak, out) =
-            measured(&vault, &key, &["import", export_dir.to_str().unwrap()]);
+        let (took, peak, out) = measured(&vault, &key, &["import", export_dir.to_str().unwrap()]);
         println!(
             "  import run {run}: {:.2} s, peak RSS {:.1} MB — {}",
             took.as_secs_f64(),
