@@ -44,8 +44,8 @@ pub const DEFAULT_IDLE_MINUTES: u32 = 5;
 pub const MAX_IDLE_MINUTES: u32 = 24 * 60;
 
 /// Argon2id memory, in KiB: 64 MiB. With [`T_COST`] 2 and one lane, a hash takes about
-/// 160–210 ms on a 2-core server CPU in a release build (slower on a phone; a hash is
-/// made only when the passcode is set or typed). The parameters travel in the stored PHC
+/// 140–210 ms on a 2-core server CPU (AMD EPYC) in a release build, best of ten runs
+/// (slower on a phone; a hash is made only when the passcode is set or typed). The parameters travel in the stored PHC
 /// string, so a later release that raises them still checks passcodes set before.
 pub const M_COST_KIB: u32 = 64 * 1024;
 pub const T_COST: u32 = 2;
