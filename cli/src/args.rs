@@ -2,11 +2,12 @@
 //! subcommands, the verbs every kind shares (`Common`) and the value parsers that turn a
 //! malformed date or choice into a usage error (exit 2). Types only: what a command does
 //! lives in its area's module (`journal`, `debrief`, `network`, `mojo`, `next`, `home`,
-//! `vault`, `portability`, `dev`, `devices`).
+//! `vault`, `portability`, `companion`, `dev`, `devices`).
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use comeback_core::api::ReminderKind;
 use comeback_core::model::{
     BragCategory, Date, EventKind, IntroStatus, ItemKind, SetbackKind, Stage, Tie,
 };
@@ -138,6 +139,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The reminders that fall due (worry time, the grief window's end, people due a
+    /// message, follow-ups, lesson actions, the debrief block, the check-in), from now
+    /// to 24 hours ahead unless told: for a home box's scheduler. `reminders settings`
+    /// and `reminders set` show and change this device's reminder settings.
+    Reminders(RemindersArgs),
+    /// The app lock on this device: a passcode the app asks for on start and after an
+    /// idle time. The passcode is read from standard input, or at a prompt that does not
+    /// show it.
+    #[command(subcommand)]
+    Lock(LockCommand),
     /// Pair devices (invite, join), list them, remove one.
     #[command(subcommand)]
     Devices(DevicesCommand),
@@ -557,6 +568,117 @@ pub enum StoryCommand {
     },
     #[command(flatten)]
     Common(Common),
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct RemindersArgs {
+    #[command(subcommand)]
+    pub command: Option<RemindersCommand>,
+    /// Print them as JSON: [{"kind", "title", "at", "record"}].
+    #[arg(long)]
+    pub json: bool,
+    /// Start of the window (default: now): 2026-03-08T09:00:00-05:00, or a local time in
+    /// --tz, 2026-03-08T09:00 or 2026-03-08 (midnight).
+    #[arg(long, value_name = "ISO", value_parser = parse_moment)]
+    pub from: Option<Moment>,
+    /// End of the window, not included (default: 24 hours after the start).
+    #[arg(long, value_name = "ISO", value_parser = parse_moment)]
+    pub to: Option<Moment>,
+    /// The time zone the reminders' times are in, an IANA name such as Europe/Berlin
+    /// (default: TZ when it names one, else this system's).
+    #[arg(long, value_name = "ZONE", value_parser = parse_tz)]
+    pub tz: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum RemindersCommand {
+    /// This device's reminder settings: each kind on or off, quiet hours, the check-in time.
+    Settings {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change this device's reminder settings; prints them as they are then.
+    Set {
+        /// The kind of reminder to turn on or off (worry_time, grief_window_end,
+        /// contact_due, follow_up, lesson_action, debrief_block, check_in).
+        #[arg(long, value_name = "KIND", value_parser = parse_reminder_kind, requires = "switch")]
+        kind: Option<ReminderKind>,
+        /// Turn KIND on.
+        #[arg(long, group = "switch", requires = "kind")]
+        on: bool,
+        /// Turn KIND off.
+        #[arg(long, group = "switch", requires = "kind")]
+        off: bool,
+        /// Quiet hours, START-END on a 24-hour clock (22:00-07:00): reminders inside them
+        /// wait until END. `off` for none.
+        #[arg(long, value_name = "START-END|off")]
+        quiet: Option<String>,
+        /// The time of the daily check-in, HH:MM (turn it on with --kind check_in --on).
+        #[arg(long, value_name = "HH:MM")]
+        check_in: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// A moment as given on the command line: with its offset, or a wall-clock time to read
+/// in the reminders' time zone.
+#[derive(Clone, Copy, Debug)]
+pub enum Moment {
+    At(chrono::DateTime<chrono::FixedOffset>),
+    Local(chrono::NaiveDateTime),
+}
+
+pub fn parse_moment(s: &str) -> Result<Moment, String> {
+    let t = s.trim();
+    if let Ok(at) = chrono::DateTime::parse_from_rfc3339(t) {
+        return Ok(Moment::At(at));
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+        if let Ok(local) = chrono::NaiveDateTime::parse_from_str(t, format) {
+            return Ok(Moment::Local(local));
+        }
+    }
+    if let Ok(day) = Date::parse_from_str(t, "%Y-%m-%d") {
+        return Ok(Moment::Local(day.and_time(chrono::NaiveTime::MIN)));
+    }
+    Err(format!(
+        "'{s}' is not a moment; write it as 2026-03-08T09:00:00-05:00, or as a local time in --tz: 2026-03-08T09:00 or 2026-03-08"
+    ))
+}
+
+/// A time zone the core knows, else a usage error saying how to name one.
+pub fn parse_tz(s: &str) -> Result<String, String> {
+    comeback_core::api::time_zone(s)
+        .map(|_| s.trim().trim_start_matches(':').to_string())
+        .map_err(|e| match e {
+            comeback_core::Error::Invalid(i) => i.message,
+            other => other.to_string(),
+        })
+}
+
+pub fn parse_reminder_kind(s: &str) -> Result<ReminderKind, String> {
+    ReminderKind::parse(s).map_err(|e| match e {
+        comeback_core::Error::Invalid(i) => i.message,
+        other => other.to_string(),
+    })
+}
+
+#[derive(Subcommand)]
+pub enum LockCommand {
+    /// Set a passcode (at least 4 digits or characters) on this device.
+    Set,
+    /// Turn the lock off (asks for the passcode).
+    Off,
+    /// Whether a lock is set, its idle time, and any wait before the next try.
+    Status {
+        /// Print {"on", "idle_minutes", "retry_after_s"}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// How many minutes without use lock the app again (1 to 1440).
+    Idle { minutes: u32 },
 }
 
 pub fn parse_date(s: &str) -> Result<Date, String> {

@@ -5,9 +5,9 @@
 //!
 //! This file keeps `main` (the exit codes), opening the vault and the dispatch that hands
 //! each command to its area: `args` holds every argument type; `journal`, `debrief`,
-//! `network`, `mojo`, `next`, `home`, `vault`, `portability` (export), `devices` and `dev`
-//! hold the handlers, cut along the same areas as the core's `api`; `print` holds what
-//! they print alike.
+//! `network`, `mojo`, `next`, `home`, `vault`, `portability` (export), `companion`
+//! (reminders and the app lock), `devices` and `dev` hold the handlers, cut along the
+//! same areas as the core's `api`; `print` holds what they print alike.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,6 +18,7 @@ use comeback_core::api;
 use comeback_core::{KeySource, Vault};
 
 mod args;
+mod companion;
 mod debrief;
 #[cfg(feature = "dev")]
 mod dev;
@@ -118,6 +119,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Home { json, date } => home::home(&cli, *json, *date),
         Command::Export { dir, json } => portability::export(&cli, dir, *json),
         Command::Import { path, json } => portability::import(&cli, path, *json),
+        Command::Reminders(args) => companion::reminders(&cli, args),
+        Command::Lock(cmd) => companion::lock(&cli, cmd),
         Command::Devices(cmd) => devices::devices(&cli, cmd),
         Command::Serve { net } => devices::serve(&cli, net),
         Command::Sync {

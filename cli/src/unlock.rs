@@ -3,7 +3,8 @@
 //! on the machine can read it and the shell keeps it in its history. It is typed at a
 //! prompt that does not show it (when standard input is a terminal) or piped in on
 //! standard input (one line), and it is only ever held in buffers that are wiped when
-//! dropped.
+//! dropped. The app lock's passcode (`comeback lock`) is read the same way
+//! ([`read_secret`]).
 
 use std::fs::File;
 use std::io::{IsTerminal, Read};
@@ -19,10 +20,27 @@ use crate::{Cli, vault_dir};
 const HOW: &str =
     "paste it at the prompt of `comeback unlock`, or pipe it: `comeback unlock < key.txt`";
 
+/// A secret line to ask for: the prompt, and the words for what goes wrong.
+pub struct Ask {
+    /// Shown before the hidden input, e.g. "Recovery key (what you type is not shown): ".
+    pub prompt: &'static str,
+    /// What the secret is called in a message ("recovery key", "passcode").
+    pub name: &'static str,
+    /// How to give it instead (the prompt, or a pipe).
+    pub how: &'static str,
+    /// Bytes at most. The buffer is allocated once at this size and never grows, so no
+    /// reallocation leaves a copy of the secret behind.
+    pub max_len: usize,
+}
+
 /// Far longer than a recovery key as anyone types it (55 letters and digits, dashes or
-/// spaces between the groups). The buffer is allocated once at this size and never
-/// grows, so no reallocation leaves a copy of the key behind.
-const MAX_LEN: usize = 256;
+/// spaces between the groups).
+const RECOVERY_KEY: Ask = Ask {
+    prompt: "Recovery key (what you type is not shown): ",
+    name: "recovery key",
+    how: HOW,
+    max_len: 256,
+};
 
 /// `flag` is what was given to the refused `--recovery-key`, if it was given.
 pub fn unlock(cli: &Cli, flag: Option<&str>) -> Result<()> {
@@ -34,7 +52,7 @@ pub fn unlock(cli: &Cli, flag: Option<&str>) -> Result<()> {
     let dir = vault_dir(cli)?;
     // Say "no vault here" before asking for a key.
     comeback_core::vault::uses_key_file(&dir)?;
-    let line = read_recovery_key()?;
+    let line = read_secret(&RECOVERY_KEY)?;
     let text = std::str::from_utf8(line.trim_ascii())
         .map_err(|_| KeyError::BadRecoveryKey("it has characters outside A–Z and 2–7".into()))?;
     if text.is_empty() {
@@ -46,25 +64,36 @@ pub fn unlock(cli: &Cli, flag: Option<&str>) -> Result<()> {
     Ok(())
 }
 
+/// Whether a secret would be typed at a hidden prompt (standard input is a terminal).
+pub fn at_terminal() -> bool {
+    std::io::stdin().is_terminal()
+}
+
 /// One line: typed at a hidden prompt when standard input is a terminal, else read from
-/// standard input.
-fn read_recovery_key() -> Result<Zeroizing<Vec<u8>>> {
-    if std::io::stdin().is_terminal() {
-        return hidden::read_line();
+/// standard input (a `\r` before the line's end is dropped).
+pub fn read_secret(ask: &Ask) -> Result<Zeroizing<Vec<u8>>> {
+    if at_terminal() {
+        return hidden::read_line(ask);
     }
     let mut input = unbuffered_stdin()?;
-    let mut line = Zeroizing::new(Vec::with_capacity(MAX_LEN));
+    let mut line = Zeroizing::new(Vec::with_capacity(ask.max_len));
     let mut byte = Zeroizing::new([0u8; 1]);
     while input.read(&mut *byte)? == 1 && byte[0] != b'\n' {
-        push(&mut line, byte[0])?;
+        push(ask, &mut line, byte[0])?;
+    }
+    if line.last() == Some(&b'\r') {
+        line.pop();
     }
     Ok(line)
 }
 
-fn push(line: &mut Vec<u8>, byte: u8) -> Result<()> {
-    if line.len() == MAX_LEN {
+fn push(ask: &Ask, line: &mut Vec<u8>, byte: u8) -> Result<()> {
+    if line.len() == ask.max_len {
         return Err(anyhow!(
-            "that is longer than any recovery key ({MAX_LEN} characters or more); {HOW}"
+            "that is longer than any {} ({} characters or more); {}",
+            ask.name,
+            ask.max_len,
+            ask.how
         ));
     }
     line.push(byte);
@@ -101,7 +130,7 @@ mod hidden {
     use rustix::termios::{self, LocalModes, OptionalActions, SpecialCodeIndex, Termios};
     use zeroize::Zeroizing;
 
-    use super::{MAX_LEN, push, unbuffered_stdin};
+    use super::{Ask, push, unbuffered_stdin};
 
     /// Puts the terminal back as it was, however the prompt ends.
     struct Restore<'a> {
@@ -117,7 +146,7 @@ mod hidden {
         }
     }
 
-    pub(super) fn read_line() -> Result<Zeroizing<Vec<u8>>> {
+    pub(super) fn read_line(ask: &Ask) -> Result<Zeroizing<Vec<u8>>> {
         let stdin = std::io::stdin();
         let fd = stdin.as_fd();
         let before = termios::tcgetattr(fd)?;
@@ -141,11 +170,11 @@ mod hidden {
         // Flush: anything typed before the prompt was echoed; it is dropped, not read.
         termios::tcsetattr(fd, OptionalActions::Flush, &quiet)?;
         let _restore = Restore { fd, before };
-        eprint!("Recovery key (what you type is not shown): ");
+        eprint!("{}", ask.prompt);
         let _ = std::io::stderr().flush();
 
         let mut input = unbuffered_stdin()?;
-        let mut line = Zeroizing::new(Vec::with_capacity(MAX_LEN));
+        let mut line = Zeroizing::new(Vec::with_capacity(ask.max_len));
         let mut byte = Zeroizing::new([0u8; 1]);
         loop {
             if input.read(&mut *byte)? == 0 {
@@ -162,7 +191,7 @@ mod hidden {
                 b if b == kill => line.clear(),
                 // Other control keys (arrows, Tab…) are not part of a key.
                 b if b < 0x20 => {}
-                b => push(&mut line, b)?,
+                b => push(ask, &mut line, b)?,
             }
         }
         Ok(line)
@@ -174,9 +203,13 @@ mod hidden {
     use anyhow::{Result, anyhow};
     use zeroize::Zeroizing;
 
-    pub(super) fn read_line() -> Result<Zeroizing<Vec<u8>>> {
+    use super::Ask;
+
+    pub(super) fn read_line(ask: &Ask) -> Result<Zeroizing<Vec<u8>>> {
         Err(anyhow!(
-            "this terminal cannot hide what you type here; pipe the key instead: `comeback unlock < key.txt`"
+            "this terminal cannot hide what you type here; pipe the {} instead ({})",
+            ask.name,
+            ask.how
         ))
     }
 }

@@ -4,8 +4,9 @@
 //! `network` (outreach, introductions, due contacts, worry time), `mojo` (hours, events,
 //! moods, the time-off summary), `next` (the pipeline), `home` (the Home screen's
 //! summary), `devices` (what pairing shares), `vault` (create, open, doctor, search),
-//! `export` (everything written, into a folder that reads without Comeback) and `records`
-//! (the generic verbs over any kind by name). Each verb is one user action: it
+//! `export` (everything written, into a folder that reads without Comeback), `reminders`
+//! (what falls due when, and this device's reminder settings), `lock` (this device's app
+//! lock) and `records` (the generic verbs over any kind by name). Each verb is one user action: it
 //! validates, writes through the vault (one commit, one transaction) or reads the mirror,
 //! and returns a value or an [`Error`] whose [`ErrorCode`] a front branches on. Every rule
 //! the fronts used to re-code (a stage date, an introduction's dates, a reference check,
@@ -27,10 +28,12 @@ pub mod export;
 pub mod home;
 pub mod import;
 pub mod journal;
+pub mod lock;
 pub mod mojo;
 pub mod network;
 pub mod next;
 pub mod records;
+pub mod reminders;
 pub mod vault;
 
 pub use self::attachments::*;
@@ -40,10 +43,12 @@ pub use self::export::*;
 pub use self::home::*;
 pub use self::import::*;
 pub use self::journal::*;
+pub use self::lock::*;
 pub use self::mojo::*;
 pub use self::network::*;
 pub use self::next::*;
 pub use self::records::*;
+pub use self::reminders::*;
 pub use self::vault::*;
 
 /// Today on this device's clock (the fronts pass it to the verbs that need a date, so

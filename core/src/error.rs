@@ -68,6 +68,23 @@ pub enum Error {
     /// The network let us down: no route, a timeout, a dropped connection.
     #[error("{0}")]
     Network(String),
+    /// The app lock's passcode was not the one set (`api::unlock`): the try is counted.
+    /// `wait_s`: how long the next try must wait (0: none); `tries_left`: wrong tries left
+    /// before waits begin.
+    #[error("that passcode is not right; {}", wrong_passcode_next(*.wait_s, *.tries_left))]
+    WrongPasscode { wait_s: u64, tries_left: u32 },
+    /// Too many wrong passcodes: no try is taken until the wait is over.
+    #[error("too many wrong passcodes; try again in {}", crate::api::wait_text(*.seconds))]
+    LockWait { seconds: u64 },
+}
+
+fn wrong_passcode_next(wait_s: u64, tries_left: u32) -> String {
+    match (wait_s, tries_left) {
+        (0, 0) => "try again".into(),
+        (0, 1) => "1 more try, then each wrong one makes you wait".into(),
+        (0, n) => format!("{n} more tries, then each wrong one makes you wait"),
+        (s, _) => format!("wait {} before the next try", crate::api::wait_text(s)),
+    }
 }
 
 /// Every code [`Error::code`] returns, as a front sees it (`snake_case` in JSON and
@@ -99,10 +116,12 @@ pub enum ErrorCode {
     Diverged,
     Refused,
     Network,
+    WrongPasscode,
+    LockWait,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 23] = [
+    pub const ALL: [ErrorCode; 25] = [
         Self::Invalid,
         Self::NotFound,
         Self::NoVault,
@@ -126,6 +145,8 @@ impl ErrorCode {
         Self::Diverged,
         Self::Refused,
         Self::Network,
+        Self::WrongPasscode,
+        Self::LockWait,
     ];
 
     /// The code as text, the same as its JSON form.
@@ -154,6 +175,8 @@ impl ErrorCode {
             Self::Diverged => "diverged",
             Self::Refused => "refused",
             Self::Network => "network",
+            Self::WrongPasscode => "wrong_passcode",
+            Self::LockWait => "lock_wait",
         }
     }
 }
@@ -206,6 +229,8 @@ impl Error {
             Error::Diverged(_) => ErrorCode::Diverged,
             Error::Refused(_) => ErrorCode::Refused,
             Error::Network(_) => ErrorCode::Network,
+            Error::WrongPasscode { .. } => ErrorCode::WrongPasscode,
+            Error::LockWait { .. } => ErrorCode::LockWait,
         }
     }
 

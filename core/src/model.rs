@@ -28,6 +28,7 @@ pub use debrief::{
 pub use device::{Device, MAX_DEVICE_NAME_CHARS, is_device_id, vouch_holds, vouch_message};
 pub use journal::{
     Entry, MAX_TAG_CHARS, MoodCheckIn, PROFILE_ID, Profile, SetbackKind, Worry, normalise_tag,
+    parse_hh_mm,
 };
 pub use mojo::{BragCategory, Project, TimeLog, Win, hours_per_week, monday_of};
 pub use network::{Contact, Event, EventKind, Intro, IntroStatus, Outreach, Tie, due_contacts};

@@ -16,7 +16,7 @@ use crate::model::{
 };
 use crate::vault::Vault;
 
-/// A record a Home line opens.
+/// A record a Home line or a reminder opens.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 #[ts(export)]
 pub struct RecordRef {

@@ -88,10 +88,17 @@ pub fn contact_schedule(vault: &Vault, today: Date) -> Result<Vec<ContactSchedul
 /// The contacts due a message by `today`, in [`model::due_contacts`]' order (weak ties
 /// first, most overdue first), each with its next date and cadence.
 pub fn due_contact_schedule(vault: &Vault, today: Date) -> Result<Vec<ContactSchedule>> {
-    Ok(due_contacts(vault, today)?
+    let all: Vec<Contact> = vault.list(usize::MAX >> 1, 0)?;
+    Ok(due_schedule_of(&all, today))
+}
+
+/// [`due_contact_schedule`] over contacts already read (the reminders ask it for every
+/// day of a window without reading the contacts again).
+pub(crate) fn due_schedule_of(contacts: &[Contact], today: Date) -> Vec<ContactSchedule> {
+    model::due_contacts(contacts, today)
         .into_iter()
-        .map(|c| schedule(c, today))
-        .collect())
+        .map(|c| schedule(c.clone(), today))
+        .collect()
 }
 
 /// Asks a contact for an introduction. The contact making it (and, if set, the person

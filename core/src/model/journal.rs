@@ -101,7 +101,9 @@ impl Profile {
     }
 }
 
-fn parse_hh_mm(s: &str) -> Option<chrono::NaiveTime> {
+/// A clock time written "HH:MM" (24-hour), as the profile's worry time and the reminder
+/// settings keep it; anything else (`9:5`, `09:05:00`, `25:00`) is `None`.
+pub fn parse_hh_mm(s: &str) -> Option<chrono::NaiveTime> {
     // Exactly five characters, so "9:5" or "09:05:00" are not silently accepted.
     if s.len() != 5 {
         return None;

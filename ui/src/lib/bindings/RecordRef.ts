@@ -2,6 +2,6 @@
 import type { Kind } from "./Kind";
 
 /**
- * A record a Home line opens.
+ * A record a Home line or a reminder opens.
  */
 export type RecordRef = { kind: Kind, id: string, };
