@@ -386,7 +386,8 @@ impl Plan {
             .map_or(1, |n| n.get())
             .clamp(1, 4);
         let queue = std::sync::Mutex::new(fresh.into_iter());
-        // At most one finished document waiting per worker: memory stays bounded.
+        // A finished document waits for the one being stored: memory stays bounded by
+        // the documents being built, plus one.
         let (built, finished) =
             std::sync::mpsc::sync_channel::<Result<(String, AutoCommit)>>(workers);
         std::thread::scope(|scope| -> Result<()> {
