@@ -388,8 +388,7 @@ impl Plan {
         let queue = std::sync::Mutex::new(fresh.into_iter());
         // A finished document waits for the one being stored: memory stays bounded by
         // the documents being built, plus one.
-        let (built, finished) =
-            std::sync::mpsc::sync_channel::<Result<(String, AutoCommit)>>(workers);
+        let (built, finished) = std::sync::mpsc::sync_channel::<Result<(String, AutoCommit)>>(0);
         std::thread::scope(|scope| -> Result<()> {
             for _ in 0..workers {
                 let built = built.clone();
