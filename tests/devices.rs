@@ -402,12 +402,29 @@ fn a_used_ticket_is_refused_even_after_the_inviter_restarts_as_serve() {
 }
 
 #[test]
-fn sync_once_carries_new_entries_both_ways_and_serve_stops_cleanly_on_sigterm() {
+fn sync_once_carries_new_entries_and_their_photos_both_ways_and_serve_stops_cleanly_on_sigterm() {
     let laptop = Device::with_key_file("laptop");
     let phone = Device::with_key_file("phone");
     pair(&laptop, &phone);
-    laptop.add_entry("new on the laptop");
-    phone.add_entry("new on the phone");
+    let on_laptop = laptop.add_entry("new on the laptop");
+    let on_phone = phone.add_entry("new on the phone");
+    // A photo on each (random-ish bytes, over two parts of 256 KiB).
+    let photo = |d: &Device, entry: &str, seed: u32| {
+        let bytes: Vec<u8> = (0..600_000u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761).wrapping_add(seed) >> 13) as u8)
+            .collect();
+        let path = d.dir.path().join(format!("IMG_{seed}.jpg"));
+        std::fs::write(&path, &bytes).unwrap();
+        d.ok(&["entry", "attach", entry, path.to_str().unwrap()]);
+    };
+    photo(&laptop, &on_laptop, 1);
+    photo(&phone, &on_phone, 2);
+    let present = |d: &Device, entry: &str| {
+        let shown = d.json(&["entry", "show", entry, "--json"]);
+        let files = shown["attachments"].as_array().unwrap().clone();
+        assert_eq!(files.len(), 1, "{shown}");
+        files[0]["present"] == true
+    };
 
     let mut serve = laptop.serve();
     let mut args = vec!["sync", "--once", "--json", "--timeout", "30"];
@@ -424,6 +441,10 @@ fn sync_once_carries_new_entries_both_ways_and_serve_stops_cleanly_on_sigterm() 
             .entry_texts()
             .contains(&"new on the laptop".to_string())
     );
+    // The photo came after the records, and the phone's went the other way.
+    assert_eq!(reports[0]["files"]["received"], 1, "{reports:?}");
+    assert_eq!(reports[0]["files"]["error"], Value::Null, "{reports:?}");
+    assert!(present(&phone, &on_laptop));
 
     serve.terminate();
     let status = serve.wait().expect("serve stops on SIGTERM");
@@ -433,6 +454,7 @@ fn sync_once_carries_new_entries_both_ways_and_serve_stops_cleanly_on_sigterm() 
             .entry_texts()
             .contains(&"new on the phone".to_string())
     );
+    assert!(present(&laptop, &on_phone));
     // The phone remembers when it last reached the laptop.
     let seen = phone.devices();
     let other = seen.iter().find(|d| d["this_device"] == false).unwrap();

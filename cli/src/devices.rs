@@ -11,7 +11,8 @@ use anyhow::{Result, anyhow};
 use comeback_core::Error as CoreError;
 use comeback_core::vault::{DeviceInfo, short};
 use comeback_net::{
-    Event, JoinRequest, NetError, Node, Options, PeerReport, Relay, Shared, resolve_device,
+    Event, FilesReport, JoinRequest, NetError, Node, Options, PeerReport, Relay, Shared,
+    resolve_device,
 };
 use serde_json::json;
 
@@ -47,6 +48,7 @@ fn options(net: &NetArgs, name: Option<&NameArg>) -> Options {
         name: name
             .and_then(|n| n.name.clone())
             .filter(|n| !n.trim().is_empty()),
+        ..Options::default()
     }
 }
 
@@ -106,13 +108,46 @@ fn report_line(r: &PeerReport) -> String {
     };
     match &r.error {
         None => format!(
-            "{who}: synced, sent {}, received {} in {} ms",
+            "{who}: synced, sent {}, received {} in {} ms{}",
             bytes(r.sent),
             bytes(r.received),
-            r.millis
+            r.millis,
+            r.files.as_ref().map(files_words).unwrap_or_default()
         ),
         Some(e) if r.refused && !e.starts_with("refused") => format!("{who}: refused: {e}"),
         Some(e) => format!("{who}: {e}"),
+    }
+}
+
+/// The files a sync carried, as the end of its line.
+fn files_words(f: &FilesReport) -> String {
+    let n = |k: u64| {
+        if k == 1 {
+            "1 file".to_string()
+        } else {
+            format!("{k} files")
+        }
+    };
+    let mut out = Vec::new();
+    if f.received > 0 {
+        out.push(format!("received {} ({})", n(f.received), bytes(f.bytes)));
+    }
+    if f.sent > 0 {
+        out.push(format!("sent {}", n(f.sent)));
+    }
+    if f.unavailable > 0 {
+        out.push(format!("{} it does not have yet", n(f.unavailable)));
+    }
+    if f.unsupported {
+        out.push("its Comeback does not carry files yet; update it to get photos across".into());
+    }
+    if let Some(e) = &f.error {
+        out.push(format!("files stopped: {e}"));
+    }
+    if out.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", out.join(", "))
     }
 }
 
@@ -412,6 +447,13 @@ pub fn serve(cli: &Cli, net: &NetArgs) -> Result<()> {
             loop {
                 match events.recv().await {
                     Ok(Event::Synced(r)) => eprintln!("{}", report_line(&r)),
+                    // The rounds of files, when one is over and carried something.
+                    Ok(Event::Files(f)) if f.done => {
+                        let words = files_words(&f);
+                        if !words.is_empty() {
+                            eprintln!("{}: {}", short(&f.id), words.trim_start_matches("; "));
+                        }
+                    }
                     Ok(_) => {}
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
                     Err(_) => break,

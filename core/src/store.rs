@@ -514,7 +514,7 @@ impl Store {
     }
 
     /// Stored parts of blobs, complete or not.
-    #[cfg(test)]
+    #[cfg(any(test, feature = "test-support"))]
     pub fn count_parts(&self) -> Result<i64, StoreError> {
         Ok(self
             .conn

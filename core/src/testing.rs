@@ -25,6 +25,12 @@ pub fn sizes(vault: &Vault) -> Result<Vec<(String, i64)>> {
     Ok(vault.store().sizes()?)
 }
 
+/// Parts of attachments' bytes stored, complete or not (a transfer refused must leave
+/// none behind).
+pub fn blob_parts(vault: &Vault) -> Result<i64> {
+    Ok(vault.store().count_parts()?)
+}
+
 /// The compact save of a document (what a first sync sends).
 pub fn document_save(vault: &mut Vault, doc_id: &str) -> Result<Vec<u8>> {
     Ok(vault.document(doc_id)?.save())

@@ -1633,6 +1633,8 @@ pub fn now_millis() -> i64 {
 
 mod batch;
 mod devices;
+/// The size of one stored part of an attachment's bytes (the last part holds the rest).
+pub use crate::store::blob::BLOB_PART;
 pub use batch::{BlobReader, sha256_hex};
 pub use devices::{DeviceInfo, default_device_name, short};
 

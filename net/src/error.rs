@@ -17,6 +17,10 @@ pub enum NetError {
     Frame(#[from] FrameError),
     #[error("the other device spoke a protocol we do not understand: {0}")]
     Protocol(String),
+    /// What the other device sent is not what it said it was (a file's bytes that do
+    /// not match its size or hash); it was dropped.
+    #[error("{0}")]
+    Mismatch(String),
     #[error("{0}")]
     Vault(#[from] CoreError),
     #[error("{0}")]

@@ -4,9 +4,10 @@
 //! id is the device id in the vault's device list), with one iroh `ProtocolHandler` per
 //! ALPN under an iroh `Router`: `comeback/pair/2` for pairing with a one-time ticket
 //! (`pair.rs`), `comeback/sync/1` for the sync protocol of `comeback_core::sync`
-//! (`sync.rs`). Every sync connection is checked against the device list right after
-//! the handshake (an `EndpointHooks::after_handshake` hook, `node.rs`) and again before
-//! each frame is handled; an unknown or removed device gets a refusal and nothing else.
+//! (`sync.rs`), `comeback/blobs/1` for the bytes of attachments (`blobs.rs`). Every sync
+//! and files connection is checked against the device list right after the handshake
+//! (an `EndpointHooks::after_handshake` hook, `node.rs`) and again before each frame or
+//! request is handled; an unknown or removed device gets a refusal and nothing else.
 //!
 //! The node owns the orchestration both fronts show: its status as a stream
 //! (`status.rs`), a live-aware "sync now" (`live.rs`), the pending pairing questions
@@ -22,6 +23,7 @@ use std::time::Duration;
 
 use comeback_core::Vault;
 
+pub mod blobs;
 mod close;
 pub mod devices;
 mod error;
@@ -36,6 +38,7 @@ pub mod sync;
 pub mod ticket;
 mod wire;
 
+pub use blobs::{BLOBS_ALPN, FilesReport};
 pub use close::CloseCode;
 pub use devices::{DeviceIdError, Relay, resolve_device};
 pub use error::NetError;

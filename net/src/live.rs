@@ -84,7 +84,7 @@ impl Node {
                         let backoff = backoff.clone();
                         self.spawn(async move {
                             match node.session_with(&id, &name, true).await {
-                                Ok(report) if report.ok => {
+                                Ok((report, _)) if report.ok => {
                                     if let Ok(mut waits) = backoff.lock() {
                                         waits.remove(&id);
                                     }

@@ -1,10 +1,10 @@
 //! This device's node: the iroh endpoint (keyed by the vault's device key, on the port
 //! the vault remembers), the `Router` that hands each ALPN to its `ProtocolHandler`,
-//! the trust hook every sync connection passes right after the handshake, and the one
+//! the trust hook every sync and files connection passes right after the handshake, and the one
 //! cancellation token and task tracker every task of the node runs under, so that
 //! `shutdown` ends them all, closes the endpoint and frees the port.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,6 +22,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::{Instrument, debug, info, warn};
 
+use crate::blobs::{BLOBS_ALPN, BlobsProtocol};
 use crate::devices::Relay;
 use crate::pair::{PAIR_ALPN, PairProtocol, PairState, PendingInvite};
 use crate::status::{Event, SyncStatus, fold};
@@ -41,6 +42,10 @@ pub struct Options {
     pub mdns: bool,
     /// This device's name, for the device list of the devices it pairs with.
     pub name: Option<String>,
+    /// Behave as the release before files did: neither serve `comeback/blobs/1` nor ask
+    /// for files (the compatibility tests' previous release).
+    #[doc(hidden)]
+    pub without_files: bool,
 }
 
 pub(crate) struct Inner {
@@ -67,6 +72,18 @@ pub(crate) struct Inner {
     pub(crate) dial_now: Notify,
     /// Dials of the live supervisor that failed before a session began: (id, why, refused).
     pub(crate) dial_failed: broadcast::Sender<(String, String, bool)>,
+    /// Whether this node carries files (`comeback/blobs/1`); off only in tests.
+    pub(crate) files: bool,
+    /// Rounds of files running, by peer; `Some(pull)`: another was asked for meanwhile.
+    pub(crate) rounds: Mutex<HashMap<String, Option<bool>>>,
+    /// The files (SHA-256) a round is fetching now, so no two rounds fetch one file.
+    pub(crate) fetching: watch::Sender<HashSet<String>>,
+    /// Parts of files served to any device, so a side waiting on a `PULL` sees the
+    /// other device at work on any of its connections.
+    pub(crate) parts_served: std::sync::atomic::AtomicU64,
+    /// Fetches running because a peer said `PULL` on its connection (`sync_once` waits
+    /// for them: the peer may be fetching for us on a connection of its own).
+    pub(crate) pulls: watch::Sender<usize>,
     /// Accepts connections and hands each ALPN to its handler; set once at start.
     router: OnceLock<Router>,
 }
@@ -147,7 +164,7 @@ struct TrustHook {
 
 impl EndpointHooks for TrustHook {
     async fn after_handshake<'a>(&'a self, conn: &'a Connection) -> AfterHandshakeOutcome {
-        if conn.alpn() != SYNC_ALPN {
+        if conn.alpn() != SYNC_ALPN && conn.alpn() != BLOBS_ALPN {
             // Pairing proves itself with the ticket's secret.
             return AfterHandshakeOutcome::accept();
         }
@@ -157,7 +174,7 @@ impl EndpointHooks for TrustHook {
             Ok(true) => AfterHandshakeOutcome::accept(),
             verdict => {
                 match verdict {
-                    Ok(_) => info!(peer, "refused a sync connection: not a paired device"),
+                    Ok(_) => info!(peer, "refused a connection: not a paired device"),
                     Err(e) => {
                         warn!(peer, error = %e, "refused a sync connection: the device list could not be read")
                     }
@@ -236,13 +253,21 @@ impl Node {
             live: AtomicBool::new(false),
             dial_now: Notify::new(),
             dial_failed: broadcast::channel(64).0,
+            files: !options.without_files,
+            rounds: Mutex::new(HashMap::new()),
+            fetching: watch::channel(HashSet::new()).0,
+            parts_served: std::sync::atomic::AtomicU64::new(0),
+            pulls: watch::channel(0).0,
             router: OnceLock::new(),
         });
         // ALPN order matters for negotiation: sync first, as the endpoint always had.
-        let router = Router::builder(endpoint)
+        let mut router = Router::builder(endpoint)
             .accept(SYNC_ALPN, SyncProtocol(WeakNode(Arc::downgrade(&inner))))
-            .accept(PAIR_ALPN, PairProtocol(WeakNode(Arc::downgrade(&inner))))
-            .spawn();
+            .accept(PAIR_ALPN, PairProtocol(WeakNode(Arc::downgrade(&inner))));
+        if inner.files {
+            router = router.accept(BLOBS_ALPN, BlobsProtocol(WeakNode(Arc::downgrade(&inner))));
+        }
+        let router = router.spawn();
         let _ = inner.router.set(router);
         let node = Node { inner };
         node.refresh_status().await;
@@ -411,9 +436,13 @@ async fn bind(
         // memory at once on a phone.
         .send_window(512 * 1024)
         .build();
+    let mut alpns = vec![SYNC_ALPN.to_vec(), PAIR_ALPN.to_vec()];
+    if !options.without_files {
+        alpns.push(BLOBS_ALPN.to_vec());
+    }
     let mut builder = Endpoint::builder(presets::Minimal)
         .secret_key(secret.clone())
-        .alpns(vec![SYNC_ALPN.to_vec(), PAIR_ALPN.to_vec()])
+        .alpns(alpns)
         .transport_config(transport)
         .clear_ip_transports()
         .bind_addr(format!("{host}:{port}").as_str())

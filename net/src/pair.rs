@@ -418,10 +418,10 @@ impl Node {
         }
         // The first sync runs on the same connection, on a stream the joiner opens.
         let result = match conn.accept_bi().await {
-            Ok((send, recv)) => {
-                self.run_session(&conn, joiner_id, name, send, recv, false)
-                    .await
-            }
+            Ok((send, recv)) => self
+                .run_session(&conn, joiner_id, name, send, recv, false, false)
+                .await
+                .map(|(report, _)| report),
             Err(e) => Err(NetError::from_connection(&e)),
         };
         tell(done, result);
@@ -598,8 +598,17 @@ impl Node {
                 .open_bi()
                 .await
                 .map_err(|e| NetError::from_connection(&e))?;
-            self.run_session(&conn, inviter_id, inviter_name.clone(), send, recv, false)
-                .await
+            self.run_session(
+                &conn,
+                inviter_id,
+                inviter_name.clone(),
+                send,
+                recv,
+                false,
+                false,
+            )
+            .await
+            .map(|(report, _)| report)
         };
         let report = first_sync.await;
         CloseCode::Done.close(&conn, b"done");

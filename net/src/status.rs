@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::blobs::FilesReport;
 use crate::sync::PeerReport;
 
 /// Something the front end may want to show.
@@ -26,6 +27,9 @@ pub enum Event {
         #[ts(type = "number")]
         received: u64,
     },
+    /// Files (photos) coming from a device: after each one, and once when the round is
+    /// over (`done`).
+    Files(FilesReport),
 }
 
 /// What the sync indicator shows, sent whole with every update.
@@ -77,6 +81,11 @@ pub fn fold(status: &mut SyncStatus, event: &Event) {
             status.active_at = Some(now_ms());
         }
         Event::Progress { .. } => status.active_at = Some(now_ms()),
+        Event::Files(files) => {
+            if !files.done {
+                status.active_at = Some(now_ms());
+            }
+        }
         Event::Idle { id } => {
             // A live session caught up: both devices agree now.
             connected.insert(id.clone());
@@ -120,6 +129,7 @@ mod tests {
             wire_sent: 3,
             wire_received: 4,
             millis: 5,
+            files: None,
         };
         fold(&mut s, &Event::Synced(report.clone()));
         assert!(s.connected.is_empty() && s.synced_at.is_some() && s.error.is_none());

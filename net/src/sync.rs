@@ -4,6 +4,8 @@
 //! over one bidirectional stream until both sides are quiet (or, live, until the
 //! connection ends), then the sync states and where the peer was reached are kept.
 //! Each frame the peer sends is handled only while the device list still trusts it.
+//! The dialing side then has the files carried (`blobs.rs`): after the session, or, live,
+//! at each quiet point that moved data.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,15 +13,17 @@ use std::time::{Duration, Instant};
 
 use comeback_core::Error as CoreError;
 use comeback_core::model::Device;
-use comeback_core::sync::Session;
-use iroh::endpoint::{Connection, RecvStream, SendStream};
+use comeback_core::sync::{Frame, Session};
+use iroh::endpoint::{ConnectError, Connection, RecvStream, SendStream};
 use iroh::protocol::{AcceptError, ProtocolHandler};
 use iroh::{EndpointAddr, TransportAddr};
 use serde::Serialize;
+use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::mpsc;
 use tracing::{Instrument, debug, info, info_span, warn};
 use ts_rs::TS;
 
+use crate::blobs::FilesReport;
 use crate::close::closed_error;
 use crate::logging::short;
 use crate::node::{NOT_PAIRED, WeakNode, key_bytes};
@@ -49,6 +53,9 @@ pub struct PeerReport {
     pub wire_received: u64,
     #[ts(type = "number")]
     pub millis: u64,
+    /// The files carried after the session (the dialing side's report; `None` when
+    /// there were none to carry).
+    pub files: Option<FilesReport>,
 }
 
 impl PeerReport {
@@ -65,6 +72,7 @@ impl PeerReport {
             wire_sent: 0,
             wire_received: 0,
             millis,
+            files: None,
         }
     }
 
@@ -81,6 +89,7 @@ impl PeerReport {
             wire_sent: 0,
             wire_received: 0,
             millis: 0,
+            files: None,
         }
     }
 }
@@ -112,7 +121,10 @@ impl ProtocolHandler for SyncProtocol {
                 }
             };
             let live = node.live();
-            if let Err(e) = node.run_session(&conn, id, name, send, recv, live).await {
+            if let Err(e) = node
+                .run_session(&conn, id, name, send, recv, live, false)
+                .await
+            {
                 info!(error = %e, "session ended with an error");
             }
             // Let the dialer close; our last frames must reach it first.
@@ -129,16 +141,30 @@ impl ProtocolHandler for SyncProtocol {
 }
 
 impl Node {
-    /// Dials every paired device once and syncs until both sides are quiet.
+    /// Dials every paired device once and syncs until both sides are quiet, then has
+    /// the files either side lacks carried. A device that dials back meanwhile (a live
+    /// `serve`) may ask this one to fetch on its connection: that is waited for too, and
+    /// what it brought is counted in that device's report.
     pub async fn sync_once(&self, timeout: Duration) -> NetResult<Vec<PeerReport>> {
         let peers = self.peers().await?;
+        let mut events = self.subscribe();
+        let mut pulled: Vec<FilesReport> = Vec::new();
+        let mut keep = |event: Result<Event, RecvError>| {
+            if let Ok(Event::Files(f)) = event
+                && f.done
+                && f.pulled
+            {
+                pulled.push(f);
+            }
+        };
         let mut tasks = Vec::new();
         for (id, name) in peers {
             let node = self.clone();
             tasks.push(self.spawn(async move {
                 let started = Instant::now();
-                match tokio::time::timeout(timeout, node.sync_with(&id, &name)).await {
-                    Ok(Ok(r)) => r,
+                // The files come after, bounded by their progress, not by `timeout`.
+                match tokio::time::timeout(timeout, node.session_with(&id, &name, false)).await {
+                    Ok(Ok((r, sent_data))) => node.with_files(r, sent_data).await,
                     Ok(Err(e)) => {
                         PeerReport::failed(&id, &name, &e, started.elapsed().as_millis() as u64)
                     }
@@ -154,12 +180,43 @@ impl Node {
                 }
             }));
         }
-        let mut out = Vec::new();
-        for t in tasks {
-            match t.await {
-                Ok(Some(r)) => out.push(r),
-                Ok(None) => debug!("a sync was cut short by the shutdown"),
-                Err(e) => warn!(error = %e, "a sync task failed"),
+        let all = async {
+            let mut out = Vec::new();
+            for t in tasks {
+                match t.await {
+                    Ok(Some(r)) => out.push(r),
+                    Ok(None) => debug!("a sync was cut short by the shutdown"),
+                    Err(e) => warn!(error = %e, "a sync task failed"),
+                }
+            }
+            out
+        };
+        tokio::pin!(all);
+        let mut out = loop {
+            tokio::select! {
+                out = &mut all => break out,
+                event = events.recv() => keep(event),
+            }
+        };
+        // Fetches the other device asked for on its connection end before this does.
+        let mut pulls = self.inner.pulls.subscribe();
+        let idle = pulls.wait_for(|n| *n == 0);
+        tokio::pin!(idle);
+        loop {
+            tokio::select! {
+                _ = &mut idle => break,
+                event = events.recv() => keep(event),
+            }
+        }
+        while let Ok(event) = events.try_recv() {
+            keep(Ok(event));
+        }
+        for f in pulled {
+            if let Some(r) = out.iter_mut().find(|r| r.id == f.id) {
+                r.files = Some(match r.files.take() {
+                    Some(mine) => mine.and(&f),
+                    None => f,
+                });
             }
         }
         Ok(out)
@@ -181,6 +238,18 @@ impl Node {
     }
 
     async fn dial(&self, id: &str) -> NetResult<Connection> {
+        self.connect(id, SYNC_ALPN)
+            .await?
+            .map_err(|e| NetError::from_connect(&e))
+    }
+
+    /// Connects to device `id` on `alpn`, at the addresses where it was last reached
+    /// (and what mDNS finds); the connect's own error is left to the caller to read.
+    pub(crate) async fn connect(
+        &self,
+        id: &str,
+        alpn: &[u8],
+    ) -> NetResult<Result<Connection, ConnectError>> {
         let key = iroh::PublicKey::from_bytes(&key_bytes(id)?)
             .map_err(|_| NetError::Setup(format!("'{id}' is not a device key")))?;
         let remembered = {
@@ -194,23 +263,42 @@ impl Node {
             .filter_map(|a| a.parse::<std::net::SocketAddr>().ok())
             .map(TransportAddr::Ip);
         let addr = EndpointAddr::from_parts(key, addrs);
-        self.endpoint()
-            .connect(addr, SYNC_ALPN)
-            .await
-            .map_err(|e| NetError::from_connect(&e))
+        Ok(self.endpoint().connect(addr, alpn).await)
     }
 
-    /// One session with one device, dialed from here, until both sides are quiet.
+    /// One session with one device, dialed from here, until both sides are quiet; then
+    /// the files either lacks go across (see `blobs.rs`).
     pub async fn sync_with(&self, id: &str, name: &str) -> NetResult<PeerReport> {
-        self.session_with(id, name, false).await
+        let (report, sent_data) = self.session_with(id, name, false).await?;
+        Ok(self.with_files(report, sent_data).await)
     }
 
+    /// `report` with the files carried after its session: those this device lacks, and,
+    /// when the session sent the peer data (new records may name files), those the peer
+    /// lacks. A round that fails leaves the sync's report ok.
+    pub(crate) async fn with_files(&self, mut report: PeerReport, sent_data: bool) -> PeerReport {
+        match self.files_round(&report.id, sent_data).await {
+            Ok(files) => report.files = files,
+            Err(e) => {
+                debug!(peer = short(&report.id), error = %e, "no files were carried");
+                report.files = Some(FilesReport {
+                    id: report.id.clone(),
+                    done: true,
+                    error: Some(e.to_string()),
+                    ..FilesReport::default()
+                });
+            }
+        }
+        report
+    }
+
+    /// One session dialed from here; with whether it sent the peer any data.
     pub(crate) async fn session_with(
         &self,
         id: &str,
         name: &str,
         live: bool,
-    ) -> NetResult<PeerReport> {
+    ) -> NetResult<(PeerReport, bool)> {
         let span = info_span!("sync", peer = short(id), side = "dial", live);
         async {
             let conn = self.dial(id).await?;
@@ -222,7 +310,15 @@ impl Node {
                 }
             };
             let result = self
-                .run_session(&conn, id.to_string(), name.to_string(), send, recv, live)
+                .run_session(
+                    &conn,
+                    id.to_string(),
+                    name.to_string(),
+                    send,
+                    recv,
+                    live,
+                    live,
+                )
                 .await;
             CloseCode::Done.close(&conn, b"done");
             result
@@ -232,7 +328,11 @@ impl Node {
     }
 
     /// Runs one sync session on a stream pair until both sides are done (or, live, until
-    /// the connection ends), then keeps the sync states and where the peer was reached.
+    /// the connection ends), then keeps the sync states and where the peer was reached;
+    /// returns its report and whether it sent the peer any data. `drive_files` (a live
+    /// session dialed from here): at the first quiet point, and at each later one that
+    /// moved data, a round of files runs with the peer.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn run_session(
         &self,
         conn: &Connection,
@@ -241,7 +341,8 @@ impl Node {
         mut send: SendStream,
         recv: RecvStream,
         live: bool,
-    ) -> NetResult<PeerReport> {
+        drive_files: bool,
+    ) -> NetResult<(PeerReport, bool)> {
         let started = Instant::now();
         if let Ok(mut a) = self.inner.active.lock() {
             // Both devices may dial at once: count sessions, not devices.
@@ -271,6 +372,9 @@ impl Node {
                 .in_current_span(),
             )
         };
+        // Data moved since the last round of files, and in all.
+        let (mut moved_in, mut moved_out, mut sent_data, mut first_quiet) =
+            (false, false, false, true);
         let result: NetResult<Session> = async {
             let p = peer.clone();
             let (mut session, opening) = self
@@ -299,6 +403,7 @@ impl Node {
                             }
                             return Err(NetError::Lost("the other device hung up before the sync was done".into()));
                         };
+                        moved_in |= carries_data(&batch);
                         let p = peer.clone();
                         let (s, out) = self.call(move |v| {
                             // Checked again before every exchange: a removal that just
@@ -325,6 +430,7 @@ impl Node {
                             _ => {}
                         })?;
                         session = s;
+                        moved_out |= carries_data(&out);
                         wire::write_frames(&mut send, &out, &mut sent).await?;
                         if live && session.is_done() {
                             // A quiet point of a long session: keep the states, so an
@@ -333,6 +439,13 @@ impl Node {
                             self.call(move |v| v.save_sync_states(&p, &states)).await?;
                             debug!("caught up");
                             self.emit(Event::Idle { id: peer.clone() });
+                            if drive_files && (first_quiet || moved_in || moved_out) {
+                                // The first round lets the peer ask too, whatever moved:
+                                // it may lack files since an earlier session.
+                                self.files_soon(&peer, first_quiet || moved_out);
+                                sent_data |= moved_out;
+                                (first_quiet, moved_in, moved_out) = (false, false, false);
+                            }
                         }
                         let got = received.load(Ordering::Relaxed);
                         if got > last_progress + 256 * 1024 {
@@ -348,6 +461,7 @@ impl Node {
                             Ok((session, out))
                         }).await?;
                         session = s;
+                        moved_out |= carries_data(&out);
                         wire::write_frames(&mut send, &out, &mut sent).await?;
                     }
                     changed = local.changed(), if live => {
@@ -357,6 +471,7 @@ impl Node {
                             Ok((session, out))
                         }).await?;
                         session = s;
+                        moved_out |= carries_data(&out);
                         wire::write_frames(&mut send, &out, &mut sent).await?;
                     }
                     _ = cancel.cancelled(), if live => break,
@@ -403,6 +518,7 @@ impl Node {
             wire_sent: stats.udp_tx.bytes,
             wire_received: stats.udp_rx.bytes,
             millis: started.elapsed().as_millis() as u64,
+            files: None,
         };
         if let Ok(session) = result {
             let states = session.into_states();
@@ -427,9 +543,17 @@ impl Node {
         match report.error.clone() {
             Some(e) if report.refused => Err(NetError::Refused(e)),
             Some(e) => Err(NetError::Lost(e)),
-            None => Ok(report),
+            None => Ok((report, sent_data || moved_out)),
         }
     }
+}
+
+/// Whether frames carry documents' data (not only manifests and `Quiet`): records may
+/// have moved, and with them descriptions of files.
+fn carries_data(frames: &[Frame]) -> bool {
+    frames
+        .iter()
+        .any(|f| matches!(f, Frame::Sync { .. } | Frame::Snapshot { .. }))
 }
 
 /// The IP addresses a connection runs over now, to dial first next time.

@@ -19,7 +19,12 @@
 //!    `COMEBACK_BENCH_SERVE_ONLY=1` runs only this part, `COMEBACK_BENCH_SERVE_ONLY=serve`
 //!    only its `serve` half (A listed as paired by hand instead of by `devices invite`);
 //!    `COMEBACK_BENCH_SERVE_WRAP="heaptrack -o /tmp/serve"` runs `serve` under a tool
-//!    (its RSS figure then is the tool's process, not `comeback`'s).
+//!    (its RSS figure then is the tool's process, not `comeback`'s);
+//! 5. a first sync of photos: 500 entries with a photo of ~2 MB each (random bytes,
+//!    generated once into `$CARGO_TARGET_DIR/bench-photos-500`) from `comeback serve`
+//!    to an empty device running `comeback sync --once`: time, bytes on the wire against
+//!    the photos' size, and the peak RSS of both processes. `COMEBACK_BENCH_PHOTOS=100`
+//!    sets the number of photos; `COMEBACK_BENCH_PHOTOS_ONLY=1` runs only this part.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader};
@@ -37,7 +42,7 @@ use comeback_net::{Event, Node, Options, PeerReport, Shared, TICKET_TTL};
 #[path = "journal.rs"]
 mod journal;
 
-const TARGETS: &str = "targets: first sync <= 1.2x the compacted documents; an edit arrives < 1 s and costs < 2 KB; a reconnect with nothing new <= 2 KB; serve peak RSS < 32 MiB";
+const TARGETS: &str = "targets: first sync <= 1.2x the compacted documents; an edit arrives < 1 s and costs < 2 KB; a reconnect with nothing new <= 2 KB; serve peak RSS < 32 MiB; photos: bytes on the wire <= 1.05x their size, peak RSS < 128 MB on both sides";
 
 const TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -111,6 +116,7 @@ async fn start(vault: Vault, name: &str) -> Device {
             loopback: true,
             mdns: false,
             name: Some(name.into()),
+            ..Options::default()
         },
     )
     .await
@@ -197,9 +203,13 @@ fn main() {
 }
 
 async fn run() {
+    println!("{TARGETS}");
+    if std::env::var_os("COMEBACK_BENCH_PHOTOS_ONLY").is_some() {
+        photos().await;
+        return;
+    }
     let (pristine_dir, pristine_key) = pristine();
     let root = journal::bench_root();
-    println!("{TARGETS}");
     if std::env::var_os("COMEBACK_BENCH_SERVE_ONLY").is_some() {
         serve_rss(&pristine_dir, &pristine_key, &root).await;
         return;
@@ -414,6 +424,9 @@ async fn run() {
 
     // ----- 4. Peak RSS of `comeback serve` during a first sync -----
     serve_rss(&pristine_dir, &pristine_key, &root).await;
+
+    // ----- 5. A first sync of photos -----
+    photos().await;
 }
 
 /// Peak and sampled RSS (kB) of a process, from /proc.
@@ -703,4 +716,267 @@ async fn invite_rss(comeback: &dyn Fn(&[&str]) -> Command, root: &Path) -> (Stri
     b.node.shutdown().await;
     drop(b);
     (a_id, a_addrs)
+}
+
+/// The size of photo `i`: about 2 MB, not a whole number of parts.
+fn photo_size(i: usize) -> usize {
+    1_900_000 + (i * 7919) % 200_000
+}
+
+/// Photo `i`: bytes that do not compress (xorshift), the same at every run.
+fn photo(i: usize) -> Vec<u8> {
+    let mut x = (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..photo_size(i))
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+/// A vault with `n` entries, one a day, each with a photo; made once and reused.
+fn pristine_photos(n: usize) -> (PathBuf, PathBuf, u64) {
+    let target = journal::bench_root().parent().unwrap().to_path_buf();
+    let root = target.join(format!("bench-photos-{n}"));
+    let (dir, key) = (root.join("vault"), root.join("key"));
+    let total: u64 = (0..n).map(|i| photo_size(i) as u64).sum();
+    if root.join("ready").exists() {
+        return (dir, key, total);
+    }
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    let (mut v, _) = Vault::create(&dir, &KeySource::KeyFile(key.clone())).unwrap();
+    v.ensure_this_device(Some("Bench A")).unwrap();
+    let t = Instant::now();
+    let mut date = comeback_core::model::Date::from_ymd_opt(2024, 1, 1).unwrap();
+    for i in 0..n {
+        let e = api::add_entry(
+            &mut v,
+            NewEntry {
+                text: format!("Day {i}: a walk, and a photo of it."),
+                date: Some(date),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let bytes = photo(i);
+        api::attach(
+            &mut v,
+            &e.id,
+            &format!("IMG_{i:04}.jpg"),
+            None,
+            &mut &bytes[..],
+        )
+        .unwrap();
+        date = date.succ_opt().unwrap();
+    }
+    comeback_core::testing::checkpoint(&v).unwrap();
+    std::fs::write(root.join("ready"), "").unwrap();
+    println!(
+        "generated {n} entries with a photo each ({:.1} MB of photos) in {:.1} s",
+        mb(total),
+        t.elapsed().as_secs_f64()
+    );
+    (dir, key, total)
+}
+
+/// A first sync of photos, both ways: `comeback serve` on the vault of photos and
+/// `comeback sync --once` on an empty vault paired with it, then `sync --once` on the
+/// photos and `serve` on the empty vault (listed on both out of band, as `serve_rss`
+/// does), each measured from outside both processes.
+async fn photos() {
+    let n: usize = std::env::var("COMEBACK_BENCH_PHOTOS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500);
+    let (pristine_dir, pristine_key, total) = pristine_photos(n);
+    photos_once(n, total, &pristine_dir, &pristine_key, true).await;
+    photos_once(n, total, &pristine_dir, &pristine_key, false).await;
+}
+
+async fn photos_once(
+    n: usize,
+    total: u64,
+    pristine_dir: &Path,
+    pristine_key: &Path,
+    to_sync: bool,
+) {
+    let bin = env!("CARGO_BIN_EXE_comeback");
+    let root = pristine_dir.parent().unwrap().to_path_buf();
+    // The device holding the photos (a copy of the generated vault) and an empty one.
+    let full_key = copy_vault(pristine_dir, pristine_key, &root.join("run-full"));
+    let full_dir = root.join("run-full/vault");
+    let empty_root = root.join("run-empty");
+    let _ = std::fs::remove_dir_all(&empty_root);
+    std::fs::create_dir_all(&empty_root).unwrap();
+    let empty_key = empty_root.join("key");
+    let empty_dir = empty_root.join("vault");
+    let (mut empty, _) = Vault::create(&empty_dir, &KeySource::KeyFile(empty_key.clone())).unwrap();
+    empty.ensure_this_device(Some("Bench empty")).unwrap();
+    let empty_id = empty.device_id().to_string();
+    let full_id = {
+        let mut full = Vault::open(&full_dir, &KeySource::KeyFile(full_key.clone())).unwrap();
+        let full_id = full.device_id().to_owned();
+        full.add_device(&empty_id, "Bench empty", &full_id).unwrap();
+        full_id
+    };
+    empty
+        .add_device(&full_id, "Bench photos", &empty_id)
+        .unwrap();
+    drop(empty);
+    // `serve` runs on A, `sync --once` on C.
+    let ((a_dir, a_key), (c_dir, c_key), c_id) = if to_sync {
+        (
+            (full_dir, full_key),
+            (empty_dir.clone(), empty_key.clone()),
+            empty_id,
+        )
+    } else {
+        (
+            (empty_dir.clone(), empty_key.clone()),
+            (full_dir, full_key),
+            full_id,
+        )
+    };
+    let a_id = {
+        let a = Vault::open(&a_dir, &KeySource::KeyFile(a_key.clone())).unwrap();
+        a.device_id().to_owned()
+    };
+    let run = |dir: &Path, key: &Path, args: &[&str]| {
+        Command::new(bin)
+            .args(args)
+            .env("COMEBACK_VAULT", dir)
+            .env("COMEBACK_KEY_FILE", key)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut serve = run(&a_dir, &a_key, &["serve", "--loopback", "--no-mdns"]);
+    let serve_pid = serve.id();
+    let first = first_line(&mut serve);
+    let _serve = Killed(serve);
+    let port = first
+        .split_whitespace()
+        .skip_while(|w| *w != "port")
+        .nth(1)
+        .unwrap_or_else(|| panic!("`serve` printed {first:?}"))
+        .to_string();
+    {
+        let c = Vault::open(&c_dir, &KeySource::KeyFile(c_key.clone())).unwrap();
+        assert_eq!(c.device_id(), c_id);
+        c.remember_peer(&a_id, &[format!("127.0.0.1:{port}")])
+            .unwrap();
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let serve_before = rss_kb(serve_pid);
+    let serve_sampler = Sampler::start(serve_pid);
+    let t = Instant::now();
+    let mut sync = run(
+        &c_dir,
+        &c_key,
+        &[
+            "sync",
+            "--once",
+            "--json",
+            "--loopback",
+            "--no-mdns",
+            "--timeout",
+            "300",
+        ],
+    );
+    let sync_sampler = Sampler::start(sync.id());
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut sync.stdout.take().unwrap(), &mut out).unwrap();
+    let status = sync.wait().unwrap();
+    let took = t.elapsed();
+    let synced = sync_sampler.finish();
+    let served = serve_sampler.finish();
+    assert!(status.success(), "`sync --once` ended with {status}: {out}");
+    let reports: Vec<serde_json::Value> = serde_json::from_str(&out)
+        .unwrap_or_else(|e| panic!("`sync --once --json` printed {out:?} ({e})"));
+    let r = &reports[0];
+    let f = &r["files"];
+    let num = |v: &serde_json::Value| v.as_u64().unwrap_or(0);
+    let files_wire = num(&f["wire_sent"]) + num(&f["wire_received"]);
+    let sync_wire = num(&r["wire_sent"]) + num(&r["wire_received"]);
+    let way = if to_sync {
+        "from `comeback serve` to `comeback sync --once`"
+    } else {
+        "from `comeback sync --once` to `comeback serve`"
+    };
+    println!(
+        "first sync of {n} photos ({:.1} MB) {way}: {:.1} s ({:.1} MB/s); records: frames {} B, wire {} B in {} ms; photos: {} received, {} sent, {:.1} MB, wire {:.1} MB in {} ms{}{}",
+        mb(total),
+        took.as_secs_f64(),
+        mb(total) / took.as_secs_f64(),
+        num(&r["sent"]) + num(&r["received"]),
+        sync_wire,
+        num(&r["millis"]),
+        num(&f["received"]),
+        num(&f["sent"]),
+        mb(num(&f["bytes"])),
+        mb(files_wire),
+        num(&f["millis"]),
+        if f["pulled"].as_bool() == Some(true) {
+            " (some fetched on the connection `serve` dialed back, at its asking)"
+        } else {
+            ""
+        },
+        f["error"]
+            .as_str()
+            .map(|e| format!(" ERROR {e}"))
+            .unwrap_or_default()
+    );
+    // What went over the connections `sync --once` counts: all of it, unless `serve`
+    // fetched some on a connection of its own (it dials back, being live).
+    let (counted, counted_bytes) = if to_sync {
+        (num(&f["received"]), num(&f["bytes"]))
+    } else {
+        (num(&f["sent"]), num(&f["sent_bytes"]))
+    };
+    println!(
+        "photos ({}): bytes on the wire {:.4}x their size over the connections `sync --once` counts ({counted} of {n} photos{}), {:.4}x with the records' session [goal <= 1.05x]",
+        if to_sync {
+            "to sync --once"
+        } else {
+            "to serve"
+        },
+        files_wire as f64 / counted_bytes.max(1) as f64,
+        if counted < n as u64 {
+            "; `serve` fetched the rest on a connection it dialed back, which no report here counts"
+        } else {
+            ""
+        },
+        (files_wire + sync_wire) as f64 / counted_bytes.max(1) as f64
+    );
+    let mib = |kb: u64| kb as f64 / 1024.0;
+    println!(
+        "photos: peak RSS `comeback serve` {:.1} MiB (before {:.1} MiB; at most {:.1} MiB anonymous), `comeback sync --once` {:.1} MiB (at most {:.1} MiB anonymous) ({} / {} samples every 20 ms) [goal < 128 MB]",
+        mib(served.hwm),
+        mib(serve_before.map(|b| b.1).unwrap_or(0)),
+        mib(served.anon),
+        mib(synced.hwm),
+        mib(synced.anon),
+        served.n,
+        synced.n
+    );
+    drop(_serve);
+    // Every photo arrived whole.
+    let c = Vault::open(&empty_dir, &KeySource::KeyFile(empty_key)).unwrap();
+    assert!(c.missing_blobs().unwrap().is_empty(), "photos are missing");
+    assert_eq!(c.blob_totals().unwrap(), (n as u64, total));
+    for i in [0, n / 2, n - 1] {
+        let a = c
+            .list::<comeback_core::model::Attachment>(n, 0)
+            .unwrap()
+            .into_iter()
+            .find(|a| a.name == format!("IMG_{i:04}.jpg"))
+            .unwrap();
+        assert_eq!(api::attachment_bytes(&c, &a.id).unwrap(), photo(i));
+    }
+    println!("  the empty device after it: {n} photos, every one whole");
 }

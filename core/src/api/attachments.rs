@@ -256,6 +256,19 @@ mod tests {
     }
 
     #[test]
+    fn only_bytes_an_attachment_names_are_named_and_not_after_it_is_removed() {
+        let mut t = test_vault::new();
+        let e = entry(&mut t.vault);
+        let a = attach(&mut t.vault, &e.id, "a.png", None, &mut &b"pixels"[..]).unwrap();
+        let (stray, _) = t.vault.put_blob(&mut &b"stray"[..], 100, "stray").unwrap();
+        assert!(t.vault.blob_named(&a.sha256).unwrap());
+        assert!(!t.vault.blob_named(&stray).unwrap());
+        assert!(!t.vault.blob_named("").unwrap());
+        detach(&mut t.vault, &a.id).unwrap();
+        assert!(!t.vault.blob_named(&a.sha256).unwrap());
+    }
+
+    #[test]
     fn a_received_blob_is_filed_only_when_its_hash_and_size_check() {
         let mut t = test_vault::new();
         let bytes = b"photo bytes".to_vec();

@@ -18,6 +18,18 @@ pub fn size(conn: &Connection, sha256: &str) -> Result<Option<u64>, StoreError> 
         .map(|n| n.max(0) as u64))
 }
 
+/// Whether a mirrored record of `kind` names `sha256` in its `sha256` field: only those
+/// bytes are given to a peer that asks (a record set aside for breaking a rule is not in
+/// the mirror, so it names nothing).
+pub fn named(conn: &Connection, kind: &str, sha256: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM record WHERE kind = ?1
+                 AND json_extract(plain_json(json), '$.sha256') = ?2)",
+        )?
+        .query_row([kind, sha256], |r| r.get(0))?)
+}
+
 /// Part `part` (from 0) of a blob, or of a transfer under way named by its key.
 pub fn part(conn: &Connection, key: &str, part: u64) -> Result<Option<Vec<u8>>, StoreError> {
     Ok(conn

@@ -101,6 +101,12 @@ impl Vault {
         Ok(blob::size(&self.store.conn, sha256)?)
     }
 
+    /// Whether an attachment this device knows names the bytes `sha256`: what a peer may
+    /// be given (a blob no record names is nobody's business).
+    pub fn blob_named(&self, sha256: &str) -> Result<bool> {
+        Ok(blob::named(&self.store.conn, Attachment::KIND, sha256)?)
+    }
+
     /// Part `part` of a complete blob (parts are `BLOB_PART` bytes, the last shorter).
     pub fn blob_part(&self, sha256: &str, part: u64) -> Result<Option<Vec<u8>>> {
         if self.blob_size(sha256)?.is_none() {

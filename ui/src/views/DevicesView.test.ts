@@ -22,6 +22,7 @@ function report(over: Partial<PeerReport> = {}): PeerReport {
     wire_sent: 200,
     wire_received: 5000,
     millis: 40,
+    files: null,
     ...over,
   };
 }

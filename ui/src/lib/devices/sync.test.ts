@@ -40,6 +40,29 @@ describe('sync words', () => {
       event: { kind: 'progress', id: 'x', received: 3 * 1024 * 1024 + 200_000 },
     });
     expect(syncLabel(progress, NOW).text).toBe('Syncing… 3.2 MB');
+    // Photos arriving say how many of them have come.
+    const files = {
+      kind: 'files' as const,
+      id: 'x',
+      received: 3,
+      bytes: 6_000_000,
+      left: 7,
+      unavailable: 0,
+      sent: 0,
+      sent_bytes: 0,
+      unsupported: false,
+      pulled: false,
+      done: false,
+      error: null,
+      wire_sent: 0,
+      wire_received: 0,
+      millis: 0,
+    };
+    expect(syncLabel(status({ connected: ['x'], active_at: NOW - 100, event: files }), NOW).text).toBe(
+      'Receiving files… 3 of 10',
+    );
+    const over = status({ connected: ['x'], active_at: NOW - 100, event: { ...files, left: 0, done: true } });
+    expect(syncLabel(over, NOW).text).toBe('Syncing…');
     expect(syncLabel(status({ connected: ['x'], active_at: NOW - 60_000 }), NOW).text).toBe('Synced');
     expect(syncLabel(status({ synced_at: NOW - 120_000 }), NOW).text).toBe('Synced 2 min ago');
     expect(syncLabel(status(), NOW).text).toBe('Offline');

@@ -45,6 +45,15 @@ export function syncLabel(s: SyncStatus | null, now: number): SyncLabel {
   }
   const n = s.connected.length;
   if (n > 0 && s.active_at !== null && now - s.active_at < BUSY_MS) {
+    // Photos coming from another device, one after the other: how many so far.
+    if (s.event?.kind === 'files' && !s.event.done) {
+      const asked = s.event.received + s.event.unavailable;
+      return {
+        text: `Receiving files… ${asked} of ${asked + s.event.left}`,
+        tone: 'busy',
+        detail: 'Bringing photos and files added on your other devices.',
+      };
+    }
     // A large first sync says how far it has got.
     const got = s.event?.kind === 'progress' ? s.event.received : 0;
     const text = got >= 1024 * 1024 ? `Syncing… ${(got / (1024 * 1024)).toFixed(1)} MB` : 'Syncing…';
