@@ -274,6 +274,25 @@ pub fn lock_reset(vault: &Vault, recovery_key_text: &str) -> Result<LockStatus> 
     lock_status(vault)
 }
 
+/// The recovery key, for a front that shows it on screen: when a lock is set, only with
+/// the passcode (checked as [`unlock`] checks it), so a person who picks up an unlocked
+/// device cannot read the key that opens the whole journal.
+pub fn recovery_key_behind_lock(
+    vault: &Vault,
+    passcode: Option<&str>,
+) -> Result<crate::keys::RecoveryKey> {
+    if read(vault)?.is_some() {
+        let Some(passcode) = passcode else {
+            return Err(Error::Invalid(Invalid::new(
+                "passcode",
+                "type this device's passcode to see the recovery key",
+            )));
+        };
+        unlock(vault, passcode)?;
+    }
+    vault.recovery_key()
+}
+
 /// Sets how many minutes without use lock the app again (1 to [`MAX_IDLE_MINUTES`]).
 pub fn set_lock_idle(vault: &Vault, minutes: u32) -> Result<LockStatus> {
     if !(1..=MAX_IDLE_MINUTES).contains(&minutes) {
@@ -329,6 +348,20 @@ mod tests {
         assert_eq!(status.retry_after_s, 0);
         lock_set(&v, "1357").unwrap();
         unlock(&v, "1357").unwrap();
+    }
+
+    #[test]
+    fn the_recovery_key_is_shown_behind_a_lock_only_with_the_passcode() {
+        let v = test_vault::new();
+        let key = v.recovery_key().unwrap().reveal().to_string();
+        assert_eq!(recovery_key_behind_lock(&v, None).unwrap().reveal(), key);
+        lock_set(&v, "2468").unwrap();
+        let err = recovery_key_behind_lock(&v, None).unwrap_err();
+        assert_eq!(err.code(), "invalid");
+        let err = recovery_key_behind_lock(&v, Some("1357")).unwrap_err();
+        assert_eq!(err.code(), "wrong_passcode");
+        let shown = recovery_key_behind_lock(&v, Some("2468")).unwrap();
+        assert_eq!(shown.reveal(), key);
     }
 
     #[test]
