@@ -851,7 +851,10 @@ pub fn run() {
             Ok(())
         })
         .on_window_event(|window, event| {
-            let lock = &window.state::<AppState>().lock;
+            let Some(state) = window.try_state::<AppState>() else {
+                return;
+            };
+            let lock = &state.lock;
             let locked = match event {
                 tauri::WindowEvent::Focused(focused) => lock.away(!focused),
                 #[cfg(mobile)]
