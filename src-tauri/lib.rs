@@ -21,6 +21,7 @@
 //! comes from the OS keychain, or from `COMEBACK_KEY_FILE` when set (headless tests).
 
 mod devices;
+mod lock;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -74,6 +75,8 @@ pub struct AppState {
     net: Arc<devices::Net>,
     /// Whether the start-up that waits for the first screen has run.
     started: std::sync::atomic::AtomicBool,
+    /// Locked or not (see `lock.rs`).
+    lock: lock::Lock,
 }
 
 impl AppState {
@@ -84,6 +87,7 @@ impl AppState {
             vault: Arc::new(Mutex::new(None)),
             net: Arc::default(),
             started: Default::default(),
+            lock: lock::Lock::default(),
         }
     }
 
@@ -91,7 +95,20 @@ impl AppState {
         self.vault.lock().map_err(|_| poisoned())
     }
 
+    /// Runs `f` on the open vault, unless the app is locked (checked with the vault held,
+    /// so a command that passed the gate just before the app locked gets nothing).
     fn with<T>(&self, f: impl FnOnce(&mut Vault) -> comeback_core::Result<T>) -> Reply<T> {
+        let mut guard = self.slot()?;
+        let vault = guard.as_mut().ok_or_else(locked)?;
+        if self.lock.is_locked() {
+            return Err(lock::refusal());
+        }
+        Ok(f(vault)?)
+    }
+
+    /// Runs `f` on the open vault whether or not the app is locked: for the lock's own
+    /// commands only.
+    fn with_locked<T>(&self, f: impl FnOnce(&mut Vault) -> comeback_core::Result<T>) -> Reply<T> {
         let mut guard = self.slot()?;
         let vault = guard.as_mut().ok_or_else(locked)?;
         Ok(f(vault)?)
@@ -130,7 +147,12 @@ fn open_existing<R: Runtime>(
     source: &KeySource,
 ) -> comeback_core::Result<()> {
     if slot.is_none() && comeback_core::vault::uses_key_file(dir).is_ok() {
-        *slot = Some(with_sink(app, api::open(dir, source)?));
+        let vault = api::open(dir, source)?;
+        // Before the vault is in the slot: no command sees it open and unlocked.
+        app.state::<AppState>()
+            .lock
+            .opened(&api::lock_status(&vault)?);
+        *slot = Some(with_sink(app, vault));
     }
     Ok(())
 }
@@ -194,9 +216,77 @@ fn create_vault(app: AppHandle, state: State<'_, AppState>) -> Reply<String> {
     Ok(recovery.reveal().to_string())
 }
 
+/// The recovery key; with a lock set, only given the passcode again.
 #[tauri::command(async)]
-fn recovery_key(state: State<'_, AppState>) -> Reply<String> {
-    state.with(|v| Ok(api::recovery_key(v)?.reveal().to_string()))
+fn recovery_key(state: State<'_, AppState>, passcode: Option<String>) -> Reply<String> {
+    state.with(|v| {
+        let key = api::recovery_key_behind_lock(v, passcode.as_deref())?;
+        Ok(key.reveal().to_string())
+    })
+}
+
+// ----- the app lock (see `lock.rs`) -----
+
+#[tauri::command(async)]
+fn lock_status(state: State<'_, AppState>) -> Reply<api::LockStatus> {
+    state.with_locked(|v| api::lock_status(v))
+}
+
+/// Whether the app is locked now (the window asks on start and after a reload).
+#[tauri::command]
+fn app_locked(state: State<'_, AppState>) -> bool {
+    state.lock.is_locked()
+}
+
+#[tauri::command(async)]
+fn unlock(state: State<'_, AppState>, passcode: String) -> Reply<()> {
+    state.with_locked(|v| api::unlock(v, &passcode))?;
+    state.lock.unlocked();
+    Ok(())
+}
+
+/// A forgotten passcode: the recovery key turns the lock off (and so opens the app).
+#[tauri::command(async)]
+fn lock_reset(state: State<'_, AppState>, recovery_key: String) -> Reply<api::LockStatus> {
+    let status = state.with_locked(|v| api::lock_reset(v, &recovery_key))?;
+    state.lock.changed(&status);
+    state.lock.unlocked();
+    Ok(status)
+}
+
+#[tauri::command(async)]
+fn lock_set(state: State<'_, AppState>, passcode: String) -> Reply<api::LockStatus> {
+    let status = state.with(|v| api::lock_set(v, &passcode))?;
+    state.lock.changed(&status);
+    Ok(status)
+}
+
+#[tauri::command(async)]
+fn lock_off(state: State<'_, AppState>, passcode: String) -> Reply<api::LockStatus> {
+    let status = state.with(|v| api::lock_off(v, &passcode))?;
+    state.lock.changed(&status);
+    Ok(status)
+}
+
+#[tauri::command(async)]
+fn set_lock_idle(state: State<'_, AppState>, minutes: u32) -> Reply<api::LockStatus> {
+    let status = state.with(|v| api::set_lock_idle(v, minutes))?;
+    state.lock.changed(&status);
+    Ok(status)
+}
+
+/// Someone used the window (sent on a key or a pointer, at most every few seconds).
+#[tauri::command]
+fn lock_touch(state: State<'_, AppState>) {
+    state.lock.touch();
+}
+
+/// "Lock now": locks if a lock is set, and tells the window (`locked`).
+#[tauri::command]
+fn lock_app<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) {
+    if state.lock.lock_now() {
+        let _ = app.emit("locked", ());
+    }
 }
 
 #[tauri::command(async)]
@@ -542,8 +632,17 @@ fn drop_set_aside(state: State<'_, AppState>) -> Reply<api::DoctorReport> {
 /// mock runtime in tests). The commands that start the network node (`vault_status`,
 /// `create_vault`) and the device commands need the real runtime and are added by `run`.
 pub fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![
+    gated(tauri::generate_handler![
         recovery_key,
+        lock_status,
+        app_locked,
+        unlock,
+        lock_reset,
+        lock_set,
+        lock_off,
+        set_lock_idle,
+        lock_touch,
+        lock_app,
         list_records,
         get_record,
         save_record,
@@ -584,12 +683,32 @@ pub fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'sta
         import_path,
         doctor,
         drop_set_aside,
-    ]
+    ])
+}
+
+/// The lock's gate in front of `handler`: while the app is locked, a command not in
+/// `lock::OPEN_WHILE_LOCKED` is refused (`locked`) without running.
+fn gated<R: Runtime>(
+    handler: impl Fn(Invoke<R>) -> bool + Send + Sync + 'static,
+) -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
+    move |invoke| {
+        let refused = !lock::OPEN_WHILE_LOCKED.contains(&invoke.message.command())
+            && invoke
+                .message
+                .webview_ref()
+                .try_state::<AppState>()
+                .is_some_and(|state| state.lock.is_locked());
+        if refused {
+            invoke.resolver.reject(lock::refusal());
+            return true;
+        }
+        handler(invoke)
+    }
 }
 
 /// The commands that reach the network node: they answer on the real runtime only.
 fn node_commands() -> impl Fn(Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![
+    gated(tauri::generate_handler![
         vault_status,
         create_vault,
         first_screen_drawn,
@@ -601,7 +720,7 @@ fn node_commands() -> impl Fn(Invoke<tauri::Wry>) -> bool + Send + Sync + 'stati
         devices::devices_revoke,
         devices::sync_now,
         devices::sync_status,
-    ]
+    ])
 }
 
 /// The names [`node_commands`] answers.
@@ -679,6 +798,24 @@ fn after_first_screen(app: &AppHandle) {
     });
 }
 
+/// Checks once a second whether the idle time or the grace while away has run out, and
+/// if so locks and tells the window (`locked`).
+fn relock_when_due(app: AppHandle) {
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+            if app
+                .state::<AppState>()
+                .lock
+                .relock_due(std::time::Instant::now())
+            {
+                mark("locked");
+                let _ = app.emit("locked", ());
+            }
+        }
+    });
+}
+
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
     STARTED.get_or_init(std::time::Instant::now);
@@ -710,7 +847,25 @@ pub fn run() {
                     after_first_screen(&handle);
                 }
             });
+            relock_when_due(app.handle().clone());
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            let Some(state) = window.try_state::<AppState>() else {
+                return;
+            };
+            let lock = &state.lock;
+            let locked = match event {
+                tauri::WindowEvent::Focused(focused) => lock.away(!focused),
+                #[cfg(mobile)]
+                tauri::WindowEvent::Suspended => lock.away(true),
+                #[cfg(mobile)]
+                tauri::WindowEvent::Resumed => lock.away(false),
+                _ => false,
+            };
+            if locked {
+                let _ = window.emit("locked", ());
+            }
         })
         .invoke_handler({
             let vault = commands();

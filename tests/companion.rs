@@ -277,6 +277,27 @@ fn lock_set_status_and_off_read_the_passcode_from_standard_input() {
 }
 
 #[test]
+fn lock_reset_turns_a_forgotten_lock_off_with_the_recovery_key_from_standard_input() {
+    let s = Sandbox::new();
+    s.run_with(&["lock", "set"], "2468\n");
+    // The key file holds the key in its recovery-key form.
+    let recovery = std::fs::read_to_string(&s.key).unwrap();
+    let other = comeback_core::keys::SecretKey::from_bytes([7; 32]).recovery_key();
+    let (code, err) = refused(&s.run_with(&["lock", "reset"], &format!("{}\n", other.reveal())));
+    assert_eq!(code, Some(1));
+    assert!(err.contains("not the key of this vault"), "{err}");
+    assert_eq!(s.json(&["lock", "status", "--json"])["on"], true);
+    stdout_of(
+        &["lock", "reset"],
+        s.run_with(&["lock", "reset"], &format!("{}\n", recovery.trim())),
+    );
+    assert_eq!(s.json(&["lock", "status", "--json"])["on"], false);
+    let (code, err) = refused(&s.run_with(&["lock", "reset"], &recovery));
+    assert_eq!(code, Some(1));
+    assert!(err.contains("no app lock"), "{err}");
+}
+
+#[test]
 fn three_wrong_passcodes_make_the_next_try_wait_across_runs() {
     let s = Sandbox::new();
     s.run_with(&["lock", "set"], "2468\n");

@@ -1228,3 +1228,81 @@ fn everything_exports_and_a_journal_imports_from_settings() {
     go(&d, "journal");
     wait_for_page_text(&d, "Portfolio site is live.");
 }
+
+/// The page's whole source (not only what shows): while locked it must hold no entry.
+fn page_source(d: &Driver) -> String {
+    d.script("return document.documentElement.outerHTML;")
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn lock_screen_shows(d: &Driver) -> bool {
+    d.script("return !!document.querySelector('[data-testid=\"lock-screen\"]');")
+        .as_bool()
+        .unwrap_or(false)
+}
+
+/// The app lock: a vault with a passcode (set as the CLI sets it) starts locked, with
+/// nothing of the journal in the page; a wrong passcode is refused with the core's words,
+/// the right one opens, and a few seconds without use lock it again (a debug build takes
+/// `COMEBACK_LOCK_IDLE_SECONDS` for the idle minutes), dropping the screens.
+#[test]
+fn a_locked_vault_opens_only_with_its_passcode_and_locks_again_when_idle() {
+    let _one = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    const WORDS: &str = "heron by the weir";
+    {
+        let source = comeback_core::KeySource::platform().unwrap();
+        let (mut v, _) = comeback_core::api::init(&vault, &source).unwrap();
+        comeback_core::api::add_entry(
+            &mut v,
+            comeback_core::api::NewEntry {
+                text: format!("Saw a {WORDS} this morning."),
+                mood: Some(3),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        comeback_core::api::lock_set(&v, "2468").unwrap();
+    }
+    let d = Driver::launch(
+        Path::new(APP),
+        &[
+            ("COMEBACK_VAULT", &vault),
+            ("COMEBACK_LOCK_IDLE_SECONDS", Path::new("8")),
+        ],
+        PHONE,
+    );
+    d.find("lock-screen");
+    assert!(
+        !page_source(&d).contains(WORDS),
+        "locked, yet the page holds the entry"
+    );
+    d.screenshot(&shots().join("phone-lock.png"));
+    d.resize(DESKTOP);
+    d.screenshot(&shots().join("desktop-lock.png"));
+
+    d.type_into("lock-passcode", "1357");
+    d.click("lock-submit");
+    d.wait_for_text("lock-error", "that passcode is not right");
+    assert!(lock_screen_shows(&d));
+
+    d.clear("lock-passcode");
+    d.type_into("lock-passcode", "2468");
+    d.click("lock-submit");
+    go(&d, "journal");
+    wait_for_page_text(&d, WORDS);
+
+    // Left alone, the app locks again and the screens are gone.
+    wait_until(
+        &d,
+        "the relock after the idle time",
+        "return !!document.querySelector('[data-testid=\"lock-screen\"]');",
+    );
+    assert!(
+        !page_source(&d).contains(WORDS),
+        "relocked, yet the page holds the entry"
+    );
+}

@@ -43,6 +43,27 @@ fn cli_binary() -> PathBuf {
     bin
 }
 
+/// Runs `f` again while it fails as `busy` says (for up to ten seconds). The tests run in
+/// parallel threads of one process and start `comeback` children: a child forked while
+/// another test has its vault open holds a copy of that vault's lock file until `exec`
+/// closes it, so an open right after may briefly find the vault busy.
+fn while_busy<T, E>(f: impl Fn() -> Result<T, E>, busy: impl Fn(&E) -> bool) -> Result<T, E> {
+    let started = std::time::Instant::now();
+    loop {
+        match f() {
+            Err(e) if busy(&e) && started.elapsed() < std::time::Duration::from_secs(10) => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// The CLI's refusal of a vault that is open elsewhere.
+fn cli_busy(message: &str) -> bool {
+    message.starts_with("another Comeback process has the vault")
+}
+
 /// One vault in a temporary folder, with its key in a key file.
 struct Side {
     _tmp: TempDir,
@@ -65,7 +86,11 @@ impl Side {
     }
 
     fn open(&self) -> Vault {
-        api::open(&self.dir, &KeySource::KeyFile(self.key.clone())).unwrap()
+        while_busy(
+            || api::open(&self.dir, &KeySource::KeyFile(self.key.clone())),
+            |e| matches!(e, comeback_core::Error::Busy(_)),
+        )
+        .unwrap()
     }
 
     /// A record read back as the fronts see it, without its version.
@@ -82,6 +107,10 @@ impl Side {
     /// Runs `comeback --vault DIR --key-file FILE args…`: Ok(stdout) or Err(the reason
     /// it printed, without the `comeback: ` prefix).
     fn cli(&self, args: &[&str]) -> Result<String, String> {
+        while_busy(|| self.cli_once(args), |m| cli_busy(m))
+    }
+
+    fn cli_once(&self, args: &[&str]) -> Result<String, String> {
         let home = self._tmp.path().join("home");
         let out = Command::new(cli_binary())
             .arg("--vault")
@@ -120,45 +149,117 @@ impl Side {
         body: InvokeBody,
         headers: &[(&'static str, &str)],
     ) -> Result<InvokeResponseBody, api::ErrorReply> {
+        self.invoke_all(vec![(cmd, body, headers)]).pop().unwrap()
+    }
+
+    /// Runs the app's commands one after the other in one running app (as a window
+    /// would: the app lock's state lasts from one to the next), as JSON.
+    fn app_session(&self, calls: &[(&str, Json)]) -> Vec<Result<Json, api::ErrorReply>> {
+        self.invoke_all(
+            calls
+                .iter()
+                .map(|(cmd, args)| (*cmd, InvokeBody::Json(args.clone()), &[][..]))
+                .collect(),
+        )
+        .into_iter()
+        .map(|r| r.map(|body| body.deserialize::<Json>().unwrap()))
+        .collect()
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn invoke_all(
+        &self,
+        calls: Vec<(&str, InvokeBody, &[(&'static str, &str)])>,
+    ) -> Vec<Result<InvokeResponseBody, api::ErrorReply>> {
         let app = mock_builder()
             .manage(AppState::new(self.dir.clone()))
             .invoke_handler(commands::<MockRuntime>())
             .build(mock_context(tauri::test::noop_assets()))
             .unwrap();
-        open_vault(app.handle(), &KeySource::KeyFile(self.key.clone())).unwrap();
+        while_busy(
+            || open_vault(app.handle(), &KeySource::KeyFile(self.key.clone())),
+            |e| e.code == ErrorCode::VaultBusy,
+        )
+        .unwrap();
         let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
             .build()
             .unwrap();
-        let reply = get_ipc_response(
-            &webview,
-            tauri::webview::InvokeRequest {
-                cmd: cmd.into(),
-                callback: tauri::ipc::CallbackFn(0),
-                error: tauri::ipc::CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body,
-                headers: headers
-                    .iter()
-                    .map(|(k, v)| {
-                        (
-                            HeaderName::from_static(k),
-                            HeaderValue::from_str(v).unwrap(),
-                        )
-                    })
-                    .collect(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        );
-        let result = match reply {
-            Ok(body) => Ok(body),
-            Err(err) => Err(api::ErrorReply {
-                code: serde_json::from_value::<ErrorCode>(err["code"].clone())
-                    .unwrap_or_else(|_| panic!("`{cmd}` failed without a known code: {err}")),
-                message: err["message"].as_str().unwrap_or_default().to_string(),
-            }),
-        };
+        let mut replies = Vec::new();
+        for (cmd, body, headers) in calls {
+            let reply = get_ipc_response(
+                &webview,
+                tauri::webview::InvokeRequest {
+                    cmd: cmd.into(),
+                    callback: tauri::ipc::CallbackFn(0),
+                    error: tauri::ipc::CallbackFn(1),
+                    url: "tauri://localhost".parse().unwrap(),
+                    body,
+                    headers: headers
+                        .iter()
+                        .map(|(k, v)| {
+                            (
+                                HeaderName::from_static(k),
+                                HeaderValue::from_str(v).unwrap(),
+                            )
+                        })
+                        .collect(),
+                    invoke_key: INVOKE_KEY.to_string(),
+                },
+            );
+            let result = match reply {
+                Ok(body) => Ok(body),
+                Err(err) => Err(api::ErrorReply {
+                    code: serde_json::from_value::<ErrorCode>(err["code"].clone())
+                        .unwrap_or_else(|_| panic!("`{cmd}` failed without a known code: {err}")),
+                    message: err["message"].as_str().unwrap_or_default().to_string(),
+                }),
+            };
+            replies.push(result);
+        }
         close_vault(app.handle()).unwrap();
-        result
+        replies
+    }
+
+    /// Runs the CLI with `input` on its standard input (a pipe, not a terminal).
+    fn cli_with(&self, args: &[&str], input: &str) -> Result<String, String> {
+        while_busy(|| self.cli_with_once(args, input), |m| cli_busy(m))
+    }
+
+    fn cli_with_once(&self, args: &[&str], input: &str) -> Result<String, String> {
+        use std::io::Write;
+        let home = self._tmp.path().join("home");
+        let mut child = Command::new(cli_binary())
+            .arg("--vault")
+            .arg(&self.dir)
+            .arg("--key-file")
+            .arg(&self.key)
+            .args(args)
+            .env_remove("COMEBACK_VAULT")
+            .env_remove("COMEBACK_KEY_FILE")
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        match out.status.code() {
+            Some(0) => Ok(String::from_utf8_lossy(&out.stdout).into_owned()),
+            Some(1) => Err(stderr.trim_start_matches("comeback: ").to_string()),
+            other => panic!("`comeback {}` exited {other:?}: {stderr}", args.join(" ")),
+        }
+    }
+
+    fn lock_status(&self) -> api::LockStatus {
+        api::lock_status(&self.open()).unwrap()
     }
 }
 
@@ -547,4 +648,98 @@ fn importing_something_that_is_not_a_journal_is_refused_alike_and_writes_nothing
             .replace(app._tmp.path().to_str().unwrap(), "TMP")
     );
     assert!(entries(&cli).is_empty() && entries(&app).is_empty());
+}
+
+// ----- the app lock -----
+
+#[test]
+fn setting_changing_and_turning_off_the_lock_is_the_same_from_the_cli_and_the_app() {
+    let (cli, app) = twins(|_| {});
+    cli.cli_with(&["lock", "set"], "2468\n").unwrap();
+    app.app("lock_set", json!({"passcode": "2468"})).unwrap();
+    assert!(cli.lock_status().on);
+    assert_eq!(cli.lock_status(), app.lock_status());
+
+    // The app starts locked: each change there comes after the passcode.
+    cli.cli(&["lock", "idle", "15"]).unwrap();
+    let replies = app.app_session(&[
+        ("unlock", json!({"passcode": "2468"})),
+        ("set_lock_idle", json!({"minutes": 15})),
+    ]);
+    assert!(replies.iter().all(Result::is_ok), "{replies:?}");
+    assert_eq!(cli.lock_status(), app.lock_status());
+
+    let cli_err = cli.cli_with(&["lock", "off"], "1357\n").unwrap_err();
+    let replies = app.app_session(&[
+        ("unlock", json!({"passcode": "2468"})),
+        ("lock_off", json!({"passcode": "1357"})),
+    ]);
+    let app_err = replies[1].clone().unwrap_err();
+    assert_eq!(app_err.code, ErrorCode::WrongPasscode);
+    assert_eq!(cli_err, app_err.message);
+    assert_eq!(cli.lock_status(), app.lock_status());
+
+    cli.cli_with(&["lock", "off"], "2468\n").unwrap();
+    let replies = app.app_session(&[
+        ("unlock", json!({"passcode": "2468"})),
+        ("lock_off", json!({"passcode": "2468"})),
+    ]);
+    assert!(replies.iter().all(Result::is_ok), "{replies:?}");
+    assert!(!cli.lock_status().on);
+    assert_eq!(cli.lock_status(), app.lock_status());
+}
+
+#[test]
+fn a_locked_app_refuses_the_journal_until_the_right_passcode() {
+    let side = Side::new(&seed_entry);
+    side.cli_with(&["lock", "set"], "2468\n").unwrap();
+    let replies = side.app_session(&[
+        ("list_records", json!({"kind": "entry", "limit": 10})),
+        ("recovery_key", json!({})),
+        ("lock_status", json!({})),
+        ("unlock", json!({"passcode": "1357"})),
+        ("unlock", json!({"passcode": "2468"})),
+        ("list_records", json!({"kind": "entry", "limit": 10})),
+        ("recovery_key", json!({})),
+    ]);
+    for refused in [&replies[0], &replies[1]] {
+        assert_eq!(
+            refused.as_ref().unwrap_err().code,
+            ErrorCode::Locked,
+            "{refused:?}"
+        );
+    }
+    assert_eq!(replies[2].as_ref().unwrap()["on"], true);
+    assert_eq!(
+        replies[3].as_ref().unwrap_err().code,
+        ErrorCode::WrongPasscode
+    );
+    assert!(replies[4].is_ok(), "{:?}", replies[4]);
+    assert_eq!(replies[5].as_ref().unwrap().as_array().unwrap().len(), 1);
+    // Unlocked, the recovery key still wants the passcode again.
+    assert_eq!(replies[6].as_ref().unwrap_err().code, ErrorCode::Invalid);
+}
+
+#[test]
+fn a_forgotten_passcode_is_reset_with_the_recovery_key_alike_from_the_cli_and_the_app() {
+    let (cli, app) = twins(|_| {});
+    cli.cli_with(&["lock", "set"], "2468\n").unwrap();
+    app.cli_with(&["lock", "set"], "2468\n").unwrap();
+    let other = comeback_core::keys::SecretKey::from_bytes([7; 32]).recovery_key();
+    let cli_err = cli
+        .cli_with(&["lock", "reset"], &format!("{}\n", other.reveal()))
+        .unwrap_err();
+    let app_err = app
+        .app("lock_reset", json!({"recoveryKey": other.reveal()}))
+        .unwrap_err();
+    assert_eq!(app_err.code, ErrorCode::BadRecoveryKey);
+    assert_eq!(cli_err, app_err.message);
+    assert!(app.lock_status().on);
+
+    let key = |side: &Side| std::fs::read_to_string(&side.key).unwrap();
+    cli.cli_with(&["lock", "reset"], &key(&cli)).unwrap();
+    app.app("lock_reset", json!({"recoveryKey": key(&app).trim()}))
+        .unwrap();
+    assert!(!cli.lock_status().on);
+    assert_eq!(cli.lock_status(), app.lock_status());
 }

@@ -679,6 +679,9 @@ pub enum LockCommand {
     },
     /// How many minutes without use lock the app again (1 to 1440).
     Idle { minutes: u32 },
+    /// Forgot the passcode: turn the lock off with the vault's recovery key (typed at a
+    /// prompt that shows nothing, or piped in: `comeback lock reset < key.txt`).
+    Reset,
 }
 
 pub fn parse_date(s: &str) -> Result<Date, String> {

@@ -144,6 +144,14 @@ fn as_text(line: &Zeroizing<Vec<u8>>) -> Result<&str> {
         .map_err(|_| anyhow!("that passcode is not valid text (UTF-8); type it again"))
 }
 
+/// The recovery key, asked for by `comeback lock reset` as `comeback unlock` asks for it.
+const RECOVERY_KEY_FOR_RESET: Ask = Ask {
+    prompt: "Recovery key (what you type is not shown): ",
+    name: "recovery key",
+    how: "type it at the prompt, or pipe it: `comeback lock reset < key.txt`",
+    max_len: 256,
+};
+
 pub fn lock(cli: &Cli, cmd: &LockCommand) -> Result<()> {
     match cmd {
         LockCommand::Set => {
@@ -176,6 +184,21 @@ pub fn lock(cli: &Cli, cmd: &LockCommand) -> Result<()> {
         LockCommand::Status { json } => {
             let vault = open(cli)?;
             print_status(&api::lock_status(&vault)?, *json)
+        }
+        LockCommand::Reset => {
+            let vault = open(cli)?;
+            if !api::lock_status(&vault)?.on {
+                return Err(anyhow!("this device has no app lock; nothing to reset"));
+            }
+            let line = read_secret(&RECOVERY_KEY_FOR_RESET)?;
+            let text = std::str::from_utf8(line.trim_ascii()).map_err(|_| {
+                anyhow!("that recovery key has characters outside A–Z and 2–7; type it again")
+            })?;
+            api::lock_reset(&vault, text)?;
+            println!(
+                "The app lock is off on this device; set a new passcode with `comeback lock set`."
+            );
+            Ok(())
         }
         LockCommand::Idle { minutes } => {
             let vault = open(cli)?;

@@ -76,6 +76,10 @@ pub enum Error {
     /// Too many wrong passcodes: no try is taken until the wait is over.
     #[error("too many wrong passcodes; try again in {}", crate::api::wait_text(*.seconds))]
     LockWait { seconds: u64 },
+    /// The app is locked (the shell holds that state): nothing of the journal is read or
+    /// written until the passcode is typed.
+    #[error("the app is locked; type your passcode to open it")]
+    Locked,
 }
 
 fn wrong_passcode_next(wait_s: u64, tries_left: u32) -> String {
@@ -118,10 +122,11 @@ pub enum ErrorCode {
     Network,
     WrongPasscode,
     LockWait,
+    Locked,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 25] = [
+    pub const ALL: [ErrorCode; 26] = [
         Self::Invalid,
         Self::NotFound,
         Self::NoVault,
@@ -147,6 +152,7 @@ impl ErrorCode {
         Self::Network,
         Self::WrongPasscode,
         Self::LockWait,
+        Self::Locked,
     ];
 
     /// The code as text, the same as its JSON form.
@@ -177,6 +183,7 @@ impl ErrorCode {
             Self::Network => "network",
             Self::WrongPasscode => "wrong_passcode",
             Self::LockWait => "lock_wait",
+            Self::Locked => "locked",
         }
     }
 }
@@ -231,6 +238,7 @@ impl Error {
             Error::Network(_) => ErrorCode::Network,
             Error::WrongPasscode { .. } => ErrorCode::WrongPasscode,
             Error::LockWait { .. } => ErrorCode::LockWait,
+            Error::Locked => ErrorCode::Locked,
         }
     }
 

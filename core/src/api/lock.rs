@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
+use crate::keys::{KeyError, SecretKey};
 use crate::model::Invalid;
 use crate::vault::Vault;
 
@@ -256,6 +257,42 @@ fn unlock_at(vault: &Vault, passcode: &str, now_ms: i64) -> Result<()> {
     })
 }
 
+/// Turns the lock off for someone who forgot the passcode, given this vault's recovery key
+/// (read as `comeback unlock` reads it: case, spaces and dashes do not matter). The
+/// recovery key opens the whole journal anyway, so whoever has it may also drop the lock;
+/// a wrong one is refused as `bad_recovery_key` and changes nothing. Any wait from wrong
+/// passcodes goes with the lock.
+pub fn lock_reset(vault: &Vault, recovery_key_text: &str) -> Result<LockStatus> {
+    let typed = SecretKey::from_recovery_key(recovery_key_text.trim())?;
+    let own = SecretKey::from_recovery_key(vault.recovery_key()?.reveal())?;
+    if typed != own {
+        return Err(Error::Key(KeyError::BadRecoveryKey(
+            "it is well-formed but it is not the key of this vault; check it against the one you saved".into(),
+        )));
+    }
+    write(vault, None)?;
+    lock_status(vault)
+}
+
+/// The recovery key, for a front that shows it on screen: when a lock is set, only with
+/// the passcode (checked as [`unlock`] checks it), so a person who picks up an unlocked
+/// device cannot read the key that opens the whole journal.
+pub fn recovery_key_behind_lock(
+    vault: &Vault,
+    passcode: Option<&str>,
+) -> Result<crate::keys::RecoveryKey> {
+    if read(vault)?.is_some() {
+        let Some(passcode) = passcode else {
+            return Err(Error::Invalid(Invalid::new(
+                "passcode",
+                "type this device's passcode to see the recovery key",
+            )));
+        };
+        unlock(vault, passcode)?;
+    }
+    vault.recovery_key()
+}
+
 /// Sets how many minutes without use lock the app again (1 to [`MAX_IDLE_MINUTES`]).
 pub fn set_lock_idle(vault: &Vault, minutes: u32) -> Result<LockStatus> {
     if !(1..=MAX_IDLE_MINUTES).contains(&minutes) {
@@ -289,6 +326,43 @@ mod tests {
     use crate::vault::KeySource;
 
     const T0: i64 = 1_800_000_000_000;
+
+    #[test]
+    fn the_vaults_recovery_key_turns_a_forgotten_lock_off_and_another_key_does_not() {
+        let v = test_vault::new();
+        lock_set(&v, "2468").unwrap();
+        for _ in 0..5 {
+            let _ = unlock(&v, "0000");
+        }
+        assert!(lock_status(&v).unwrap().retry_after_s > 0);
+        let other = SecretKey::from_bytes([7; 32]).recovery_key();
+        let err = lock_reset(&v, other.reveal()).unwrap_err();
+        assert_eq!(err.code(), "bad_recovery_key");
+        let err = lock_reset(&v, "not a key").unwrap_err();
+        assert_eq!(err.code(), "bad_recovery_key");
+        assert!(lock_status(&v).unwrap().on, "a wrong key changes nothing");
+        let own = v.recovery_key().unwrap();
+        let typed = own.reveal().to_lowercase().replace('-', " ");
+        let status = lock_reset(&v, &typed).unwrap();
+        assert!(!status.on);
+        assert_eq!(status.retry_after_s, 0);
+        lock_set(&v, "1357").unwrap();
+        unlock(&v, "1357").unwrap();
+    }
+
+    #[test]
+    fn the_recovery_key_is_shown_behind_a_lock_only_with_the_passcode() {
+        let v = test_vault::new();
+        let key = v.recovery_key().unwrap().reveal().to_string();
+        assert_eq!(recovery_key_behind_lock(&v, None).unwrap().reveal(), key);
+        lock_set(&v, "2468").unwrap();
+        let err = recovery_key_behind_lock(&v, None).unwrap_err();
+        assert_eq!(err.code(), "invalid");
+        let err = recovery_key_behind_lock(&v, Some("1357")).unwrap_err();
+        assert_eq!(err.code(), "wrong_passcode");
+        let shown = recovery_key_behind_lock(&v, Some("2468")).unwrap();
+        assert_eq!(shown.reveal(), key);
+    }
 
     #[test]
     fn a_passcode_shorter_than_four_characters_is_refused_with_what_to_do() {

@@ -40,6 +40,7 @@ import type {
   Progress,
   IsoDate,
   Kind,
+  LockStatus,
   Outreach,
   RecordKinds,
   Invite,
@@ -107,8 +108,61 @@ export function createVault(): Promise<string> {
   return call('create_vault');
 }
 
-export function recoveryKey(): Promise<string> {
-  return call('recovery_key');
+/** The recovery key; with the app lock on, only given the passcode again. */
+export function recoveryKey(passcode?: string): Promise<string> {
+  return call('recovery_key', passcode === undefined ? {} : { passcode });
+}
+
+// ----- the app lock: the shell holds "locked" and refuses journal commands meanwhile -----
+
+export function lockStatus(): Promise<LockStatus> {
+  return call('lock_status');
+}
+
+/** Whether the app is locked now. */
+export function appLocked(): Promise<boolean> {
+  return call('app_locked');
+}
+
+export function unlock(passcode: string): Promise<void> {
+  return call('unlock', { passcode });
+}
+
+/** A forgotten passcode: the vault's recovery key turns the lock off. */
+export function lockReset(recoveryKey: string): Promise<LockStatus> {
+  return call('lock_reset', { recoveryKey });
+}
+
+export function lockSet(passcode: string): Promise<LockStatus> {
+  return call('lock_set', { passcode });
+}
+
+export function lockOff(passcode: string): Promise<LockStatus> {
+  return call('lock_off', { passcode });
+}
+
+export function setLockIdle(minutes: number): Promise<LockStatus> {
+  return call('set_lock_idle', { minutes });
+}
+
+/** Locks now (when a lock is set); the shell answers with `locked`. */
+export function lockApp(): Promise<void> {
+  return call('lock_app');
+}
+
+let lastTouch = 0;
+
+/** Tells the shell someone is using the window: at most every 15 seconds. */
+export function lockTouch(): void {
+  const now = Date.now();
+  if (now - lastTouch < 15_000) return;
+  lastTouch = now;
+  call<void>('lock_touch').catch(() => {});
+}
+
+/** Calls `cb` when the shell locks the app (idle, away, or "Lock now"). */
+export function onLocked(cb: () => void): () => void {
+  return subscribe<unknown>('locked', () => cb());
 }
 
 /** Records of `kind`, newest first. */

@@ -69,8 +69,10 @@ import type { Progress } from './bindings/Progress';
 import type { ExportSummary } from './bindings/ExportSummary';
 import type { ImportSummary } from './bindings/ImportSummary';
 import type { ImportSkip } from './bindings/ImportSkip';
+import type { LockStatus } from './bindings/LockStatus';
 
 export type {
+  LockStatus,
   PairingShares,
   SetbackKind,
   Profile,

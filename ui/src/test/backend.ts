@@ -15,6 +15,12 @@ export interface FakeBackend {
   files: Map<string, Uint8Array>;
   calls: { cmd: string; args: Record<string, unknown> }[];
   exists: boolean;
+  /**
+   * The shell's "locked" state: while true, every command but the lock screen's is
+   * refused with `locked`, as src-tauri/lock.rs does. Whether a passcode is right is the
+   * core's: tests answer `unlock`, `lock_set`… with fixtures.
+   */
+  locked: boolean;
   today: string;
   /** Replace a command's answer: return a value, or throw {code, message} to refuse. */
   override: Record<string, (args: Record<string, unknown>) => unknown>;
@@ -25,6 +31,9 @@ export interface FakeBackend {
    */
   fixtures: Record<string, unknown>;
 }
+
+/** The commands the shell answers while locked (src-tauri/lock.rs `OPEN_WHILE_LOCKED`). */
+const OPEN_WHILE_LOCKED = ['vault_status', 'first_screen_drawn', 'lock_status', 'app_locked', 'unlock', 'lock_reset', 'lock_touch'];
 
 /** What a verb that writes stores: its command → the kind of record it returns. */
 const WRITES: Record<string, string> = {
@@ -72,6 +81,7 @@ export function emptyHome(today: string): Record<string, unknown> {
 function defaultFixtures(today: string): Record<string, unknown> {
   return {
     home_summary: emptyHome(today),
+    lock_status: { on: false, idle_minutes: 5, retry_after_s: 0 },
     follow_ups_due: [],
     lesson_actions: [],
     contact_schedule: [],
@@ -107,6 +117,7 @@ export function fakeBackend(init: Partial<Pick<FakeBackend, 'exists' | 'today'>>
     files: new Map(),
     calls: [],
     exists: init.exists ?? true,
+    locked: false,
     today: init.today ?? '2024-03-05',
     override: {},
     fixtures: defaultFixtures(init.today ?? '2024-03-05'),
@@ -147,6 +158,19 @@ export function fakeBackend(init: Partial<Pick<FakeBackend, 'exists' | 'today'>>
     async (cmd, raw) => {
       const args = (raw ?? {}) as Record<string, unknown>;
       be.calls.push({ cmd, args });
+      if (be.locked && !OPEN_WHILE_LOCKED.includes(cmd)) refuse('locked', 'the app is locked; type your passcode to open it');
+      if (cmd === 'app_locked') return be.locked;
+      if (cmd === 'lock_touch') return null;
+      if (cmd === 'lock_app') {
+        be.locked = true;
+        void emit('locked', null);
+        return null;
+      }
+      if (cmd === 'unlock' || cmd === 'lock_reset') {
+        const reply = answer(cmd, args);
+        be.locked = false;
+        return reply;
+      }
       if (be.override[cmd]) return be.override[cmd](args);
       if (cmd in be.fixtures || cmd in WRITES) return answer(cmd, args);
       switch (cmd) {

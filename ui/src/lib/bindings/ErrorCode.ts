@@ -4,4 +4,4 @@
  * Every code [`Error::code`] returns, as a front sees it (`snake_case` in JSON and
  * TypeScript). A front branches on this and nothing else.
  */
-export type ErrorCode = "invalid" | "not_found" | "no_vault" | "vault_exists" | "vault_busy" | "database_exists" | "database_missing" | "database_damaged" | "unknown_version" | "no_keychain" | "key_missing" | "bad_recovery_key" | "key_file" | "keychain" | "wrong_key" | "storage" | "document" | "io" | "internal" | "precondition" | "diverged" | "refused" | "network" | "wrong_passcode" | "lock_wait";
+export type ErrorCode = "invalid" | "not_found" | "no_vault" | "vault_exists" | "vault_busy" | "database_exists" | "database_missing" | "database_damaged" | "unknown_version" | "no_keychain" | "key_missing" | "bad_recovery_key" | "key_file" | "keychain" | "wrong_key" | "storage" | "document" | "io" | "internal" | "precondition" | "diverged" | "refused" | "network" | "wrong_passcode" | "lock_wait" | "locked";
