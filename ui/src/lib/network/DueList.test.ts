@@ -18,7 +18,10 @@ describe('the due list', () => {
       expect.stringContaining('Sam Lee'),
     ]);
     const text = (list.textContent ?? '').replace(/\s+/g, ' ');
-    expect(text).toContain('16.7% saw that contact often, 55.6% occasionally and 27.8% rarely');
+    // The explanation says what its figures say: occasional contacts brought the most.
+    expect(text).toContain('55.6% saw that contact occasionally, 27.8% rarely and 16.7% often');
+    expect(text).toContain('Both occasional and rare contacts are weak ties');
+    expect(text).not.toContain('people you rarely see come first');
     expect(text).toContain('never contacted');
   });
 });
