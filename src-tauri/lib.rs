@@ -21,6 +21,7 @@
 //! comes from the OS keychain, or from `COMEBACK_KEY_FILE` when set (headless tests).
 
 mod devices;
+mod scheduler;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -74,6 +75,8 @@ pub struct AppState {
     net: Arc<devices::Net>,
     /// Whether the start-up that waits for the first screen has run.
     started: std::sync::atomic::AtomicBool,
+    /// Wakes the reminder scheduler to look again (settings saved, the vault changed).
+    pub(crate) reminders_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -84,6 +87,7 @@ impl AppState {
             vault: Arc::new(Mutex::new(None)),
             net: Arc::default(),
             started: Default::default(),
+            reminders_wake: Arc::default(),
         }
     }
 
@@ -106,6 +110,10 @@ impl<R: Runtime> ChangeSink for EventSink<R> {
     fn changed(&self, changed: &comeback_core::Changed) {
         let _ = self.0.emit("vault-changed", changed);
         self.1.local_changed();
+        // What is due may have changed (a contact reached, a worry time moved).
+        if let Some(state) = self.0.try_state::<AppState>() {
+            state.reminders_wake.notify_one();
+        }
     }
 }
 
@@ -358,6 +366,37 @@ fn worry_time(state: State<'_, AppState>) -> Reply<api::WorryTime> {
     })
 }
 
+// ----- reminders -----
+
+/// The reminders that fire from `from` to `to` (RFC 3339), read in `tz` (an IANA name;
+/// this device's zone when left out).
+#[tauri::command(async)]
+fn reminders(
+    state: State<'_, AppState>,
+    from: chrono::DateTime<chrono::FixedOffset>,
+    to: chrono::DateTime<chrono::FixedOffset>,
+    tz: Option<String>,
+) -> Reply<Vec<api::Reminder>> {
+    let tz = tz.unwrap_or_else(api::device_time_zone);
+    state.with(|v| api::reminders(v, from, to, &tz))
+}
+
+#[tauri::command(async)]
+fn reminder_settings(state: State<'_, AppState>) -> Reply<api::ReminderSettings> {
+    state.with(|v| api::reminder_settings(v))
+}
+
+/// Saves this device's reminder settings; the scheduler looks again at once.
+#[tauri::command(async)]
+fn set_reminder_settings(
+    state: State<'_, AppState>,
+    settings: api::ReminderSettings,
+) -> Reply<api::ReminderSettings> {
+    let kept = state.with(|v| api::set_reminder_settings(v, settings))?;
+    state.reminders_wake.notify_one();
+    Ok(kept)
+}
+
 // ----- step 3: regaining your mojo -----
 
 #[tauri::command(async)]
@@ -565,6 +604,9 @@ pub fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'sta
         intro_chains,
         grief_window,
         worry_time,
+        reminders,
+        reminder_settings,
+        set_reminder_settings,
         hours_per_week,
         project_weeks,
         log_hours,
@@ -676,6 +718,8 @@ fn after_first_screen(app: &AppHandle) {
         mark("vault warmed");
         // Then start listening for this vault's other devices.
         devices::start_in_background(&handle);
+        // And the reminders: from now on, due ones become notifications.
+        scheduler::start(&handle);
     });
 }
 
@@ -685,6 +729,7 @@ pub fn run() {
     comeback_net::logging::init();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             mark("setup");
             app.manage(AppState::new(vault_dir()));
