@@ -6,7 +6,6 @@
 //! 20 s, peak memory under 128 MB.
 //!
 //! `cargo bench --offline --features dev -p comeback-cli --bench portability`
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a panicking benchmark is a failing one
 
 use std::path::{Path, PathBuf};
