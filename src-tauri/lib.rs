@@ -199,6 +199,8 @@ fn create_vault(app: AppHandle, state: State<'_, AppState>) -> Reply<String> {
     *guard = Some(with_sink(&app, vault));
     drop(guard);
     devices::start_in_background(&app);
+    // The first-run screen has drawn already, with no vault to remind from.
+    scheduler::start(&app);
     Ok(recovery.reveal().to_string())
 }
 
@@ -700,6 +702,9 @@ fn after_first_screen(app: &AppHandle) {
     let handle = app.clone();
     std::thread::spawn(move || {
         std::thread::sleep(WARM_AFTER_FIRST_SCREEN);
+        // From now on, due reminders become notifications (the scheduler waits for a
+        // vault that is not open yet, one opened later by `vault_status` included).
+        scheduler::start(&handle);
         let state = handle.state::<AppState>();
         let today = api::today();
         for step in 0.. {
@@ -718,8 +723,6 @@ fn after_first_screen(app: &AppHandle) {
         mark("vault warmed");
         // Then start listening for this vault's other devices.
         devices::start_in_background(&handle);
-        // And the reminders: from now on, due ones become notifications.
-        scheduler::start(&handle);
     });
 }
 
