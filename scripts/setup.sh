@@ -2,6 +2,7 @@
 # Installs what building and testing Comeback needs on Debian 12: the Tauri/WebKitGTK
 # build libraries, the Secret Service (gnome-keyring) the keychain tests talk to, D-Bus,
 # Xvfb and x11-utils (the package test looks for the app's window with `xwininfo`),
+# dbus-bin (`dbus-monitor`: the end-to-end test watches the app's notifications go out),
 # and iproute2 (`ip`, `tc`) for the network-namespace test (tests/netns.rs, which
 # needs root). Idempotent and quick when everything is there already.
 set -euo pipefail
@@ -9,7 +10,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential pkg-config perl make curl file
   libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
-  gnome-keyring dbus dbus-x11 libsecret-tools xvfb xauth webkit2gtk-driver x11-utils
+  gnome-keyring dbus dbus-bin dbus-x11 libsecret-tools xvfb xauth webkit2gtk-driver x11-utils
   iproute2
 )
 

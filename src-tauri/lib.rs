@@ -22,6 +22,7 @@
 
 mod devices;
 mod lock;
+mod scheduler;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -77,6 +78,8 @@ pub struct AppState {
     started: std::sync::atomic::AtomicBool,
     /// Locked or not (see `lock.rs`).
     lock: lock::Lock,
+    /// Wakes the reminder scheduler to look again (settings saved, the vault changed).
+    pub(crate) reminders_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -88,6 +91,7 @@ impl AppState {
             net: Arc::default(),
             started: Default::default(),
             lock: lock::Lock::default(),
+            reminders_wake: Arc::default(),
         }
     }
 
@@ -123,6 +127,10 @@ impl<R: Runtime> ChangeSink for EventSink<R> {
     fn changed(&self, changed: &comeback_core::Changed) {
         let _ = self.0.emit("vault-changed", changed);
         self.1.local_changed();
+        // What is due may have changed (a contact reached, a worry time moved).
+        if let Some(state) = self.0.try_state::<AppState>() {
+            state.reminders_wake.notify_one();
+        }
     }
 }
 
@@ -213,6 +221,8 @@ fn create_vault(app: AppHandle, state: State<'_, AppState>) -> Reply<String> {
     *guard = Some(with_sink(&app, vault));
     drop(guard);
     devices::start_in_background(&app);
+    // The first-run screen has drawn already, with no vault to remind from.
+    scheduler::start(&app);
     Ok(recovery.reveal().to_string())
 }
 
@@ -448,6 +458,37 @@ fn worry_time(state: State<'_, AppState>) -> Reply<api::WorryTime> {
     })
 }
 
+// ----- reminders -----
+
+/// The reminders that fire from `from` to `to` (RFC 3339), read in `tz` (an IANA name;
+/// this device's zone when left out).
+#[tauri::command(async)]
+fn reminders(
+    state: State<'_, AppState>,
+    from: chrono::DateTime<chrono::FixedOffset>,
+    to: chrono::DateTime<chrono::FixedOffset>,
+    tz: Option<String>,
+) -> Reply<Vec<api::Reminder>> {
+    let tz = tz.unwrap_or_else(api::device_time_zone);
+    state.with(|v| api::reminders(v, from, to, &tz))
+}
+
+#[tauri::command(async)]
+fn reminder_settings(state: State<'_, AppState>) -> Reply<api::ReminderSettings> {
+    state.with(|v| api::reminder_settings(v))
+}
+
+/// Saves this device's reminder settings; the scheduler looks again at once.
+#[tauri::command(async)]
+fn set_reminder_settings(
+    state: State<'_, AppState>,
+    settings: api::ReminderSettings,
+) -> Reply<api::ReminderSettings> {
+    let kept = state.with(|v| api::set_reminder_settings(v, settings))?;
+    state.reminders_wake.notify_one();
+    Ok(kept)
+}
+
 // ----- step 3: regaining your mojo -----
 
 #[tauri::command(async)]
@@ -664,6 +705,9 @@ pub fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'sta
         intro_chains,
         grief_window,
         worry_time,
+        reminders,
+        reminder_settings,
+        set_reminder_settings,
         hours_per_week,
         project_weeks,
         log_hours,
@@ -777,6 +821,9 @@ fn after_first_screen(app: &AppHandle) {
     let handle = app.clone();
     std::thread::spawn(move || {
         std::thread::sleep(WARM_AFTER_FIRST_SCREEN);
+        // From now on, due reminders become notifications (the scheduler waits for a
+        // vault that is not open yet, one opened later by `vault_status` included).
+        scheduler::start(&handle);
         let state = handle.state::<AppState>();
         let today = api::today();
         for step in 0.. {
@@ -822,6 +869,7 @@ pub fn run() {
     comeback_net::logging::init();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             mark("setup");
             app.manage(AppState::new(vault_dir()));

@@ -1306,3 +1306,248 @@ fn a_locked_vault_opens_only_with_its_passcode_and_locks_again_when_idle() {
         "relocked, yet the page holds the entry"
     );
 }
+
+/// A screenshot of the whole page, not just the window's viewport: the window is made as
+/// tall as the page for the shot, then given back its size. With `section`, a second shot
+/// of that element alone, whole, goes to `section_path`.
+fn full_page_screenshot(d: &Driver, size: (u32, u32), path: &Path, section: Option<(&str, &Path)>) {
+    d.script("document.activeElement?.blur(); window.scrollTo(0, 0);");
+    let height = |d: &Driver| {
+        d.script("return Math.ceil(document.documentElement.scrollHeight);")
+            .as_u64()
+            .unwrap_or(u64::from(size.1)) as u32
+    };
+    let chrome = d
+        .script("return Math.max(0, window.outerHeight - window.innerHeight);")
+        .as_u64()
+        .unwrap_or(0) as u32;
+    d.resize((size.0, height(d).max(size.1) + chrome));
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    // A layout that changed with the height (a bottom bar) may need another step.
+    d.resize((size.0, height(d).max(size.1) + chrome));
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    d.screenshot(path);
+    if let Some((testid, section_path)) = section {
+        let rect = d.script(&format!(
+            "const r = document.querySelector('[data-testid=\"{testid}\"]').getBoundingClientRect();\
+             const k = window.devicePixelRatio || 1;\
+             return [r.left + scrollX, r.top + scrollY, r.width, r.height].map((v) => Math.round(v * k));"
+        ));
+        let [x, y, w, h] = [0, 1, 2, 3].map(|i| rect[i].as_u64().unwrap() as u32);
+        crop_png(path, (x, y, w, h), section_path);
+    }
+    d.resize(size);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+}
+
+/// Writes the part `(x, y, width, height)` of the PNG at `from` to `to` (clipped to it).
+fn crop_png(from: &Path, (x, y, w, h): (u32, u32, u32, u32), to: &Path) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(from).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let px = info.color_type.samples() * usize::from(info.bit_depth as u8 / 8).max(1);
+    let (x, y) = (x.min(info.width), y.min(info.height));
+    let (w, h) = (w.min(info.width - x), h.min(info.height - y));
+    let mut out = Vec::with_capacity(w as usize * h as usize * px);
+    for row in y..y + h {
+        let start = row as usize * info.line_size + x as usize * px;
+        out.extend_from_slice(&buf[start..start + w as usize * px]);
+    }
+    let file = std::io::BufWriter::new(std::fs::File::create(to).unwrap());
+    let mut encoder = png::Encoder::new(file, w, h);
+    encoder.set_color(info.color_type);
+    encoder.set_depth(info.bit_depth);
+    encoder
+        .write_header()
+        .unwrap()
+        .write_image_data(&out)
+        .unwrap();
+}
+
+/// `dbus-monitor` watching the session bus for `Notify` calls (what an app sends a
+/// notification server), writing what it sees to a file; stopped when dropped. No server
+/// is needed: the bus shows the call to a monitor even when nobody answers it, and the
+/// plugin shrugs off the missing reply.
+struct NotifyWatch {
+    child: std::process::Child,
+    log: PathBuf,
+}
+
+impl NotifyWatch {
+    fn start(log: PathBuf) -> Self {
+        assert!(
+            std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+            "no D-Bus session: run the end-to-end tests through scripts/test.sh (dbus-run-session)"
+        );
+        let child = std::process::Command::new("dbus-monitor")
+            .args([
+                "--session",
+                "type=method_call,interface=org.freedesktop.Notifications,member=Notify",
+            ])
+            .stdout(std::fs::File::create(&log).unwrap())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("dbus-monitor (package dbus) is needed to watch for notifications");
+        // Until it is listening (its own NameAcquired signal is written first).
+        let started = std::time::Instant::now();
+        while std::fs::read_to_string(&log).unwrap_or_default().is_empty()
+            && started.elapsed() < std::time::Duration::from_secs(5)
+        {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Self { child, log }
+    }
+
+    fn seen(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits until a `Notify` call carrying `title` has gone over the bus.
+    fn wait_for(&self, title: &str) -> String {
+        let started = std::time::Instant::now();
+        let wanted = format!("string \"{title}\"");
+        loop {
+            let seen = self.seen();
+            if seen.contains("member=Notify") && seen.contains(&wanted) {
+                return seen;
+            }
+            // The scheduler looks a second after the first screen, then at each minute's
+            // turn: a first look that found the vault busy is followed within a minute.
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(90),
+                "the app never raised a notification titled {title:?}; the bus saw:\n{seen}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for NotifyWatch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The scheduler asks the core for the reminders due since it last looked (at most an
+/// hour back on a first start) and shows each as a notification. A worry time a minute
+/// ago, in this device's time zone, is due as soon as the app has drawn its first screen:
+/// no clock of the app's is bent for the test.
+#[test]
+fn a_due_reminder_is_raised_as_a_notification_with_its_title_only() {
+    use comeback_core::api;
+    let _one = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    let tz = api::time_zone(&api::device_time_zone()).unwrap();
+    let now = chrono::Utc::now().with_timezone(&tz);
+    let worry_at = (now - chrono::Duration::minutes(1))
+        .format("%H:%M")
+        .to_string();
+    let private = "I still dream about the Acme office";
+    let title = {
+        let source = comeback_core::KeySource::platform().unwrap();
+        let (mut v, _) = api::init(&vault, &source).unwrap();
+        api::set_profile(
+            &mut v,
+            comeback_core::model::Profile {
+                happened_on: api::today()
+                    .checked_sub_days(chrono::Days::new(20))
+                    .unwrap(),
+                worry_time: Some(worry_at.clone()),
+                worry_minutes: 15,
+                ..Default::default()
+            },
+            None,
+        )
+        .unwrap();
+        api::add_entry(
+            &mut v,
+            api::NewEntry {
+                text: private.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let due = api::reminders(
+            &v,
+            (now - chrono::Duration::minutes(5)).fixed_offset(),
+            now.fixed_offset(),
+            tz.name(),
+        )
+        .unwrap();
+        let worry = due
+            .iter()
+            .find(|r| r.kind == api::ReminderKind::WorryTime)
+            .unwrap_or_else(|| panic!("the core lists no worry time at {worry_at}: {due:?}"));
+        worry.title.clone()
+    };
+
+    let watch = NotifyWatch::start(dir.path().join("notify.log"));
+    let d = launch(&vault, DESKTOP);
+    d.find("nav-home");
+    let seen = watch.wait_for(&title);
+    assert!(
+        !seen.contains(private) && !seen.contains("Acme"),
+        "a notification carried journal text:\n{seen}"
+    );
+    assert_eq!(
+        seen.matches("member=Notify").count(),
+        1,
+        "one due reminder, one notification:\n{seen}"
+    );
+
+    // Settings → Reminders: the next day's worry time is coming up; quiet hours saved.
+    go(&d, "settings");
+    d.find("reminders-settings");
+    d.wait_for_text("reminders-coming-up", "Worry time");
+    d.click("reminder-kind-check_in");
+    d.click("reminders-quiet-on");
+    d.set_value("reminders-quiet-start", "22:30");
+    d.set_value("reminders-quiet-end", "07:00");
+    d.click("reminders-save");
+    d.find("reminders-saved");
+    d.wait_for_text("reminders-coming-up", "check-in");
+    for (label, size) in [("desktop", DESKTOP), ("phone", PHONE)] {
+        d.resize(size);
+        show(&d, "reminders-settings", "start");
+        assert!(
+            !scrolls_sideways(&d),
+            "Settings scrolls sideways at {label} size"
+        );
+        full_page_screenshot(
+            &d,
+            size,
+            &shots().join(format!("{label}-settings-full.png")),
+            Some((
+                "reminders-settings",
+                &shots().join(format!("{label}-reminders-settings.png")),
+            )),
+        );
+    }
+    // Every control of the section is at least 44×44 px with its label, at phone size.
+    let small = d.script(
+        "const s = document.querySelector('[data-testid=\"reminders-settings\"]');\
+         const out = [];\
+         for (const el of s.querySelectorAll('input, button, select')) {\
+           const t = el.closest('label') ?? el;\
+           const r = t.getBoundingClientRect();\
+           if (r.width < 44 || r.height < 44) out.push(`${el.dataset.testid ?? el.type} ${r.width}x${r.height}`);\
+         }\
+         return out;",
+    );
+    assert_eq!(small, serde_json::json!([]), "controls under 44×44 px");
+    drop(d);
+
+    let v = reopen(&vault);
+    let settings = api::reminder_settings(&v).unwrap();
+    assert!(settings.is_on(api::ReminderKind::CheckIn));
+    assert_eq!(
+        settings.quiet_hours,
+        Some(api::QuietHours {
+            start: "22:30".into(),
+            end: "07:00".into()
+        })
+    );
+}

@@ -743,3 +743,107 @@ fn a_forgotten_passcode_is_reset_with_the_recovery_key_alike_from_the_cli_and_th
     assert!(!cli.lock_status().on);
     assert_eq!(cli.lock_status(), app.lock_status());
 }
+
+/// This device's reminder settings as the core reads them back.
+fn reminder_settings_of(side: &Side) -> api::ReminderSettings {
+    api::reminder_settings(&side.open()).unwrap()
+}
+
+#[test]
+fn saving_reminder_settings_is_the_same_from_the_cli_and_the_app() {
+    let (cli, app) = twins(|_| {});
+    cli.cli(&["reminders", "set", "--kind", "check_in", "--on"])
+        .unwrap();
+    cli.cli(&["reminders", "set", "--kind", "contact-due", "--off"])
+        .unwrap();
+    cli.cli(&[
+        "reminders",
+        "set",
+        "--quiet",
+        "22:00-07:00",
+        "--check-in",
+        " 21:30",
+    ])
+    .unwrap();
+    let mut wanted = reminder_settings_of(&app);
+    wanted.set(api::ReminderKind::CheckIn, true);
+    wanted.set(api::ReminderKind::ContactDue, false);
+    wanted.quiet_hours = Some(api::QuietHours {
+        start: "22:00".into(),
+        end: "07:00".into(),
+    });
+    wanted.check_in_time = " 21:30".into();
+    let kept = app
+        .app("set_reminder_settings", json!({ "settings": wanted }))
+        .unwrap();
+    let (a, b) = (reminder_settings_of(&cli), reminder_settings_of(&app));
+    assert_eq!(a, b);
+    assert_eq!(b.check_in_time, "21:30");
+    assert!(b.is_on(api::ReminderKind::CheckIn));
+    assert!(!b.is_on(api::ReminderKind::ContactDue));
+    // The app hands back the settings as kept.
+    assert_eq!(kept, serde_json::to_value(&b).unwrap());
+    // And reads them back through its own command alike.
+    assert_eq!(
+        app.app("reminder_settings", json!({})).unwrap(),
+        serde_json::to_value(&a).unwrap()
+    );
+}
+
+#[test]
+fn reminder_settings_the_core_refuses_are_refused_alike_and_nothing_changes() {
+    let (cli, app) = twins(|_| {});
+    let before = reminder_settings_of(&cli);
+    let by_cli = cli
+        .cli(&["reminders", "set", "--quiet", "22:00-22:00"])
+        .unwrap_err();
+    let mut asked = reminder_settings_of(&app);
+    asked.quiet_hours = Some(api::QuietHours {
+        start: "22:00".into(),
+        end: "22:00".into(),
+    });
+    let by_app = app
+        .app("set_reminder_settings", json!({ "settings": asked }))
+        .unwrap_err();
+    assert_eq!(by_app.code, ErrorCode::Invalid);
+    assert_eq!(by_cli, by_app.message);
+    assert_eq!(reminder_settings_of(&cli), before);
+    assert_eq!(reminder_settings_of(&app), before);
+}
+
+#[test]
+fn the_app_lists_the_same_reminders_as_the_cli() {
+    let (cli, app) = twins(|v| {
+        let mut settings = api::reminder_settings(v).unwrap();
+        settings.set(api::ReminderKind::CheckIn, true);
+        settings.check_in_time = "20:00".into();
+        api::set_reminder_settings(v, settings).unwrap();
+    });
+    let from = "2026-12-01T00:00:00+00:00";
+    let to = "2026-12-02T00:00:00+00:00";
+    let by_cli: Json = serde_json::from_str(
+        &cli.cli(&[
+            "reminders",
+            "--json",
+            "--from",
+            from,
+            "--to",
+            to,
+            "--tz",
+            "UTC",
+        ])
+        .unwrap(),
+    )
+    .unwrap();
+    let by_app = app
+        .app("reminders", json!({ "from": from, "to": to, "tz": "UTC" }))
+        .unwrap();
+    assert_eq!(by_cli, by_app);
+    assert!(
+        by_app
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["kind"] == "check_in")
+    );
+}

@@ -294,8 +294,12 @@ impl Driver {
     }
 
     pub fn screenshot(&self, path: &Path) {
+        self.save_screenshot("/screenshot", path);
+    }
+
+    fn save_screenshot(&self, endpoint: &str, path: &Path) {
         use data_encoding::BASE64;
-        if let Ok(v) = self.get("/screenshot")
+        if let Ok(v) = self.get(endpoint)
             && let Some(b64) = v["value"].as_str()
             && let Ok(png) = BASE64.decode(b64.as_bytes())
         {

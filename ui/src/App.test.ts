@@ -1,7 +1,8 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { emit } from '@tauri-apps/api/event';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
-import { go } from './lib/router.svelte';
+import { go, route } from './lib/router.svelte';
 import { fakeBackend, seed } from './test/backend';
 
 const VIEWS = ['home', 'journal', 'debrief', 'network', 'mojo', 'next', 'devices', 'settings'];
@@ -30,6 +31,16 @@ describe('the app shell', () => {
     // @ts-expect-error jsdom has no matchMedia of its own
     delete window.matchMedia;
     go('home');
+  });
+
+  it("opens the screen of a tapped reminder's record", async () => {
+    fakeBackend();
+    render(App);
+    await screen.findByTestId('nav-home');
+    await emit('open-reminder', { kind: 'follow_up', record: { kind: 'item', id: 'item1' } });
+    await waitFor(() => expect(route.parts).toEqual(['next', 'item1']));
+    await emit('open-reminder', { kind: 'worry_time', record: null });
+    await waitFor(() => expect(route.parts).toEqual(['network']));
   });
 
   it('opens to first run when there is no vault', async () => {

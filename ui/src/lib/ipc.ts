@@ -6,6 +6,7 @@
 import { invoke, type InvokeArgs, type InvokeOptions } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import { open, type OpenDialogOptions } from '@tauri-apps/plugin-dialog';
+import { isPermissionGranted, requestPermission } from '@tauri-apps/plugin-notification';
 import type {
   Attachment,
   AttachmentInfo,
@@ -48,6 +49,9 @@ import type {
   PairRequest,
   PeerReport,
   RecordRef,
+  Reminder,
+  ReminderKind,
+  ReminderSettings,
   SearchHit,
   SyncStatus,
   VaultChange,
@@ -299,6 +303,55 @@ export function introChains(): Promise<IntroChain[]> {
 /** The grief window on `today`: its end, the days left, whether it is over. */
 export function griefWindow(today: IsoDate): Promise<GriefWindow> {
   return call('grief_window', { today });
+}
+
+// ----- reminders -----
+
+/** The reminders that fire from `from` to `to` (ISO moments), in this device's time zone. */
+export function reminders(from: Date, to: Date): Promise<Reminder[]> {
+  return call('reminders', { from: from.toISOString(), to: to.toISOString() });
+}
+
+/** This device's reminder settings. */
+export function reminderSettings(): Promise<ReminderSettings> {
+  return call('reminder_settings');
+}
+
+/** Saves this device's reminder settings; resolves to them as the core kept them. */
+export function setReminderSettings(settings: ReminderSettings): Promise<ReminderSettings> {
+  return call('set_reminder_settings', { settings });
+}
+
+/**
+ * Whether the system lets Comeback show notifications (phones ask the person once;
+ * desktops allow it). `true` when it cannot tell: the scheduler tries anyway.
+ */
+export async function notificationsAllowed(): Promise<boolean> {
+  try {
+    return await isPermissionGranted();
+  } catch {
+    return true;
+  }
+}
+
+/** Asks the system to let Comeback show notifications; resolves to whether it may. */
+export async function allowNotifications(): Promise<boolean> {
+  try {
+    return (await requestPermission()) === 'granted';
+  } catch {
+    return false;
+  }
+}
+
+/** What a tapped reminder opens: its kind and, when it names one, the record. */
+export interface OpenReminder {
+  kind: ReminderKind;
+  record: RecordRef | null;
+}
+
+/** Calls `cb` when a reminder's notification is tapped. Returns a function that stops listening. */
+export function onOpenReminder(cb: (open: OpenReminder) => void): () => void {
+  return subscribe<OpenReminder>('open-reminder', cb);
 }
 
 /** Whether it is worry time now, and today's window. */

@@ -70,6 +70,13 @@ import type { ExportSummary } from './bindings/ExportSummary';
 import type { ImportSummary } from './bindings/ImportSummary';
 import type { ImportSkip } from './bindings/ImportSkip';
 import type { LockStatus } from './bindings/LockStatus';
+import type { Reminder } from './bindings/Reminder';
+import type { ReminderKind } from './bindings/ReminderKind';
+import type { ReminderSettings } from './bindings/ReminderSettings';
+import type { QuietHours } from './bindings/QuietHours';
+import type { KindSetting } from './bindings/KindSetting';
+
+export type { Reminder, ReminderKind, ReminderSettings, QuietHours, KindSetting };
 
 export type {
   LockStatus,

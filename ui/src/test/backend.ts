@@ -77,6 +77,16 @@ export function emptyHome(today: string): Record<string, unknown> {
   };
 }
 
+/** A device's reminder settings before any are saved, as the core answers. */
+export function defaultReminderSettings(): Record<string, unknown> {
+  const kinds = ['worry_time', 'grief_window_end', 'contact_due', 'follow_up', 'lesson_action', 'debrief_block', 'check_in'];
+  return {
+    kinds: kinds.map((kind) => ({ kind, on: kind !== 'check_in' })),
+    quiet_hours: null,
+    check_in_time: '20:00',
+  };
+}
+
 /** The answers of the read verbs until a test sets its own. */
 function defaultFixtures(today: string): Record<string, unknown> {
   return {
@@ -100,6 +110,11 @@ function defaultFixtures(today: string): Record<string, unknown> {
     project_weeks: [],
     // Every file fits unless a test says the core refuses it.
     attachment_fits: null,
+    reminders: [],
+    reminder_settings: defaultReminderSettings(),
+    // The core keeps what it is handed (a test refuses with its own fixture).
+    set_reminder_settings: (args: Record<string, unknown>) => args.settings,
+    'plugin:notification|is_permission_granted': true,
     // The system's open dialog: the person cancels unless a test picks a path.
     'plugin:dialog|open': null,
   };
