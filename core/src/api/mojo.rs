@@ -8,7 +8,8 @@ use ts_rs::TS;
 
 use crate::error::Result;
 use crate::model::{
-    self, BragCategory, Contact, Date, Entry, Event, MoodCheckIn, Project, TimeLog, Win,
+    self, BragCategory, Contact, Date, Debrief, Entry, Event, MoodCheckIn, Project, Story, TimeLog,
+    Win,
 };
 use crate::vault::Vault;
 
@@ -167,16 +168,34 @@ fn week_count(dates: &[Date]) -> i64 {
     (*last - model::monday_of(*first)).num_days().div_euclid(7) + 1
 }
 
-/// Builds the summary from its parts: projects, logs, events, wins in the order given
-/// (the mirror's: newest first), contacts to name who was met.
-pub fn time_off_text(
-    projects: &[Project],
-    logs: &[TimeLog],
-    events: &[Event],
-    wins: &[Win],
-    contacts: &[Contact],
-    since: Option<Date>,
-) -> TimeOffSummary {
+/// What the time-off summary is made of, each in the mirror's order (newest first).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TimeOffParts<'a> {
+    pub projects: &'a [Project],
+    pub logs: &'a [TimeLog],
+    pub events: &'a [Event],
+    pub wins: &'a [Win],
+    /// To name who was met at events.
+    pub contacts: &'a [Contact],
+    /// Their lessons are what was learnt.
+    pub debriefs: &'a [Debrief],
+    pub stories: &'a [Story],
+}
+
+/// "1 week", "3 weeks".
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Builds the summary from its parts, as something to say in an interview: the time
+/// since the setback only (`since`, normally the profile's `happened_on`; what came
+/// before it is left out), hours a week over the weeks off, the events and the people
+/// met, what was learnt (the debriefs' lessons), the stories ready to tell, and the wins.
+pub fn time_off_text(parts: TimeOffParts<'_>, since: Option<Date>) -> TimeOffSummary {
+    let after = |d: Date| since.is_none_or(|s| d >= s);
+    let logs: Vec<&TimeLog> = parts.logs.iter().filter(|l| after(l.date)).collect();
+    let events: Vec<&Event> = parts.events.iter().filter(|e| after(e.date)).collect();
+    let wins: Vec<&Win> = parts.wins.iter().filter(|w| after(w.date)).collect();
     let mut lines: Vec<String> = vec!["How I spent my time off".into(), String::new()];
     let mut dates: Vec<Date> = logs
         .iter()
@@ -187,8 +206,83 @@ pub fn time_off_text(
     dates.sort();
     let from = since.or(dates.first().copied());
     let to = dates.last().copied();
+    // The weeks off: from the first day to the last thing recorded.
+    let weeks_off = match (from, to) {
+        (Some(from), Some(to)) if to >= from => week_count(&[from, to]),
+        _ => 0,
+    };
+    let names: BTreeMap<&str, &str> = parts
+        .contacts
+        .iter()
+        .map(|c| (c.id.as_str(), c.name.as_str()))
+        .collect();
+    let mut met: Vec<&str> = events
+        .iter()
+        .flat_map(|e| e.contact_ids.iter())
+        .filter_map(|id| names.get(id.as_str()).copied())
+        .filter(|n| !n.is_empty())
+        .collect();
+    met.sort_unstable();
+    met.dedup();
+    let lessons: Vec<&str> = parts
+        .debriefs
+        .iter()
+        .flat_map(|d| d.lessons.iter())
+        .map(|l| l.lesson.trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    // Projects worked on in the time off, and those not started yet (no hours at all).
+    let projects: Vec<(&Project, Vec<&TimeLog>)> = parts
+        .projects
+        .iter()
+        .map(|p| {
+            (
+                p,
+                logs.iter()
+                    .copied()
+                    .filter(|l| l.project_id == p.id)
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .filter(|(p, mine)| !mine.is_empty() || !parts.logs.iter().any(|l| l.project_id == p.id))
+        .collect();
+    let total: f64 = logs.iter().map(|l| l.hours).sum();
+
     if let (Some(from), Some(to)) = (from, to) {
         lines.push(format!("From {} to {}.", format_day(from), format_day(to)));
+        let mut said = Vec::new();
+        if total > 0.0 {
+            let worked = projects.iter().filter(|(_, m)| !m.is_empty()).count();
+            said.push(format!(
+                "I put {} hours into {} (about {} a week over {})",
+                to_a_tenth(total),
+                plural(worked, "project", "projects"),
+                to_a_tenth(total / weeks_off.max(1) as f64),
+                plural(weeks_off.max(1) as usize, "week", "weeks"),
+            ));
+        }
+        if !events.is_empty() {
+            let mut went = format!("went to {}", plural(events.len(), "event", "events"));
+            if !met.is_empty() {
+                went += &format!(" and met {}", plural(met.len(), "person", "people"));
+            }
+            said.push(went);
+        }
+        if !lessons.is_empty() {
+            said.push(format!(
+                "took {} from what happened",
+                plural(lessons.len(), "lesson", "lessons")
+            ));
+        }
+        if !said.is_empty() {
+            let last = said.pop().unwrap_or_default();
+            let joined = if said.is_empty() {
+                last
+            } else {
+                format!("{}, and {last}", said.join(", "))
+            };
+            lines.push(format!("In that time {joined}."));
+        }
         lines.push(String::new());
     }
 
@@ -196,18 +290,18 @@ pub fn time_off_text(
     if projects.is_empty() {
         lines.push("- None recorded yet.".into());
     }
-    for p in projects {
-        let mine: Vec<&TimeLog> = logs.iter().filter(|l| l.project_id == p.id).collect();
-        let total: f64 = mine.iter().map(|l| l.hours).sum();
-        let weeks = week_count(&mine.iter().map(|l| l.date).collect::<Vec<_>>());
-        let over = if weeks > 0 {
-            let per_week = to_a_tenth(total / weeks as f64);
-            let unit = if weeks == 1 { "week" } else { "weeks" };
-            format!(" over {weeks} {unit} (about {per_week} a week)")
+    for (p, mine) in &projects {
+        let hours: f64 = mine.iter().map(|l| l.hours).sum();
+        let over = if weeks_off > 0 && hours > 0.0 {
+            let per_week = to_a_tenth(hours / weeks_off as f64);
+            format!(
+                " over {} (about {per_week} a week)",
+                plural(weeks_off as usize, "week", "weeks")
+            )
         } else {
             String::new()
         };
-        lines.push(format!("- {}: {} hours{over}.", p.name, to_a_tenth(total)));
+        lines.push(format!("- {}: {} hours{over}.", p.name, to_a_tenth(hours)));
         if !p.notes.trim().is_empty() {
             lines.push(format!("  {}", p.notes.trim()));
         }
@@ -218,11 +312,7 @@ pub fn time_off_text(
     if events.is_empty() {
         lines.push("- None recorded yet.".into());
     }
-    let names: BTreeMap<&str, &str> = contacts
-        .iter()
-        .map(|c| (c.id.as_str(), c.name.as_str()))
-        .collect();
-    let mut sorted: Vec<&Event> = events.iter().collect();
+    let mut sorted = events.clone();
     sorted.sort_by_key(|e| e.date);
     for e in sorted {
         let met: Vec<&str> = e
@@ -245,14 +335,43 @@ pub fn time_off_text(
         }
         lines.push(line + ".");
     }
+    if !met.is_empty() {
+        lines.push(format!("People I met: {}.", met.join(", ")));
+    }
     lines.push(String::new());
+
+    if !lessons.is_empty() {
+        lines.push("What I learnt".into());
+        for l in &lessons {
+            lines.push(format!("- {l}"));
+        }
+        lines.push(String::new());
+    }
+
+    let stories: Vec<&str> = parts
+        .stories
+        .iter()
+        .map(|s| s.title.trim())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if !stories.is_empty() {
+        lines.push("Stories I can tell".into());
+        for t in &stories {
+            lines.push(format!("- {t}"));
+        }
+        lines.push(String::new());
+    }
 
     lines.push("Wins".into());
     if wins.is_empty() {
         lines.push("- None recorded yet.".into());
     }
     for category in BragCategory::ALL {
-        let list: Vec<&Win> = wins.iter().filter(|w| w.category == category).collect();
+        let list: Vec<&Win> = wins
+            .iter()
+            .copied()
+            .filter(|w| w.category == category)
+            .collect();
         if list.is_empty() {
             continue;
         }
@@ -277,15 +396,19 @@ pub fn time_off_text(
     }
 }
 
-/// The time-off summary of everything recorded; `since` (normally the profile's
-/// `happened_on`) is the first day it names.
+/// The time-off summary; `since` (normally the profile's `happened_on`) is the first
+/// day it covers: what came before is left out.
 pub fn time_off_summary(vault: &Vault, since: Option<Date>) -> Result<TimeOffSummary> {
     Ok(time_off_text(
-        &all::<Project>(vault)?,
-        &all::<TimeLog>(vault)?,
-        &all::<Event>(vault)?,
-        &all::<Win>(vault)?,
-        &all::<Contact>(vault)?,
+        TimeOffParts {
+            projects: &all::<Project>(vault)?,
+            logs: &all::<TimeLog>(vault)?,
+            events: &all::<Event>(vault)?,
+            wins: &all::<Win>(vault)?,
+            contacts: &all::<Contact>(vault)?,
+            debriefs: &all::<Debrief>(vault)?,
+            stories: &all::<Story>(vault)?,
+        },
         since,
     ))
 }
@@ -389,7 +512,7 @@ mod tests {
 
     #[test]
     fn an_empty_summary_says_none_recorded_for_each_part() {
-        let s = time_off_text(&[], &[], &[], &[], &[], None);
+        let s = time_off_text(TimeOffParts::default(), None);
         assert_eq!(
             s.text,
             "How I spent my time off\n\nProjects\n- None recorded yet.\n\nEvents and people\n- None recorded yet.\n\nWins\n- None recorded yet.\n"
@@ -440,21 +563,26 @@ mod tests {
             text: "on time".into(),
         };
         let s = time_off_text(
-            &[project],
-            &logs,
-            &[event],
-            &[win],
-            &[ada],
+            TimeOffParts {
+                projects: &[project],
+                logs: &logs,
+                events: &[event],
+                wins: &[win],
+                contacts: &[ada],
+                ..TimeOffParts::default()
+            },
             Some(day("2026-11-01")),
         );
         assert_eq!(
             s.text,
             "How I spent my time off\n\n\
-             From Sun, Nov 1, 2026 to Fri, Nov 20, 2026.\n\n\
+             From Sun, Nov 1, 2026 to Fri, Nov 20, 2026.\n\
+             In that time I put 6.5 hours into 1 project (about 1.6 a week over 4 weeks), and went to 1 event and met 1 person.\n\n\
              Projects\n\
-             - Garden app: 6.5 hours over 3 weeks (about 2.2 a week).\n  A side project.\n\n\
+             - Garden app: 6.5 hours over 4 weeks (about 1.6 a week).\n  A side project.\n\n\
              Events and people\n\
-             - Thu, Nov 12, 2026: Rust meetup (meetup), met Ada. Came of it: a lead.\n\n\
+             - Thu, Nov 12, 2026: Rust meetup (meetup), met Ada. Came of it: a lead.\n\
+             People I met: Ada.\n\n\
              Wins\n\
              Projects:\n\
              - Shipped v1: on time\n"
@@ -464,13 +592,121 @@ mod tests {
     }
 
     #[test]
+    fn the_summary_covers_the_time_since_the_setback_with_lessons_and_stories() {
+        let project = Project {
+            id: "p".into(),
+            name: "Garden app".into(),
+            ..Default::default()
+        };
+        let old_project = Project {
+            id: "old".into(),
+            name: "Work from before".into(),
+            ..Default::default()
+        };
+        let log = |id: &str, project: &str, date: &str, hours: f64| TimeLog {
+            id: id.into(),
+            project_id: project.into(),
+            date: day(date),
+            hours,
+            note: String::new(),
+        };
+        let logs = [
+            log("l1", "p", "2026-10-05", 4.0),
+            log("l2", "p", "2026-10-14", 4.0),
+            log("l3", "old", "2026-08-01", 9.0),
+            log("l4", "p", "2026-08-02", 7.0),
+        ];
+        let event = |id: &str, date: &str, title: &str| Event {
+            id: id.into(),
+            date: day(date),
+            title: title.into(),
+            ..Default::default()
+        };
+        let win = |date: &str, title: &str| Win {
+            id: title.into(),
+            date: day(date),
+            title: title.into(),
+            ..Default::default()
+        };
+        let mut debrief = Debrief::new("Leaving Acme", model::SetbackKind::LetGo, "d");
+        debrief.lessons = vec![model::Lesson {
+            id: "l".into(),
+            lesson: "Ask for feedback before the review".into(),
+            ..Default::default()
+        }];
+        let story = Story {
+            id: "s".into(),
+            title: "Rescuing the launch".into(),
+            ..Default::default()
+        };
+        let s = time_off_text(
+            TimeOffParts {
+                projects: &[project, old_project],
+                logs: &logs,
+                events: &[
+                    event("e1", "2026-10-07", "Rust meetup"),
+                    event("e0", "2026-08-20", "Office party"),
+                ],
+                wins: &[
+                    win("2026-10-20", "Shipped v1"),
+                    win("2026-07-01", "Promotion"),
+                ],
+                debriefs: &[debrief],
+                stories: &[story],
+                ..TimeOffParts::default()
+            },
+            Some(day("2026-10-01")),
+        );
+        let text = &s.text;
+        // Before the setback: left out.
+        for before in [
+            "Office party",
+            "Promotion",
+            "Work from before",
+            "9 hours",
+            "15 hours",
+        ] {
+            assert!(!text.contains(before), "{before} in: {text}");
+        }
+        // Thu 1 Oct to Tue 20 Oct 2026: four Monday weeks, 8 hours.
+        assert!(
+            text.contains("- Garden app: 8 hours over 4 weeks (about 2 a week)."),
+            "{text}"
+        );
+        assert!(
+            text.contains("I put 8 hours into 1 project (about 2 a week over 4 weeks)"),
+            "{text}"
+        );
+        assert!(text.contains("took 1 lesson from what happened."), "{text}");
+        assert!(
+            text.contains("What I learnt\n- Ask for feedback before the review\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Stories I can tell\n- Rescuing the launch\n"),
+            "{text}"
+        );
+        assert!(text.contains("- Shipped v1"), "{text}");
+        assert_eq!(
+            (s.from, s.to),
+            (Some(day("2026-10-01")), Some(day("2026-10-20")))
+        );
+    }
+
+    #[test]
     fn a_project_with_no_hours_says_zero_without_weeks() {
         let project = Project {
             id: "p".into(),
             name: "Idea".into(),
             ..Default::default()
         };
-        let s = time_off_text(&[project], &[], &[], &[], &[], None);
+        let s = time_off_text(
+            TimeOffParts {
+                projects: &[project],
+                ..TimeOffParts::default()
+            },
+            None,
+        );
         assert!(s.text.contains("- Idea: 0 hours.\n"), "{}", s.text);
     }
 
