@@ -661,6 +661,13 @@ fn doctor(state: State<'_, AppState>) -> Reply<api::DoctorReport> {
     state.with(|v| api::doctor(v, false))
 }
 
+/// Rebuilds what the screens show from the documents, then checks again (the CLI's
+/// `comeback doctor --rebuild`).
+#[tauri::command(async)]
+fn rebuild_screens(state: State<'_, AppState>) -> Reply<api::DoctorReport> {
+    state.with(|v| api::doctor(v, true))
+}
+
 #[tauri::command(async)]
 fn drop_set_aside(state: State<'_, AppState>) -> Reply<api::DoctorReport> {
     state.with(|v| {
@@ -726,6 +733,7 @@ pub fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'sta
         export_vault,
         import_path,
         doctor,
+        rebuild_screens,
         drop_set_aside,
     ])
 }

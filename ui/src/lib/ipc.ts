@@ -235,6 +235,11 @@ export function doctor(): Promise<DoctorReport> {
   return call('doctor');
 }
 
+/** Rebuilds what the screens show from the documents, then checks again. */
+export function rebuildScreens(): Promise<DoctorReport> {
+  return call('rebuild_screens');
+}
+
 /** Deletes the records the doctor set aside (they break the rules), on every device. */
 export function dropSetAside(): Promise<DoctorReport> {
   return call('drop_set_aside');

@@ -39,4 +39,33 @@ describe('the vault check', () => {
     expect(be.calls.filter((c) => c.cmd === 'drop_set_aside')).toHaveLength(1);
     expect(screen.getByTestId('doctor-result').textContent).toContain('All good.');
   });
+
+  it('rebuilds what the screens show from the window, without sending anyone to the command line', async () => {
+    const be = fakeBackend();
+    be.override.doctor = () => ({
+      healthy: false,
+      documents: 3,
+      records: 10,
+      problems: ['the screens show 9 records, the documents hold 10'],
+      damaged_chunks: [],
+      set_aside: [],
+      rebuilt: false,
+    });
+    be.override.rebuild_screens = () => ({
+      healthy: true,
+      documents: 3,
+      records: 10,
+      problems: [],
+      damaged_chunks: [],
+      set_aside: [],
+      rebuilt: true,
+    });
+    render(VaultCheck);
+    await fireEvent.click(screen.getByTestId('doctor'));
+    await screen.findByTestId('rebuild-screens');
+    expect(document.body.textContent).not.toContain('comeback doctor');
+    await fireEvent.click(screen.getByTestId('rebuild-screens'));
+    await waitFor(() => expect(screen.getByTestId('doctor-result').textContent).toContain('All good.'));
+    expect(be.calls.filter((c) => c.cmd === 'rebuild_screens')).toHaveLength(1);
+  });
 });
