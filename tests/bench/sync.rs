@@ -24,7 +24,8 @@
 //!    generated once into `$CARGO_TARGET_DIR/bench-photos-500`) from `comeback serve`
 //!    to an empty device running `comeback sync --once`: time, bytes on the wire against
 //!    the photos' size, and the peak RSS of both processes. `COMEBACK_BENCH_PHOTOS=100`
-//!    sets the number of photos; `COMEBACK_BENCH_PHOTOS_ONLY=1` runs only this part.
+//!    sets the number of photos (by default 500 times `COMEBACK_BENCH_FRACTION`);
+//!    `COMEBACK_BENCH_PHOTOS_ONLY=1` runs only this part.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader};
@@ -787,10 +788,12 @@ fn pristine_photos(n: usize) -> (PathBuf, PathBuf, u64) {
 /// photos and `serve` on the empty vault (listed on both out of band, as `serve_rss`
 /// does), each measured from outside both processes.
 async fn photos() {
+    // 500 photos, or the same share of them as of the journal (`COMEBACK_BENCH_FRACTION`:
+    // the smoke run in scripts/test.sh moves 25, not a gigabyte).
     let n: usize = std::env::var("COMEBACK_BENCH_PHOTOS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(500);
+        .unwrap_or_else(|| ((500.0 * journal::fraction()).ceil() as usize).clamp(5, 500));
     let (pristine_dir, pristine_key, total) = pristine_photos(n);
     photos_once(n, total, &pristine_dir, &pristine_key, true).await;
     photos_once(n, total, &pristine_dir, &pristine_key, false).await;
