@@ -6,7 +6,6 @@
 import { invoke, type InvokeArgs, type InvokeOptions } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import { open, type OpenDialogOptions } from '@tauri-apps/plugin-dialog';
-import { isPermissionGranted, requestPermission } from '@tauri-apps/plugin-notification';
 import type {
   Attachment,
   AttachmentInfo,
@@ -333,7 +332,10 @@ export function setReminderSettings(settings: ReminderSettings): Promise<Reminde
  */
 export async function notificationsAllowed(): Promise<boolean> {
   try {
-    return await isPermissionGranted();
+    // The notification plugin's own command (its npm wrapper is not used: the bundler
+    // refuses an npm package on another minor release than the crate, and the newest
+    // npm release, 2.5, lags the crate the shell needs, 2.8).
+    return (await invoke<boolean | null>('plugin:notification|is_permission_granted')) ?? false;
   } catch {
     return true;
   }
@@ -342,7 +344,7 @@ export async function notificationsAllowed(): Promise<boolean> {
 /** Asks the system to let Comeback show notifications; resolves to whether it may. */
 export async function allowNotifications(): Promise<boolean> {
   try {
-    return (await requestPermission()) === 'granted';
+    return (await invoke<string>('plugin:notification|request_permission')) === 'granted';
   } catch {
     return false;
   }
