@@ -288,8 +288,15 @@ pub fn new_id() -> String {
         // a clock-and-counter mix is weaker but still unique on this device.
         fallback_bytes(&mut bytes);
     }
+    id_from_bytes(&bytes)
+}
+
+/// An id spelt from the first 12 of `bytes` (random ones for a fresh id, a hash for an
+/// id made from where a record came from).
+pub(crate) fn id_from_bytes(bytes: &[u8]) -> String {
     bytes
         .iter()
+        .take(ID_LEN)
         .map(|b| char::from(ID_ALPHABET[usize::from(b & 31)]))
         .collect()
 }

@@ -713,9 +713,20 @@ impl Vault {
             )));
         }
         let bytes = doc.save();
+        self.store_whole_document(doc_id, &bytes, &mut doc)
+    }
+
+    /// Stores a whole document this vault has none of as one snapshot chunk with its
+    /// mirror rows, in one transaction, and tells the change sink what it holds.
+    fn store_whole_document(
+        &mut self,
+        doc_id: &str,
+        bytes: &[u8],
+        doc: &mut AutoCommit,
+    ) -> Result<()> {
         let tx = self.store.transaction()?;
-        store::insert_chunk(&tx, doc_id, true, &bytes)?;
-        reproject(&tx, doc_id, &mut doc)?;
+        store::insert_chunk(&tx, doc_id, true, bytes)?;
+        reproject(&tx, doc_id, doc)?;
         tx.commit()?;
         let rows = self.store.rows_of_doc(doc_id)?;
         let touched = doc::Touched {
@@ -725,7 +736,13 @@ impl Vault {
                 .collect(),
             kinds: Default::default(),
         };
-        let changed = Changed::from_touched([&touched]);
+        self.tell(Changed::from_touched([&touched]));
+        Ok(())
+    }
+
+    /// Tells the change sink what a stored action changed; inside a batch, holds it until
+    /// the batch is stored.
+    pub(crate) fn tell(&mut self, changed: Changed) {
         if let Some(held) = &mut self.held {
             held.push(changed);
         } else if let Some(sink) = &self.sink
@@ -733,7 +750,6 @@ impl Vault {
         {
             sink.changed(&changed);
         }
-        Ok(())
     }
 
     /// Writes two records as one action: both are stored or neither is.
@@ -964,14 +980,7 @@ impl Vault {
         for s in staged {
             self.unsaved.remove(&s.doc_id);
         }
-        let changed = Changed::from_touched(staged.iter().map(|s| &s.touched));
-        if let Some(held) = &mut self.held {
-            held.push(changed);
-        } else if let Some(sink) = &self.sink
-            && !changed.is_empty()
-        {
-            sink.changed(&changed);
-        }
+        self.tell(Changed::from_touched(staged.iter().map(|s| &s.touched)));
         Ok(())
     }
 
@@ -1130,24 +1139,7 @@ impl Vault {
             })?;
             return Ok(heads);
         }
-        let tx = self.store.transaction()?;
-        store::insert_chunk(&tx, doc_id, true, bytes)?;
-        reproject(&tx, doc_id, &mut theirs)?;
-        tx.commit()?;
-        let rows = self.store.rows_of_doc(doc_id)?;
-        if let Some(sink) = &self.sink {
-            let touched = doc::Touched {
-                records: rows
-                    .iter()
-                    .map(|r| (r.kind.clone(), r.id.clone()))
-                    .collect(),
-                kinds: Default::default(),
-            };
-            let changed = Changed::from_touched([&touched]);
-            if !changed.is_empty() {
-                sink.changed(&changed);
-            }
-        }
+        self.store_whole_document(doc_id, bytes, &mut theirs)?;
         Ok(heads)
     }
 

@@ -64,7 +64,7 @@ pub fn attachment_fits(name: &str, size: u64) -> Result<()> {
 }
 
 /// The last component of a path a front may hand over ("C:\\photos\\x.jpg", "/tmp/x.jpg").
-fn file_name(name: &str) -> String {
+pub(crate) fn file_name(name: &str) -> String {
     name.rsplit(['/', '\\'])
         .find(|p| !p.is_empty())
         .unwrap_or(name)

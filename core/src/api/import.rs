@@ -263,7 +263,7 @@ impl KindVisitor for Take<'_, '_> {
                 return Ok(());
             }
         };
-        self.plan.take(self.vault, record, self.source)
+        self.plan.take(self.vault, record)
     }
 }
 
@@ -295,7 +295,7 @@ impl Plan {
 
     /// Plans one record: added if new, counted if equal, skipped if this vault holds a
     /// different version of it (nothing here is overwritten by an import).
-    fn take<R: Record>(&mut self, vault: &Vault, record: R, source: String) -> Result<()> {
+    fn take<R: Record>(&mut self, vault: &Vault, record: R) -> Result<()> {
         let name = format!("{} {}", R::KIND, record.id());
         if let Err(e) = record.validate() {
             self.skip(name, e.to_string());
@@ -305,7 +305,6 @@ impl Plan {
             self.skip(name, "it is listed twice; the first was taken".into());
             return Ok(());
         }
-        let _ = source;
         match vault.get::<R>(record.id())? {
             Some(existing) if existing == record => self.summary.unchanged += 1,
             Some(_) => self.skip(
@@ -314,9 +313,10 @@ impl Plan {
             ),
             None => {
                 let doc_id = record.home().doc_id();
-                if let Ok(a) =
-                    serde_json::to_value(&record).and_then(serde_json::from_value::<Attachment>)
-                    && R::KIND == Attachment::KIND
+                // Only an attachment is read again as one (not every record an import takes).
+                if R::KIND == Attachment::KIND
+                    && let Ok(a) =
+                        serde_json::to_value(&record).and_then(serde_json::from_value::<Attachment>)
                 {
                     self.new_attachments.push(a);
                 }
@@ -525,7 +525,7 @@ fn take_entry(
     }
     let entry_id = entry.id.clone();
     let added_before = plan.summary.added;
-    plan.take(vault, entry.clone(), imported.source.clone())?;
+    plan.take(vault, entry.clone())?;
     let entry_taken = plan.summary.added > added_before
         || vault.get::<Entry>(&entry_id)?.is_some_and(|e| e == entry);
     if !entry_taken {
@@ -571,7 +571,7 @@ fn take_entry(
             added_ms: entry.created_ms,
         };
         let before = plan.summary.added;
-        plan.take(vault, attachment, source)?;
+        plan.take(vault, attachment)?;
         if plan.summary.added > before {
             plan.summary.added -= 1;
             plan.summary.attachments += 1;
@@ -591,13 +591,10 @@ fn at(step: &str, done: u64, total: u64) -> Progress {
 /// A file name that passes `Attachment::validate`: the last part of a path, with
 /// control characters dropped.
 fn clean_name(name: &str) -> String {
-    let base = name
-        .rsplit(['/', '\\'])
-        .find(|p| !p.is_empty())
-        .unwrap_or("file");
-    let clean: String = base
+    // A name of separators only is kept whole by `file_name`: they go with the rest.
+    let clean: String = super::attachments::file_name(name)
         .chars()
-        .filter(|c| !c.is_control())
+        .filter(|c| !c.is_control() && !matches!(c, '/' | '\\'))
         .take(model::MAX_FILE_NAME_CHARS)
         .collect();
     if clean.is_empty() || clean == "." || clean == ".." {
@@ -611,16 +608,11 @@ fn clean_name(name: &str) -> String {
 /// so a second import finds what the first one added.
 fn id_from(origin: &str) -> String {
     use sha2::{Digest, Sha256};
-    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
     let digest = Sha256::new()
         .chain_update(b"comeback import id v1\0")
         .chain_update(origin.as_bytes())
         .finalize();
-    digest
-        .iter()
-        .take(12)
-        .map(|b| ALPHABET[(b & 31) as usize] as char)
-        .collect()
+    model::id_from_bytes(&digest)
 }
 
 #[cfg(test)]

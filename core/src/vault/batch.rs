@@ -35,12 +35,7 @@ impl Vault {
         };
         match stored {
             Ok(value) => {
-                let changed = merge_changed(held);
-                if let Some(sink) = &self.sink
-                    && !changed.is_empty()
-                {
-                    sink.changed(&changed);
-                }
+                self.tell(merge_changed(held));
                 Ok(value)
             }
             Err(e) => {
@@ -171,7 +166,7 @@ impl Vault {
         blob::finish(&tx, key, sha256, size)?;
         tx.commit()?;
         // The screens showing a placeholder for these bytes can show the file now.
-        if let Some(sink) = &self.sink {
+        if self.sink.is_some() {
             let records: Vec<ChangedRecord> = self
                 .list::<Attachment>(usize::MAX, 0)?
                 .into_iter()
@@ -182,7 +177,7 @@ impl Vault {
                 })
                 .collect();
             if !records.is_empty() {
-                sink.changed(&Changed {
+                self.tell(Changed {
                     kinds: vec![model::Kind::Attachment],
                     records,
                 });
@@ -202,13 +197,7 @@ impl Vault {
     /// Deletes the bytes of `sha256` unless an attachment this device knows still names
     /// them.
     pub fn release_blob(&mut self, sha256: &str) -> Result<()> {
-        let named = self
-            .store
-            .rows(Attachment::KIND, usize::MAX, 0)?
-            .iter()
-            .filter_map(|r| serde_json::from_str::<Attachment>(&r.json).ok())
-            .any(|a| a.sha256 == sha256);
-        if !named {
+        if !self.blob_named(sha256)? {
             let tx = self.store.transaction()?;
             blob::delete(&tx, sha256)?;
             tx.commit()?;
