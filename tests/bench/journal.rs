@@ -69,3 +69,20 @@ pub fn pristine() -> (PathBuf, PathBuf, u64) {
         .unwrap();
     (vault_dir, key, text_bytes)
 }
+
+/// The bytes of every file under `dir`.
+#[allow(dead_code)] // the sync benchmark weighs no folder
+pub fn dir_size(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let m = e.metadata().unwrap();
+            if m.is_dir() {
+                dir_size(&e.path())
+            } else {
+                m.len()
+            }
+        })
+        .sum()
+}

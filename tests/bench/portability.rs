@@ -57,21 +57,6 @@ fn measured(vault: &Path, key: &Path, args: &[&str]) -> (Duration, u64, String) 
     (took, peak, out)
 }
 
-fn dir_size(p: &Path) -> u64 {
-    std::fs::read_dir(p)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            let m = e.metadata().unwrap();
-            if m.is_dir() {
-                dir_size(&e.path())
-            } else {
-                m.len()
-            }
-        })
-        .sum()
-}
-
 fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
@@ -100,7 +85,7 @@ fn main() {
     }
     println!(
         "export folder: {:.1} MB ({:.1} MB comeback.json)",
-        dir_size(&export_dir) as f64 / 1e6,
+        journal::dir_size(&export_dir) as f64 / 1e6,
         std::fs::metadata(export_dir.join("comeback.json"))
             .unwrap()
             .len() as f64

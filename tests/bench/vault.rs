@@ -50,21 +50,6 @@ fn report(name: &str, mut samples: Vec<Duration>) {
     );
 }
 
-fn dir_size(dir: &Path) -> u64 {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap())
-        .map(|e| {
-            let m = e.metadata().unwrap();
-            if m.is_dir() {
-                dir_size(&e.path())
-            } else {
-                m.len()
-            }
-        })
-        .sum()
-}
-
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` would too: only run when
     // benchmarking, so the test suite stays fast.
@@ -274,7 +259,7 @@ fn main() {
         println!("  {part}: {:.1} MB", bytes as f64 / 1e6);
     }
     drop(vault);
-    let on_disk = dir_size(&vault_dir);
+    let on_disk = journal::dir_size(&vault_dir);
     println!(
         "size: vault folder {:.1} MB; plain text written {:.1} MB; ratio {:.2}x",
         on_disk as f64 / 1e6,
