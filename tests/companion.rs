@@ -6,84 +6,16 @@
 //! messages.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use serde_json::{Value, json};
-use tempfile::TempDir;
 
-/// One private vault in a temporary folder, and the commands run against it.
-struct Sandbox {
-    dir: TempDir,
-    vault: PathBuf,
-    key: PathBuf,
-}
+#[path = "support/sandbox.rs"]
+mod sandbox;
+use sandbox::{Sandbox, stdout_of};
 
-impl Sandbox {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let vault = dir.path().join("vault");
-        let key = dir.path().join("key");
-        let sandbox = Self { dir, vault, key };
-        sandbox.ok(&["init"]);
-        sandbox
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let home = self.dir.path().join("home");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_comeback"));
-        cmd.args(args)
-            .env("COMEBACK_VAULT", &self.vault)
-            .env("COMEBACK_KEY_FILE", &self.key)
-            .env("HOME", &home)
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("TZ", "Europe/Berlin");
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.command(args).output().unwrap()
-    }
-
-    /// Runs a command with `input` on its standard input (a pipe, not a terminal).
-    fn run_with(&self, args: &[&str], input: &str) -> Output {
-        let mut child = self
-            .command(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    }
-
-    /// Runs a command that must succeed; returns its stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        stdout_of(args, self.run(args))
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.ok(args)).unwrap()
-    }
-}
-
-fn stdout_of(args: &[&str], out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "`comeback {}` failed: exit {:?}\nstderr: {}",
-        args.join(" "),
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+/// The zone every command here runs in (`TZ`).
+const ZONE: &str = "Europe/Berlin";
 
 /// A refused command: its exit code and its one line on stderr.
 fn refused(out: &Output) -> (Option<i32>, String) {
@@ -95,7 +27,7 @@ fn refused(out: &Output) -> (Option<i32>, String) {
 
 #[test]
 fn reminders_json_lists_kind_title_moment_and_record_in_the_zone_asked_for() {
-    let s = Sandbox::new();
+    let s = Sandbox::in_zone(ZONE);
     s.ok(&[
         "profile",
         "set",
@@ -177,7 +109,7 @@ fn reminders_json_lists_kind_title_moment_and_record_in_the_zone_asked_for() {
 
 #[test]
 fn a_malformed_window_or_zone_is_a_usage_error_and_a_backwards_one_refused() {
-    let s = Sandbox::new();
+    let s = Sandbox::in_zone(ZONE);
     let (code, err) = refused(&s.run(&["reminders", "--from", "tomorrow"]));
     assert_eq!(code, Some(2));
     assert!(err.contains("'tomorrow' is not a moment"), "{err}");
@@ -194,7 +126,7 @@ fn a_malformed_window_or_zone_is_a_usage_error_and_a_backwards_one_refused() {
 
 #[test]
 fn reminder_settings_change_one_kind_quiet_hours_and_the_check_in_and_refuse_nonsense() {
-    let s = Sandbox::new();
+    let s = Sandbox::in_zone(ZONE);
     let before = s.json(&["reminders", "settings", "--json"]);
     assert_eq!(before["quiet_hours"], Value::Null);
     assert_eq!(before["kinds"][6], json!({"kind": "check_in", "on": false}));
@@ -247,7 +179,7 @@ fn reminder_settings_change_one_kind_quiet_hours_and_the_check_in_and_refuse_non
 
 #[test]
 fn lock_set_status_and_off_read_the_passcode_from_standard_input() {
-    let s = Sandbox::new();
+    let s = Sandbox::in_zone(ZONE);
     assert_eq!(
         s.json(&["lock", "status", "--json"]),
         json!({"on": false, "idle_minutes": 5, "retry_after_s": 0})
@@ -278,7 +210,7 @@ fn lock_set_status_and_off_read_the_passcode_from_standard_input() {
 
 #[test]
 fn lock_reset_turns_a_forgotten_lock_off_with_the_recovery_key_from_standard_input() {
-    let s = Sandbox::new();
+    let s = Sandbox::in_zone(ZONE);
     s.run_with(&["lock", "set"], "2468\n");
     // The key file holds the key in its recovery-key form.
     let recovery = std::fs::read_to_string(&s.key).unwrap();
@@ -299,7 +231,7 @@ fn lock_reset_turns_a_forgotten_lock_off_with_the_recovery_key_from_standard_inp
 
 #[test]
 fn three_wrong_passcodes_make_the_next_try_wait_across_runs() {
-    let s = Sandbox::new();
+    let s = Sandbox::in_zone(ZONE);
     s.run_with(&["lock", "set"], "2468\n");
     for _ in 0..3 {
         assert_eq!(
@@ -394,7 +326,7 @@ fn wait_for_prompt(child: &mut std::process::Child, prompt: &str) {
 
 #[test]
 fn lock_set_at_a_terminal_asks_twice_shows_nothing_and_refuses_two_different_passcodes() {
-    let s = Sandbox::new();
+    let s = Sandbox::in_zone(ZONE);
     let pty = Pty::open();
     let mut child = pty.start(&s, &["lock", "set"]);
     wait_for_prompt(&mut child, "Passcode (what you type is not shown): ");

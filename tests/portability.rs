@@ -4,59 +4,13 @@
 //! as it was. What the export holds in detail is tested in the core (`api::export`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use serde_json::Value;
-use tempfile::TempDir;
 
-/// One private vault in a temporary folder, and the commands run against it.
-struct Sandbox {
-    dir: TempDir,
-    vault: PathBuf,
-    key: PathBuf,
-}
-
-impl Sandbox {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let vault = dir.path().join("vault");
-        let key = dir.path().join("key");
-        let sandbox = Self { dir, vault, key };
-        sandbox.ok(&["init"]);
-        sandbox
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        let home = self.dir.path().join("home");
-        Command::new(env!("CARGO_BIN_EXE_comeback"))
-            .args(args)
-            .env("COMEBACK_VAULT", &self.vault)
-            .env("COMEBACK_KEY_FILE", &self.key)
-            .env("HOME", &home)
-            .env("XDG_DATA_HOME", home.join("data"))
-            .output()
-            .unwrap()
-    }
-
-    /// Runs a command that must succeed; returns its stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "`comeback {}` failed: exit {:?}\nstderr: {}",
-            args.join(" "),
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// A folder path inside the sandbox, as text for an argument.
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-}
+#[path = "support/sandbox.rs"]
+mod sandbox;
+use sandbox::Sandbox;
 
 /// Every file under `dir`, relative to it, sorted.
 fn files_under(dir: &Path) -> Vec<String> {
@@ -329,13 +283,8 @@ fn a_kill_in_the_middle_of_an_import_leaves_the_vault_as_it_was() {
     let export = s.path("dayone");
     // Big enough that the import is still writing when the kill comes.
     day_one(&export, 120, 512 * 1024);
-    let home = s.dir.path().join("home");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_comeback"))
-        .args(["import", export.to_str().unwrap()])
-        .env("COMEBACK_VAULT", &s.vault)
-        .env("COMEBACK_KEY_FILE", &s.key)
-        .env("HOME", &home)
-        .env("XDG_DATA_HOME", home.join("data"))
+    let mut child = s
+        .command(&["import", export.to_str().unwrap()])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
