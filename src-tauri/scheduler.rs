@@ -15,6 +15,12 @@
 //! platform reports one (phones; Linux servers that send `ActionInvoked`; Windows while
 //! the toast is on screen), raises the window and emits `open-reminder` with
 //! `{kind, record}`: the UI opens the screen for it.
+//!
+//! A phone cannot count on the app running when a reminder falls due: the OS suspends it.
+//! There the scheduler hands the OS the reminders of the next [`AHEAD`] instead (at most
+//! [`MOST_AHEAD`], under iOS's 64 pending per app), each under an id derived from what it
+//! is, and hands them again whenever the answer changes (settings saved, a record edited,
+//! a new day in the window): the OS fires them while the app sleeps.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -111,6 +117,58 @@ pub fn decide(
     )
 }
 
+/// The local setting the reminders handed to a phone's OS are kept under.
+const PLANNED_SETTING: &str = "reminders_planned";
+
+/// How far ahead a phone hands its reminders to the OS.
+pub const AHEAD: Duration = Duration::days(7);
+
+/// The most reminders a phone hands to the OS at once (iOS keeps 64 per app).
+pub const MOST_AHEAD: usize = 60;
+
+/// A reminder handed to a phone's OS, under the notification id it fires with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Planned {
+    pub id: i32,
+    pub key: String,
+}
+
+/// The id a reminder is handed to the OS under: the same for the same reminder in every
+/// plan (FNV-1a of its key, positive), so handing the same plan again changes nothing.
+fn stable_id(key: &str) -> i32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in key.bytes() {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    // Positive and never 0 (Android treats 0 as "no id" in places).
+    ((hash & 0x7fff_ffff) as i32).max(1)
+}
+
+/// What a phone hands the OS at `now`, from the core's answer for `now..now + AHEAD`:
+/// the reminders still to come, soonest first, at most [`MOST_AHEAD`], each with an id no
+/// other reminder of the plan has.
+pub fn plan_ahead(due: Vec<Reminder>, now: DateTime<FixedOffset>) -> Vec<(Planned, Reminder)> {
+    let mut due: Vec<Reminder> = due.into_iter().filter(|r| r.at > now).collect();
+    due.sort_by_key(|r| r.at);
+    let mut plan: Vec<(Planned, Reminder)> = Vec::new();
+    for r in due {
+        let k = key(&r);
+        if plan.iter().any(|(p, _)| p.key == k) {
+            continue;
+        }
+        if plan.len() == MOST_AHEAD {
+            break;
+        }
+        let mut id = stable_id(&k);
+        while plan.iter().any(|(p, _)| p.id == id) {
+            id = id.wrapping_add(1).max(1);
+        }
+        plan.push((Planned { id, key: k }, r));
+    }
+    plan
+}
+
 /// The notifications shown in this run, by id: what a tap on one opens.
 type Opened = Arc<Mutex<HashMap<i32, Json>>>;
 
@@ -159,12 +217,17 @@ pub fn start(app: &AppHandle) {
         let mut next_id: i32 = 1;
         loop {
             let handle = app.clone();
-            let due = tauri::async_runtime::spawn_blocking(move || check(&handle))
-                .await
-                .unwrap_or_default();
-            for r in due {
-                show(&app, &opened, next_id, &r);
-                next_id = next_id.wrapping_add(1).max(1);
+            if cfg!(mobile) {
+                // The OS fires them, even while the app is suspended.
+                let _ = tauri::async_runtime::spawn_blocking(move || hand_ahead(&handle)).await;
+            } else {
+                let due = tauri::async_runtime::spawn_blocking(move || check(&handle))
+                    .await
+                    .unwrap_or_default();
+                for r in due {
+                    show(&app, &opened, next_id, &r);
+                    next_id = next_id.wrapping_add(1).max(1);
+                }
             }
             // Until the next minute's turn, or a wake (settings saved, the vault changed).
             let now = Utc::now();
@@ -210,6 +273,59 @@ fn check<R: Runtime>(app: &AppHandle<R>) -> Vec<Reminder> {
         crate::mark("reminders shown");
     }
     to_show
+}
+
+/// On a phone: hands the OS the reminders of the next [`AHEAD`], replacing what it was
+/// handed before, when the plan changed. Does nothing while the vault is closed.
+fn hand_ahead<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    let Ok(guard) = state.slot() else {
+        return;
+    };
+    let Some(vault) = guard.as_ref() else {
+        return;
+    };
+    let now = Utc::now().fixed_offset();
+    let Ok(due) = api::reminders(vault, now, now + AHEAD, &api::device_time_zone()) else {
+        return;
+    };
+    let plan = plan_ahead(due, now);
+    let before: Vec<Planned> = vault
+        .setting(PLANNED_SETTING)
+        .ok()
+        .flatten()
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default();
+    let planned: Vec<Planned> = plan.iter().map(|(p, _)| p.clone()).collect();
+    if planned == before {
+        return;
+    }
+    let notification = app.notification();
+    #[cfg(mobile)]
+    {
+        let _ = notification.cancel(before.iter().map(|p| p.id).collect());
+    }
+    for (p, r) in &plan {
+        let Ok(at) = time::OffsetDateTime::from_unix_timestamp(r.at.timestamp()) else {
+            continue;
+        };
+        let record = serde_json::to_value(&r.record).unwrap_or(Json::Null);
+        let _ = notification
+            .builder()
+            .id(p.id)
+            .title(&r.title)
+            .extra("kind", r.kind)
+            .extra("record", record)
+            .schedule(tauri_plugin_notification::Schedule::At {
+                date: at,
+                repeating: false,
+                allow_while_idle: true,
+            })
+            .show();
+    }
+    if let Ok(json) = serde_json::to_string(&planned) {
+        let _ = vault.set_setting(PLANNED_SETTING, Some(&json));
+    }
 }
 
 /// Shows `r` as a notification: its title only, and what a tap opens as extras.
@@ -358,6 +474,66 @@ mod tests {
         };
         let (_, kept) = decide(vec![], &shown, at("2026-11-30T09:00:00+00:00"));
         assert!(kept.shown.is_empty());
+    }
+
+    #[test]
+    fn a_phone_hands_the_os_what_is_still_to_come_soonest_first() {
+        let now = at("2026-11-30T09:00:00+00:00");
+        let plan = plan_ahead(
+            vec![
+                follow_up("2026-12-02T09:00:00+00:00", "item1"),
+                worry("2026-11-30T08:59:59+00:00"),
+                worry("2026-12-01T17:00:00+00:00"),
+                follow_up("2026-12-02T09:00:00+00:00", "item1"),
+            ],
+            now,
+        );
+        let at_times: Vec<_> = plan.iter().map(|(_, r)| r.at).collect();
+        assert_eq!(
+            at_times,
+            vec![
+                at("2026-12-01T17:00:00+00:00"),
+                at("2026-12-02T09:00:00+00:00")
+            ]
+        );
+        assert!(plan.iter().all(|(p, _)| p.id > 0));
+        assert_ne!(plan[0].0.id, plan[1].0.id);
+    }
+
+    #[test]
+    fn the_same_reminder_gets_the_same_id_in_every_plan() {
+        let first = plan_ahead(
+            vec![follow_up("2026-12-02T09:00:00+00:00", "item1")],
+            at("2026-11-30T09:00:00+00:00"),
+        );
+        let later = plan_ahead(
+            vec![
+                worry("2026-12-01T17:00:00+00:00"),
+                follow_up("2026-12-02T09:00:00+00:00", "item1"),
+            ],
+            at("2026-11-30T10:00:00+00:00"),
+        );
+        assert_eq!(first[0].0, later[1].0);
+        // Another record at the same moment is another reminder, with another id.
+        let other = plan_ahead(
+            vec![follow_up("2026-12-02T09:00:00+00:00", "item2")],
+            at("2026-11-30T09:00:00+00:00"),
+        );
+        assert_ne!(first[0].0.id, other[0].0.id);
+    }
+
+    #[test]
+    fn a_phone_hands_the_os_at_most_sixty() {
+        let now = at("2026-11-30T00:00:00+00:00");
+        let due: Vec<Reminder> = (0..100)
+            .map(|i| follow_up("2026-12-01T09:00:00+00:00", &format!("item{i}")))
+            .collect();
+        let plan = plan_ahead(due, now);
+        assert_eq!(plan.len(), MOST_AHEAD);
+        let mut ids: Vec<i32> = plan.iter().map(|(p, _)| p.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), MOST_AHEAD, "every id in a plan is its own");
     }
 
     #[test]
