@@ -20,6 +20,7 @@
 //! The vault folder is `COMEBACK_VAULT` when set, else the platform data folder; the key
 //! comes from the OS keychain, or from `COMEBACK_KEY_FILE` when set (headless tests).
 
+mod biometric;
 mod devices;
 mod lock;
 mod scheduler;
@@ -764,6 +765,8 @@ fn node_commands() -> impl Fn(Invoke<tauri::Wry>) -> bool + Send + Sync + 'stati
         vault_status,
         create_vault,
         first_screen_drawn,
+        biometric::biometric_available,
+        biometric::unlock_biometric,
         devices::devices_list,
         devices::devices_invite,
         devices::devices_answer,
@@ -878,6 +881,7 @@ pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_biometric::init())
         .setup(|app| {
             mark("setup");
             app.manage(AppState::new(vault_dir()));

@@ -31,6 +31,8 @@ pub const OPEN_WHILE_LOCKED: &[&str] = &[
     "lock_status",
     "app_locked",
     "unlock",
+    "biometric_available",
+    "unlock_biometric",
     "lock_reset",
     "lock_touch",
 ];

@@ -131,6 +131,16 @@ export function unlock(passcode: string): Promise<void> {
   return call('unlock', { passcode });
 }
 
+/** Whether this device can unlock with a fingerprint or face (phones, macOS). */
+export function biometricAvailable(): Promise<boolean> {
+  return call('biometric_available');
+}
+
+/** Asks the OS for the owner's fingerprint or face; refused `wrong_passcode` if not. */
+export function unlockBiometric(): Promise<void> {
+  return call('unlock_biometric');
+}
+
 /** A forgotten passcode: the vault's recovery key turns the lock off. */
 export function lockReset(recoveryKey: string): Promise<LockStatus> {
   return call('lock_reset', { recoveryKey });

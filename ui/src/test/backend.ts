@@ -33,7 +33,17 @@ export interface FakeBackend {
 }
 
 /** The commands the shell answers while locked (src-tauri/lock.rs `OPEN_WHILE_LOCKED`). */
-const OPEN_WHILE_LOCKED = ['vault_status', 'first_screen_drawn', 'lock_status', 'app_locked', 'unlock', 'lock_reset', 'lock_touch'];
+const OPEN_WHILE_LOCKED = [
+  'vault_status',
+  'first_screen_drawn',
+  'lock_status',
+  'app_locked',
+  'unlock',
+  'biometric_available',
+  'unlock_biometric',
+  'lock_reset',
+  'lock_touch',
+];
 
 /** What a verb that writes stores: its command → the kind of record it returns. */
 const WRITES: Record<string, string> = {
@@ -92,6 +102,8 @@ function defaultFixtures(today: string): Record<string, unknown> {
   return {
     home_summary: emptyHome(today),
     lock_status: { on: false, idle_minutes: 5, retry_after_s: 0 },
+    // No fingerprint or face sensor unless a test gives one.
+    biometric_available: false,
     follow_ups_due: [],
     lesson_actions: [],
     contact_schedule: [],

@@ -57,6 +57,46 @@ describe('the lock screen', () => {
     expect(document.body.innerHTML).not.toContain('river');
   });
 
+  it('asks for a fingerprint or face at once where the device has one, and opens when the OS says yes', async () => {
+    const be = lockedBackend();
+    be.fixtures.biometric_available = true;
+    be.fixtures.unlock_biometric = () => {
+      be.locked = false;
+      return null;
+    };
+    go('journal');
+    render(App);
+    await waitFor(() => expect(document.body.textContent).toContain('river'));
+    expect(be.calls.filter((c) => c.cmd === 'unlock_biometric')).toHaveLength(1);
+    expect(be.calls.some((c) => c.cmd === 'unlock')).toBe(false);
+  });
+
+  it('keeps the passcode when the fingerprint or face is not recognised, and can ask again', async () => {
+    const be = lockedBackend();
+    be.fixtures.biometric_available = true;
+    let tries = 0;
+    be.fixtures.unlock_biometric = () => {
+      tries += 1;
+      throw { code: 'wrong_passcode', message: 'Your fingerprint or face was not recognised. Type your passcode instead.' };
+    };
+    render(App);
+    expect((await screen.findByTestId('lock-error')).textContent).toContain('Type your passcode instead');
+    expect(screen.getByTestId('lock-passcode')).toBeTruthy();
+    await fireEvent.click(screen.getByTestId('lock-biometric'));
+    await waitFor(() => expect(tries).toBe(2));
+    expect(screen.getByTestId('lock-screen')).toBeTruthy();
+  });
+
+  it('shows no fingerprint button on a device without a sensor', async () => {
+    const be = lockedBackend();
+    render(App);
+    await screen.findByTestId('lock-passcode');
+    await waitFor(() => expect(be.calls.some((c) => c.cmd === 'biometric_available')).toBe(true));
+    await Promise.resolve();
+    expect(screen.queryByTestId('lock-biometric')).toBeNull();
+    expect(be.calls.some((c) => c.cmd === 'unlock_biometric')).toBe(false);
+  });
+
   it('offers the recovery key for a forgotten passcode', async () => {
     const be = lockedBackend();
     be.fixtures.lock_reset = { on: false, idle_minutes: 5, retry_after_s: 0 };
