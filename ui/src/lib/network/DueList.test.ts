@@ -25,3 +25,18 @@ describe('the due list', () => {
     expect(text).toContain('never contacted');
   });
 });
+
+describe('the Network screen', () => {
+  it('puts the due list first, the lists before the grief-window settings, and no form open until asked', async () => {
+    fakeBackend();
+    render(NetworkView);
+    await screen.findByTestId('grief-window');
+    const order = ['due-list', 'contacts', 'outreach', 'intros', 'grief-window', 'worry-inbox', 'announcement'].map((id) =>
+      screen.getByTestId(id),
+    );
+    for (let i = 1; i < order.length; i++) {
+      expect(order[i - 1].compareDocumentPosition(order[i]) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    }
+    for (const form of ['contact-form', 'outreach-form', 'intro-form']) expect(screen.queryByTestId(form)).toBeNull();
+  });
+});
