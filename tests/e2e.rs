@@ -638,16 +638,18 @@ fn a_contact_and_an_outreach_update_the_due_list() {
         ("Priya Raman", "Old team at Acme"),
         ("Tomás Ortega", "Met at a meetup"),
     ] {
+        // The list comes first; the form opens from "Add a contact" in a dialog.
+        d.click("contact-add");
         d.type_into("contact-name", name);
         d.type_into("contact-how", how);
         d.select("contact-tie", "Rarely (once a year or less)");
-        d.click("contact-add");
+        d.click("contact-save");
         d.wait_for_text("due-list", name);
-        // The form empties once the contact is saved, ready for the next one.
+        // The dialog closes once the contact is saved.
         wait_until(
             &d,
-            "the contact form emptying",
-            "return document.querySelector('[data-testid=\"contact-name\"]').value === '';",
+            "the contact dialog closing",
+            "return document.querySelector('[data-testid=\"contact-dialog\"]') === null;",
         );
     }
     let due = d.text("due-list");
@@ -658,12 +660,13 @@ fn a_contact_and_an_outreach_update_the_due_list() {
     assert!(due.contains("never contacted"), "{due:?}");
     assert_eq!(count_inside(&d, "due-list", "due-contact"), 2);
 
+    d.click("outreach-add");
     d.select("outreach-contact", "Priya Raman");
     d.type_into(
         "outreach-message",
         "Hi Priya, I've left Acme and I'm looking at data roles. Coffee?",
     );
-    d.click("outreach-add");
+    d.click("outreach-save");
 
     let due = wait_for_text_gone(&d, "due-list", "Priya Raman");
     assert!(

@@ -114,9 +114,10 @@ describe('the app shell', () => {
     go('network');
     const due = await screen.findByTestId('due-list');
     await within(due).findByText('Priya');
+    // "I reached out" opens the message form in a dialog, the contact already chosen.
     await fireEvent.click(within(due).getByTestId('due-reach'));
-    await fireEvent.input(screen.getByTestId('outreach-message'), { target: { value: 'Coffee next week?' } });
-    await fireEvent.click(screen.getByTestId('outreach-add'));
+    await fireEvent.input(await screen.findByTestId('outreach-message'), { target: { value: 'Coffee next week?' } });
+    await fireEvent.click(screen.getByTestId('outreach-save'));
     await waitFor(() => expect(within(screen.getByTestId('due-list')).queryByText('Priya')).toBeNull());
     expect(be.calls.some((c) => c.cmd === 'log_outreach')).toBe(true);
   });
