@@ -1,9 +1,10 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { fakeBackend } from '../../test/backend';
+import type { Event, Versioned } from '../types';
 import Events from './Events.svelte';
 
-const event = {
+const event: Versioned<Event> = {
   id: 'e1',
   date: '2024-02-20',
   title: 'Rust meetup',
@@ -12,7 +13,7 @@ const event = {
   notes: '',
   outcome: '',
   version: 'v9',
-} as const;
+};
 const contacts = [
   { id: 'c1', name: 'Priya' },
   { id: 'c2', name: 'Tom' },
@@ -54,7 +55,7 @@ describe('the events list', () => {
 
   it('deletes an event only once the person confirms', async () => {
     const be = fakeBackend();
-    render(Events, { props: { events: [{ ...event }], contacts, today: '2024-03-05' } });
+    render(Events, { props: { events: [{ ...event, contact_ids: [...event.contact_ids] }], contacts, today: '2024-03-05' } });
     await fireEvent.click(screen.getByTestId('event-delete'));
     expect(be.calls.some((c) => c.cmd === 'delete_record')).toBe(false);
     await fireEvent.click(screen.getByTestId('event-delete-confirm'));
@@ -63,7 +64,7 @@ describe('the events list', () => {
 
   it('does nothing when an edit or a delete is cancelled', async () => {
     const be = fakeBackend();
-    render(Events, { props: { events: [{ ...event }], contacts, today: '2024-03-05' } });
+    render(Events, { props: { events: [{ ...event, contact_ids: [...event.contact_ids] }], contacts, today: '2024-03-05' } });
     await fireEvent.click(screen.getByTestId('event-edit'));
     await fireEvent.input(screen.getByTestId('event-title'), { target: { value: 'Changed' } });
     await fireEvent.click(screen.getByTestId('event-cancel'));
