@@ -691,19 +691,29 @@ fn logged_hours_show_in_the_chart() {
     first_run(&d);
     go(&d, "mojo");
 
+    // The list comes first; the form opens from "Add a project".
+    assert!(!d.exists("project-name"), "no form before Add is pressed");
+    d.click("project-add");
     d.type_into("project-name", "Open-source invoice parser");
     d.clear("project-target");
     d.type_into("project-target", "15");
-    d.click("project-add");
+    d.click("project-save");
     d.wait_for_text("project-item", "Open-source invoice parser");
+    wait_until(
+        &d,
+        "the dialog closing once saved",
+        "return !document.querySelector('[data-testid=\"project-dialog\"]');",
+    );
     d.wait_for_text("projects", "0 / 15 h this week");
     d.find("hours-chart-empty");
     assert!(!d.exists("hours-chart"), "no chart before any hours");
 
+    d.click("hours-add");
     d.type_into("hours-input", "3.5");
     d.type_into("hours-note", "Parsed the first real PDF");
     d.click("log-hours");
     d.find("hours-chart");
+    d.wait_for_text("hours-list", "Parsed the first real PDF");
     d.wait_for_text("projects", "3.5 / 15 h this week");
 
     assert!(
@@ -736,11 +746,19 @@ fn a_pipeline_item_moves_to_offer() {
     first_run(&d);
     go(&d, "next");
 
+    // The board comes first; the form opens from "Add to the pipeline".
+    assert!(!d.exists("item-title"), "no form before Add is pressed");
+    d.click("item-add");
     d.type_into("item-title", "Data engineer");
     d.type_into("item-org", "Northwind");
     d.select("item-kind", "Job");
-    d.click("item-add");
+    d.click("item-form-save");
     d.wait_for_text("column-saved", "Data engineer");
+    wait_until(
+        &d,
+        "the dialog closing once saved",
+        "return !document.querySelector('[data-testid=\"item-dialog\"]');",
+    );
 
     d.click("pipeline-item");
     d.wait_for_text("item-detail", "Data engineer, Northwind");

@@ -117,3 +117,68 @@ describe('a pipeline item edited on two devices', () => {
     expect(sent).toMatchObject({ notes: 'Met Ana. Follow up Friday.', version: 'v3', stage: 'applied' });
   });
 });
+
+describe('a pipeline item edited or deleted', () => {
+  beforeEach(() => {
+    app.today = '2024-03-05';
+  });
+
+  const p1 = {
+    id: 'p1',
+    kind: 'job',
+    title: 'Role',
+    org: 'Northwind',
+    stage: 'applied',
+    stage_changed_on: '2024-03-01',
+    notes: 'Met Ana.',
+    premortem: '',
+    version: 'v3',
+  };
+  const writes = (be: ReturnType<typeof fakeBackend>) =>
+    be.calls.filter((c) => ['save_record', 'delete_record', 'add_item', 'move_item'].includes(c.cmd));
+
+  it('adds an item from the Add button: the dialog closes and the board shows it', async () => {
+    const be = fakeBackend();
+    render(NextView, {});
+    expect(screen.queryByTestId('item-title')).toBeNull();
+    await fireEvent.click(screen.getByTestId('item-add'));
+    await fireEvent.input(screen.getByTestId('item-title'), { target: { value: 'Data engineer' } });
+    await fireEvent.input(screen.getByTestId('item-org'), { target: { value: 'Northwind' } });
+    await fireEvent.click(screen.getByTestId('item-form-save'));
+    await waitFor(() => expect(screen.getByTestId('column-saved').textContent).toContain('Data engineer'));
+    expect(screen.queryByTestId('item-dialog')).toBeNull();
+    expect(writes(be)[0].args.item).toMatchObject({ id: '', title: 'Data engineer', org: 'Northwind', stage: 'saved' });
+  });
+
+  it('edits the title on the version it was loaded with, leaving the stage to moves', async () => {
+    const be = fakeBackend();
+    seed(be, 'item', [{ ...p1 }]);
+    render(NextView, { params: ['p1'] });
+    await fireEvent.click(await screen.findByTestId('item-edit'));
+    const title = screen.getByTestId('item-title') as HTMLInputElement;
+    expect(title.value).toBe('Role');
+    await fireEvent.input(title, { target: { value: 'Senior data engineer' } });
+    await fireEvent.click(screen.getByTestId('item-form-save'));
+    await waitFor(() => expect(screen.getByTestId('item-detail').textContent).toContain('Senior data engineer, Northwind'));
+    expect(screen.queryByTestId('item-edit-dialog')).toBeNull();
+    expect(writes(be).map((c) => c.args)).toEqual([
+      { kind: 'item', record: { ...p1, title: 'Senior data engineer' } },
+    ]);
+  });
+
+  it('deletes the item only once the person confirms, and cancelling does nothing', async () => {
+    const be = fakeBackend();
+    seed(be, 'item', [{ ...p1 }]);
+    render(NextView, { params: ['p1'] });
+    await fireEvent.click(await screen.findByTestId('item-edit'));
+    await fireEvent.click(screen.getByTestId('item-cancel'));
+    await fireEvent.click(screen.getByTestId('item-delete'));
+    await fireEvent.click(screen.getByTestId('item-delete-cancel'));
+    expect(writes(be)).toEqual([]);
+    expect(screen.queryByTestId('item-delete-dialog')).toBeNull();
+
+    await fireEvent.click(screen.getByTestId('item-delete'));
+    await fireEvent.click(screen.getByTestId('item-delete-confirm'));
+    await waitFor(() => expect(writes(be).map((c) => c.args)).toEqual([{ kind: 'item', id: 'p1' }]));
+  });
+});

@@ -53,3 +53,55 @@ describe('the story bank', () => {
     expect(screen.queryByTestId('story-suggest-pick')).toBeNull();
   });
 });
+
+describe('a story in the bank', () => {
+  const story = {
+    id: 's1',
+    title: 'Rescued the migration',
+    situation: 'A late project',
+    task: 'Ship it',
+    action: 'Cut scope',
+    result: 'Shipped',
+    why_i_left: false,
+    version: 'v6',
+  };
+  const writes = (be: ReturnType<typeof fakeBackend>) =>
+    be.calls.filter((c) => c.cmd === 'save_record' || c.cmd === 'delete_record');
+
+  it('opens a new story from the Add button and closes once saved', async () => {
+    const be = fakeBackend();
+    render(StoryBank, { stories: [], suggestions: [] });
+    expect(screen.queryByTestId('story-form')).toBeNull();
+    await fireEvent.click(screen.getByTestId('story-add'));
+    await fireEvent.input(screen.getByTestId('story-title'), { target: { value: 'Mentored two juniors' } });
+    await fireEvent.click(screen.getByTestId('story-save'));
+    await waitFor(() => expect(screen.queryByTestId('story-dialog')).toBeNull());
+    expect(writes(be)[0].args).toMatchObject({ kind: 'story', record: { id: '', title: 'Mentored two juniors' } });
+  });
+
+  it('edits a story on the version it was loaded with, sending the changed field', async () => {
+    const be = fakeBackend();
+    render(StoryBank, { stories: [{ ...story }], suggestions: [] });
+    await fireEvent.click(screen.getByTestId('story-edit'));
+    await fireEvent.input(screen.getByTestId('story-result'), { target: { value: 'Shipped two weeks early' } });
+    await fireEvent.click(screen.getByTestId('story-save'));
+    await waitFor(() => expect(screen.queryByTestId('story-dialog')).toBeNull());
+    expect(writes(be).map((c) => c.args)).toEqual([
+      { kind: 'story', record: { ...story, result: 'Shipped two weeks early' } },
+    ]);
+  });
+
+  it('deletes a story only once the person confirms, and cancelling does nothing', async () => {
+    const be = fakeBackend();
+    render(StoryBank, { stories: [{ ...story }], suggestions: [] });
+    await fireEvent.click(screen.getByTestId('story-edit'));
+    await fireEvent.click(screen.getByTestId('story-cancel'));
+    await fireEvent.click(screen.getByTestId('story-delete'));
+    await fireEvent.click(screen.getByTestId('story-delete-cancel'));
+    expect(writes(be)).toEqual([]);
+
+    await fireEvent.click(screen.getByTestId('story-delete'));
+    await fireEvent.click(screen.getByTestId('story-delete-confirm'));
+    await waitFor(() => expect(writes(be).map((c) => c.args)).toEqual([{ kind: 'story', id: 's1' }]));
+  });
+});
