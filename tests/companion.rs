@@ -1,9 +1,9 @@
-//! `comeback reminders`, `comeback lock` and `comeback prompt`, driven as a script (or a home box's
-//! scheduler) drives them: a vault in a temporary folder (key-file mode, no keychain),
-//! the JSON read back, the passcode piped on standard input. Which reminders fall due
-//! when, and how the lock keeps and checks a passcode, are tested in the core
-//! (`api::reminders`, `api::lock`); here: the command line's shapes, exit codes and
-//! messages.
+//! `comeback reminders`, `comeback lock` and `comeback prompt`, driven as a script (or a
+//! home box's scheduler) drives them: a vault in a temporary folder (key-file mode, no
+//! keychain), the JSON read back, the passcode piped on standard input. Which reminders
+//! fall due when, how the lock keeps and checks a passcode, and which prompt a day brings
+//! are tested in the core (`api::reminders`, `api::lock`, `api::daily_prompt`); here: the
+//! command line's shapes, exit codes and messages.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::{Output, Stdio};
