@@ -1,9 +1,9 @@
-//! `comeback reminders` and `comeback lock`, driven as a script (or a home box's
-//! scheduler) drives them: a vault in a temporary folder (key-file mode, no keychain),
-//! the JSON read back, the passcode piped on standard input. Which reminders fall due
-//! when, and how the lock keeps and checks a passcode, are tested in the core
-//! (`api::reminders`, `api::lock`); here: the command line's shapes, exit codes and
-//! messages.
+//! `comeback reminders`, `comeback lock` and `comeback prompt`, driven as a script (or a
+//! home box's scheduler) drives them: a vault in a temporary folder (key-file mode, no
+//! keychain), the JSON read back, the passcode piped on standard input. Which reminders
+//! fall due when, how the lock keeps and checks a passcode, and which prompt a day brings
+//! are tested in the core (`api::reminders`, `api::lock`, `api::daily_prompt`); here: the
+//! command line's shapes, exit codes and messages.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::{Output, Stdio};
@@ -358,4 +358,78 @@ fn lock_set_at_a_terminal_asks_twice_shows_nothing_and_refuses_two_different_pas
     );
     // The passcode set at the terminal is the one that opens.
     stdout_of(&["lock", "off"], s.run_with(&["lock", "off"], "2468\n"));
+}
+
+#[test]
+fn prompt_names_a_due_contact_after_the_grief_window_and_falls_silent_after_six_weeks() {
+    let s = Sandbox::in_zone(ZONE);
+    s.ok(&[
+        "profile",
+        "set",
+        "--happened-on",
+        "2026-03-01",
+        "--grief-ends-on",
+        "2026-03-05",
+    ]);
+    // No debrief yet: step 1, expressive writing into a new entry.
+    let p = s.json(&["prompt", "--json", "--today", "2026-03-03"]);
+    assert_eq!(
+        (p["step"].clone(), p["kind"].clone()),
+        (json!(1), json!("expressive"))
+    );
+    assert_eq!(p["action"]["screen"], json!("journal"));
+    assert_eq!(p["action"]["first_line"], p["text"]);
+    let again = s.json(&["prompt", "--json", "--today", "2026-03-03"]);
+    assert_eq!(p, again, "the same prompt all day");
+    let text = s.ok(&["prompt", "--today", "2026-03-03"]);
+    assert!(text.contains("Today's prompt (step 1 of 4):"), "{text}");
+    assert!(text.contains(p["text"].as_str().unwrap()), "{text}");
+
+    // A finished debrief and a weak tie due: step 2 names them once the window is over.
+    let debrief = s
+        .ok(&["debrief", "new", "--title", "Leaving Acme"])
+        .trim()
+        .to_string();
+    s.ok(&[
+        "debrief",
+        "lesson",
+        &debrief,
+        "--lesson",
+        "Runway",
+        "--action",
+        "Save",
+        "--due",
+        "2026-04-01",
+    ]);
+    s.ok(&["debrief", "complete", &debrief]);
+    s.ok(&[
+        "contact",
+        "add",
+        "--name",
+        "Grace Hopper",
+        "--tie",
+        "rarely",
+    ]);
+    let p = s.json(&["prompt", "--json", "--today", "2026-03-10"]);
+    assert_eq!(
+        (p["step"].clone(), p["kind"].clone()),
+        (json!(2), json!("reach_out"))
+    );
+    assert!(
+        p["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Grace Hopper is due a message."),
+        "{p}"
+    );
+    assert_eq!(p["action"]["screen"], json!("network"));
+    let home = s.json(&["home", "--json", "--date", "2026-03-10"]);
+    assert_eq!(home["prompt"], p, "Home shows the same prompt");
+
+    assert_eq!(
+        s.json(&["prompt", "--json", "--today", "2026-04-12"]),
+        json!(null)
+    );
+    let text = s.ok(&["prompt", "--today", "2026-04-12"]);
+    assert!(text.starts_with("No prompt today"), "{text}");
 }

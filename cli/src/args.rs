@@ -119,6 +119,16 @@ pub enum Command {
         #[arg(long, value_parser = parse_date)]
         date: Option<Date>,
     },
+    /// Today's prompt for the first weeks: one question drawn from the step you are on,
+    /// to write about when a blank page is too much.
+    Prompt {
+        /// Print the prompt as JSON (`null` once the first weeks are over).
+        #[arg(long)]
+        json: bool,
+        /// The day to ask for (default: today), as YYYY-MM-DD.
+        #[arg(long, value_parser = parse_date)]
+        today: Option<Date>,
+    },
     /// Write everything you wrote into DIR, a new or empty folder, as files that read
     /// without Comeback: comeback.json (every record, for a later import), one Markdown
     /// file per journal entry, each debrief, the time-off summary and the story bank.

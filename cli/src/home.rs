@@ -1,10 +1,11 @@
 //! Home from the command line (`comeback home`): the core's one-call summary of the Home
-//! screen (`api::home_summary`), printed as a few lines, or whole with `--json`. Every
+//! screen (`api::home_summary`), printed as a few lines, or whole with `--json`; and
+//! `comeback prompt`, the daily prompt of the first weeks (`api::daily_prompt`). Every
 //! rule of what Home shows (which actions, which step is done, when the low-mood reminder
 //! appears) is the core's; this module only words the lines.
 
 use anyhow::Result;
-use comeback_core::api::{self, HomeSummary};
+use comeback_core::api::{self, DailyPrompt, HomeSummary, PromptScreen};
 use comeback_core::model::Date;
 
 use crate::args::Cli;
@@ -20,6 +21,37 @@ pub fn home(cli: &Cli, json: bool, date: Option<Date>) -> Result<()> {
     }
     print_summary(&summary);
     Ok(())
+}
+
+pub fn prompt(cli: &Cli, json: bool, today: Option<Date>) -> Result<()> {
+    let vault = open(cli)?;
+    let prompt = api::daily_prompt(&vault, today.unwrap_or_else(api::today))?;
+    if json {
+        return print_json(&prompt);
+    }
+    match prompt {
+        Some(p) => print_prompt(&p),
+        None => println!(
+            "No prompt today: the first weeks are behind you. Write whatever is on your mind with `comeback entry add --text`."
+        ),
+    }
+    Ok(())
+}
+
+fn print_prompt(p: &DailyPrompt) {
+    println!("Today's prompt (step {} of 4):", p.step);
+    println!("  {}", p.text);
+    match p.action.screen {
+        PromptScreen::Journal => {
+            println!("Write about it: comeback entry add --text \"{}\"", p.text);
+        }
+        PromptScreen::Debrief => {
+            if let Some(r) = &p.action.record {
+                println!("Carry on with it: comeback debrief show {}", r.id);
+            }
+        }
+        PromptScreen::Network => println!("See who is due: comeback contact due"),
+    }
 }
 
 fn print_summary(h: &HomeSummary) {
@@ -87,5 +119,9 @@ fn print_summary(h: &HomeSummary) {
             "On this day in earlier years: {} entries (`comeback entry on-this-day`).",
             h.on_this_day.len()
         );
+    }
+    if let Some(p) = &h.prompt {
+        println!();
+        print_prompt(p);
     }
 }

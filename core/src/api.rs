@@ -3,8 +3,8 @@
 //! product: `journal` (entries, on this day, the profile), `debrief` (lesson actions),
 //! `network` (outreach, introductions, due contacts, worry time), `mojo` (hours, events,
 //! moods, the time-off summary), `next` (the pipeline), `home` (the Home screen's
-//! summary), `devices` (what pairing shares), `vault` (create, open, doctor, search),
-//! `export` (everything written, into a folder that reads without Comeback), `reminders`
+//! summary), `prompt` (the daily prompt of the first weeks), `devices` (what pairing
+//! shares), `vault` (create, open, doctor, search), `export` (everything written, into a folder that reads without Comeback), `reminders`
 //! (what falls due when, and this device's reminder settings), `lock` (this device's app
 //! lock) and `records` (the generic verbs over any kind by name). Each verb is one user action: it
 //! validates, writes through the vault (one commit, one transaction) or reads the mirror,
@@ -32,6 +32,7 @@ pub mod lock;
 pub mod mojo;
 pub mod network;
 pub mod next;
+pub mod prompt;
 pub mod records;
 pub mod reminders;
 pub mod vault;
@@ -47,6 +48,7 @@ pub use self::lock::*;
 pub use self::mojo::*;
 pub use self::network::*;
 pub use self::next::*;
+pub use self::prompt::*;
 pub use self::records::*;
 pub use self::reminders::*;
 pub use self::vault::*;

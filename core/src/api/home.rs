@@ -9,7 +9,10 @@ use chrono::{Datelike, NaiveTime};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{DailyMood, WorryTime, follow_ups_of, open_actions, to_a_tenth, week_logs, worry_time};
+use super::{
+    DailyMood, DailyPrompt, WorryTime, follow_ups_of, open_actions, to_a_tenth, week_logs,
+    worry_time,
+};
 use crate::error::Result;
 use crate::model::{
     self, Date, Debrief, Entry, Kind, Outreach, PipelineItem, Profile, Project, Record, Stage, Win,
@@ -153,6 +156,8 @@ pub struct HomeSummary {
     /// Entries from this month and day in earlier years, newest first.
     pub on_this_day: Vec<Entry>,
     pub worry: WorryTime,
+    /// Today's prompt in the first weeks (see [`super::daily_prompt`]).
+    pub prompt: Option<DailyPrompt>,
 }
 
 const RECENT_WINS: usize = 5;
@@ -213,6 +218,91 @@ fn low_run(vault: &Vault, today: Date) -> Result<u32> {
     }
 }
 
+/// Where the person stands in the four steps (Home's summary and the daily prompt both
+/// ask it), from the profile, debriefs and pipeline items already read.
+pub(crate) fn home_steps(
+    vault: &Vault,
+    today: Date,
+    profile: Option<&Profile>,
+    debriefs: &[Debrief],
+    items: &[PipelineItem],
+) -> Result<HomeSteps> {
+    let hours: f64 = week_logs(vault, today)?
+        .iter()
+        .map(|l| l.hours)
+        .sum::<f64>()
+        + 0.0;
+    let target: f64 = vault
+        .list::<Project>(usize::MAX >> 1, 0)?
+        .iter()
+        .filter(|p| !p.archived)
+        .map(|p| p.weekly_target_hours)
+        .sum();
+    let started = debriefs.len();
+    let completed = debriefs.iter().filter(|d| d.completed).count();
+    let reached = vault.store().count_distinct(Outreach::KIND, "contact_id")?;
+    let announced = profile.is_some_and(|p| !p.announcement.trim().is_empty());
+    let open_items = items.iter().filter(|i| i.stage != Stage::Closed).count();
+    let offers = items.iter().filter(|i| i.stage == Stage::Offer).count();
+    let hours_shown = to_a_tenth(hours);
+    Ok(HomeSteps {
+        debrief: DebriefProgress {
+            started,
+            completed,
+            done: completed > 0,
+            status: if completed > 0 {
+                "Done: you have your lessons.".into()
+            } else if started > 0 {
+                "Started. Pick it up where you left off.".into()
+            } else {
+                "Not started yet.".into()
+            },
+        },
+        reach_out: ReachOutProgress {
+            people_reached: reached,
+            announcement_written: announced,
+            done: announced && reached > 0,
+            status: match (reached, announced) {
+                (0, false) => "Nobody reached yet.".into(),
+                (0, true) => "Announcement drafted; nobody reached yet.".into(),
+                (n, true) => format!("{} reached.", plural(n, "person", "people")),
+                (n, false) => format!(
+                    "{} reached; draft your announcement to share the news.",
+                    plural(n, "person", "people")
+                ),
+            },
+        },
+        mojo: MojoProgress {
+            hours_this_week: hours,
+            target_this_week: target,
+            done: if target > 0.0 {
+                hours >= target
+            } else {
+                hours > 0.0
+            },
+            status: if target > 0.0 {
+                format!("{hours_shown} h logged this week of {target} h.")
+            } else {
+                format!("{hours_shown} h logged this week.")
+            },
+        },
+        next_move: NextMoveProgress {
+            open_items,
+            offers,
+            done: offers > 0,
+            status: match (open_items, offers) {
+                (0, _) => "Nothing in your pipeline yet.".into(),
+                (n, 0) => format!("{} in your pipeline.", plural(n, "open item", "open items")),
+                (n, o) => format!(
+                    "{} in your pipeline, {}.",
+                    plural(n, "open item", "open items"),
+                    plural(o, "offer", "offers")
+                ),
+            },
+        },
+    })
+}
+
 /// Everything Home shows for `today` at `now` (this device's local clock).
 pub fn home_summary(vault: &Vault, today: Date, now: NaiveTime) -> Result<HomeSummary> {
     let profile: Option<Profile> = vault.get(model::PROFILE_ID)?;
@@ -268,82 +358,8 @@ pub fn home_summary(vault: &Vault, today: Date, now: NaiveTime) -> Result<HomeSu
     }));
     actions.sort_by_key(|a| (a.due.is_none(), a.due));
 
-    let hours: f64 = week_logs(vault, today)?
-        .iter()
-        .map(|l| l.hours)
-        .sum::<f64>()
-        + 0.0;
-    let target: f64 = vault
-        .list::<Project>(usize::MAX >> 1, 0)?
-        .iter()
-        .filter(|p| !p.archived)
-        .map(|p| p.weekly_target_hours)
-        .sum();
-    let started = debriefs.len();
-    let completed = debriefs.iter().filter(|d| d.completed).count();
-    let reached = vault.store().count_distinct(Outreach::KIND, "contact_id")?;
-    let announced = profile
-        .as_ref()
-        .is_some_and(|p| !p.announcement.trim().is_empty());
-    let open_items = items.iter().filter(|i| i.stage != Stage::Closed).count();
-    let offers = items.iter().filter(|i| i.stage == Stage::Offer).count();
-    let hours_shown = to_a_tenth(hours);
-    let steps = HomeSteps {
-        debrief: DebriefProgress {
-            started,
-            completed,
-            done: completed > 0,
-            status: if completed > 0 {
-                "Done: you have your lessons.".into()
-            } else if started > 0 {
-                "Started. Pick it up where you left off.".into()
-            } else {
-                "Not started yet.".into()
-            },
-        },
-        reach_out: ReachOutProgress {
-            people_reached: reached,
-            announcement_written: announced,
-            done: announced && reached > 0,
-            status: match (reached, announced) {
-                (0, false) => "Nobody reached yet.".into(),
-                (0, true) => "Announcement drafted; nobody reached yet.".into(),
-                (n, true) => format!("{} reached.", plural(n, "person", "people")),
-                (n, false) => format!(
-                    "{} reached; draft your announcement to share the news.",
-                    plural(n, "person", "people")
-                ),
-            },
-        },
-        mojo: MojoProgress {
-            hours_this_week: hours,
-            target_this_week: target,
-            done: if target > 0.0 {
-                hours >= target
-            } else {
-                hours > 0.0
-            },
-            status: if target > 0.0 {
-                format!("{hours_shown} h logged this week of {target} h.")
-            } else {
-                format!("{hours_shown} h logged this week.")
-            },
-        },
-        next_move: NextMoveProgress {
-            open_items,
-            offers,
-            done: offers > 0,
-            status: match (open_items, offers) {
-                (0, _) => "Nothing in your pipeline yet.".into(),
-                (n, 0) => format!("{} in your pipeline.", plural(n, "open item", "open items")),
-                (n, o) => format!(
-                    "{} in your pipeline, {}.",
-                    plural(n, "open item", "open items"),
-                    plural(o, "offer", "offers")
-                ),
-            },
-        },
-    };
+    let steps = home_steps(vault, today, profile.as_ref(), &debriefs, &items)?;
+    let prompt = super::prompt::prompt_of(vault, today, profile.as_ref(), &steps, &debriefs)?;
 
     let pattern = format!("%-{:02}-{:02}", today.month(), today.day());
     let anniversary_wins: Vec<Win> = vault
@@ -383,6 +399,7 @@ pub fn home_summary(vault: &Vault, today: Date, now: NaiveTime) -> Result<HomeSu
         anniversary_wins,
         on_this_day: super::on_this_day(vault, today)?,
         worry,
+        prompt,
     })
 }
 

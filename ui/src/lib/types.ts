@@ -49,6 +49,10 @@ import type { PairingShares } from './bindings/PairingShares';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { ErrorReply } from './bindings/ErrorReply';
 import type { HomeSummary } from './bindings/HomeSummary';
+import type { DailyPrompt } from './bindings/DailyPrompt';
+import type { PromptAction } from './bindings/PromptAction';
+import type { PromptKind } from './bindings/PromptKind';
+import type { PromptScreen } from './bindings/PromptScreen';
 import type { HomeAction } from './bindings/HomeAction';
 import type { HomeSteps } from './bindings/HomeSteps';
 import type { GriefWindow } from './bindings/GriefWindow';
@@ -120,6 +124,10 @@ export type {
   ErrorCode,
   ErrorReply,
   HomeSummary,
+  DailyPrompt,
+  PromptAction,
+  PromptKind,
+  PromptScreen,
   HomeAction,
   HomeSteps,
   GriefWindow,

@@ -1,4 +1,4 @@
-import { render, screen, waitFor } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { emit } from '@tauri-apps/api/event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { app } from '../lib/app.svelte';
@@ -62,6 +62,54 @@ describe('home', () => {
     be.fixtures.home_summary = home;
     render(HomeView);
     expect((await screen.findByTestId('wins-low-mood')).textContent).toContain('The last 4 days');
+  });
+
+  it("shows the core's prompt and writes about it in a new entry that starts with the question", async () => {
+    const be = fakeBackend();
+    const home = emptyHome('2024-03-05') as Record<string, any>;
+    const question = 'What are you feeling about it today? Name it as plainly as you can.';
+    home.prompt = {
+      step: 1,
+      kind: 'expressive',
+      text: question,
+      action: { screen: 'journal', record: null, first_line: question, label: 'Write about it' },
+    };
+    be.fixtures.home_summary = home;
+    render(HomeView);
+    const card = await screen.findByTestId('daily-prompt');
+    expect(card.textContent).toContain(question);
+    expect(card.textContent).toContain('Step 1 of 4');
+    expect(screen.queryByTestId('daily-prompt-action')).toBeNull();
+
+    await fireEvent.click(screen.getByTestId('daily-prompt-write'));
+    await waitFor(() => expect(location.hash).toMatch(/^#\/journal\/id\d+$/));
+    const saved = be.calls.find((c) => c.cmd === 'save_record');
+    expect(saved?.args).toMatchObject({ kind: 'entry', record: { date: '2024-03-05', text: `${question}\n\n` } });
+  });
+
+  it("offers the prompt's own action: the person due a message opens the network", async () => {
+    const be = fakeBackend();
+    const home = emptyHome('2024-03-05') as Record<string, any>;
+    home.prompt = {
+      step: 2,
+      kind: 'reach_out',
+      text: 'Grace is due a message. What could you tell them about where you are?',
+      action: { screen: 'network', record: { kind: 'contact', id: 'c1' }, first_line: null, label: 'Reach out to Grace' },
+    };
+    be.fixtures.home_summary = home;
+    render(HomeView);
+    const action = await screen.findByTestId('daily-prompt-action');
+    expect(action.textContent).toContain('Reach out to Grace');
+    await fireEvent.click(action);
+    expect(location.hash).toBe('#/network');
+  });
+
+  it('shows no prompt once the core has none (after the first weeks)', async () => {
+    const be = fakeBackend();
+    be.fixtures.home_summary = { ...emptyHome('2024-03-05'), prompt: null };
+    render(HomeView);
+    await screen.findByTestId('steps');
+    expect(screen.queryByTestId('daily-prompt')).toBeNull();
   });
 });
 
