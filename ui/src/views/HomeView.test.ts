@@ -5,6 +5,8 @@ import { app } from '../lib/app.svelte';
 import { emptyHome, fakeBackend } from '../test/backend';
 import DebriefView from './DebriefView.svelte';
 import HomeView from './HomeView.svelte';
+import JournalView from './JournalView.svelte';
+import { startNextEntryWith } from '../lib/journal/start';
 
 describe('home', () => {
   beforeEach(() => {
@@ -82,9 +84,32 @@ describe('home', () => {
     expect(screen.queryByTestId('daily-prompt-action')).toBeNull();
 
     await fireEvent.click(screen.getByTestId('daily-prompt-write'));
-    await waitFor(() => expect(location.hash).toMatch(/^#\/journal\/id\d+$/));
+    await waitFor(() => expect(location.hash).toBe('#/journal/new'));
+    // Nothing is written until the person writes: backing out leaves no entry.
+    expect(be.calls.some((c) => c.cmd === 'save_record')).toBe(false);
+
+    render(JournalView, { params: ['new'] });
+    const editor = (await screen.findByTestId('entry-editor')) as HTMLTextAreaElement;
+    expect(editor.value).toBe(`${question}\n\n`);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(be.calls.some((c) => c.cmd === 'save_record')).toBe(false);
+
+    await fireEvent.input(editor, { target: { value: `${question}\n\nTired, and relieved.` } });
+    await waitFor(() => expect(be.calls.some((c) => c.cmd === 'save_record')).toBe(true), { timeout: 3000 });
     const saved = be.calls.find((c) => c.cmd === 'save_record');
-    expect(saved?.args).toMatchObject({ kind: 'entry', record: { date: '2024-03-05', text: `${question}\n\n` } });
+    expect(saved?.args).toMatchObject({
+      kind: 'entry',
+      record: { date: '2024-03-05', text: `${question}\n\nTired, and relieved.` },
+    });
+  });
+
+  it('a new entry started from the Journal itself starts blank after a prompt was used', async () => {
+    fakeBackend();
+    startNextEntryWith('A question\n\n');
+    render(JournalView, { params: ['new'] });
+    expect(((await screen.findByTestId('entry-editor')) as HTMLTextAreaElement).value).toBe('A question\n\n');
+    await fireEvent.click(screen.getByTestId('entry-new'));
+    await waitFor(() => expect((screen.getByTestId('entry-editor') as HTMLTextAreaElement).value).toBe(''));
   });
 
   it("offers the prompt's own action: the person due a message opens the network", async () => {
