@@ -8,8 +8,8 @@ use ts_rs::TS;
 
 use crate::error::Result;
 use crate::model::{
-    self, BragCategory, Contact, Date, Debrief, Entry, Event, MoodCheckIn, Project, Story, TimeLog,
-    Win,
+    self, BragCategory, Contact, Date, Debrief, Entry, Event, MoodCheckIn, Project, Record, Story,
+    TimeLog, Win,
 };
 use crate::vault::Vault;
 
@@ -73,6 +73,23 @@ pub fn log_hours(vault: &mut Vault, mut log: TimeLog) -> Result<TimeLog> {
         log.id = model::new_id();
     }
     super::add(vault, log)
+}
+
+/// Deletes a project with every hour logged on it, in one write (all or nothing): hours
+/// of a project that is gone would still count in the summary with nowhere to show them.
+/// Archiving keeps both. "no project with id …" if there is none.
+pub fn delete_project(vault: &mut Vault, id: &str) -> Result<()> {
+    vault.require::<Project>(id)?;
+    let logs: Vec<TimeLog> = all::<TimeLog>(vault)?
+        .into_iter()
+        .filter(|l| l.project_id == id)
+        .collect();
+    vault.batch(|vault| {
+        for l in &logs {
+            vault.delete(TimeLog::KIND, &l.id)?;
+        }
+        vault.delete(Project::KIND, id)
+    })
 }
 
 /// Records an event (an empty id is made). Every contact it names must exist.
@@ -751,5 +768,48 @@ mod tests {
             }]
         );
         assert_eq!(project_weeks(&v, day("2026-11-29")).unwrap()[0].hours, 5.0);
+    }
+
+    #[test]
+    fn deleting_a_project_deletes_its_hours_and_no_other_projects() {
+        let mut v = test_vault::new();
+        let mut project = |name: &str| {
+            crate::api::add(
+                &mut v,
+                Project {
+                    id: model::new_id(),
+                    name: name.into(),
+                    started_on: day("2026-10-01"),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+        };
+        let (garden, site) = (project("Garden"), project("Site"));
+        for (p, date) in [
+            (&garden, "2026-11-02"),
+            (&garden, "2026-11-03"),
+            (&site, "2026-11-03"),
+        ] {
+            log_hours(
+                &mut v,
+                TimeLog {
+                    project_id: p.id.clone(),
+                    date: day(date),
+                    hours: 2.0,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        }
+        // Through the generic verb every front uses.
+        crate::api::delete_json(&mut v, "project", &garden.id).unwrap();
+        let left: Vec<TimeLog> = crate::api::list(&v, 10).unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].project_id, site.id);
+        assert!(v.get::<Project>(&garden.id).unwrap().is_none());
+        assert!(v.get::<Project>(&site.id).unwrap().is_some());
+        let err = delete_project(&mut v, &garden.id).unwrap_err();
+        assert_eq!(err.code(), "not_found");
     }
 }

@@ -206,6 +206,7 @@ pub fn delete_json(vault: &mut Vault, kind: &str, id: &str) -> Result<()> {
     match known_kind(kind)? {
         model::Kind::Entry => super::delete_entry(vault, id),
         model::Kind::Attachment => super::detach(vault, id),
+        model::Kind::Project => super::delete_project(vault, id),
         _ => vault.delete(kind, id),
     }
 }
