@@ -3,38 +3,76 @@
 //! the dialog for the place and hands the text here: phone webviews ignore `data:`
 //! downloads, and the window is granted no file access of its own.
 //!
-//! Promises: the file appears whole or not at all (written beside its place under a
-//! temporary name, flushed, then renamed over it), an older file at that place is only
-//! replaced once the new one is complete, and a refusal says in plain words what to do.
+//! Promises: a file on this device's disk appears whole or not at all (written beside
+//! its place under a temporary name, flushed, then renamed over it), so an older file
+//! there is only replaced once the new one is complete; a place only the system can open
+//! (an Android `content:` URI) is written through the fs plugin, as the system allows;
+//! a refusal says in plain words what to do.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use comeback_core::ErrorCode;
+use tauri::{AppHandle, Manager, Runtime, Url};
 
 use crate::{IpcError, Reply};
 
-/// Writes `text` to `path`, the place the person chose in the save dialog (a path, or a
-/// `file:` URL as some platforms' dialogs hand back).
+/// Writes `text` to `path`, the place the person chose in the save dialog (a path, a
+/// `file:` URL, or on a phone a URI only the system can open).
 #[tauri::command(async)]
-pub fn save_text_file(path: String, text: String) -> Reply<()> {
-    let path = chosen_path(&path)?;
-    write_whole(&path, text.as_bytes())
+pub fn save_text_file<R: Runtime>(app: AppHandle<R>, path: String, text: String) -> Reply<()> {
+    save(&path, text.as_bytes(), |url| {
+        let Some(fs) = app.try_state::<tauri_plugin_fs::Fs<R>>() else {
+            return Err(std::io::ErrorKind::Unsupported.into());
+        };
+        let mut options = tauri_plugin_fs::OpenOptions::new();
+        options.read(false).write(true).create(true).truncate(true);
+        fs.open(tauri_plugin_fs::FilePath::Url(url), options)
+    })
 }
 
-/// The place as a file path, or a refusal for one that is not a file on this device.
-fn chosen_path(chosen: &str) -> Reply<PathBuf> {
-    if chosen.starts_with("file:") {
-        return tauri::Url::parse(chosen)
-            .ok()
-            .and_then(|url| url.to_file_path().ok())
-            .ok_or_else(not_a_file_place);
+/// Where the dialog said the file goes.
+enum Place {
+    /// A file on this device's disk.
+    Path(PathBuf),
+    /// A place only the system can open (an Android `content:` URI).
+    System(Url),
+}
+
+/// Saves `bytes` to `chosen`; `open_through_system` opens a place only the system can.
+fn save(
+    chosen: &str,
+    bytes: &[u8],
+    open_through_system: impl FnOnce(Url) -> std::io::Result<std::fs::File>,
+) -> Reply<()> {
+    match chosen_place(chosen)? {
+        Place::Path(path) => write_whole(&path, bytes),
+        Place::System(url) => open_through_system(url)
+            .and_then(|mut file| {
+                file.write_all(bytes)?;
+                file.flush()
+            })
+            .map_err(|err| match err.kind() {
+                std::io::ErrorKind::Unsupported => not_a_file_place(),
+                _ => io_refusal(&err),
+            }),
     }
+}
+
+/// The place as a file path or a system URI, or a refusal for anything else.
+fn chosen_place(chosen: &str) -> Reply<Place> {
     let path = PathBuf::from(chosen);
-    if chosen.is_empty() || !path.is_absolute() {
-        return Err(not_a_file_place());
+    if !chosen.is_empty() && path.is_absolute() {
+        return Ok(Place::Path(path));
     }
-    Ok(path)
+    match Url::parse(chosen) {
+        Ok(url) if url.scheme() == "file" => url
+            .to_file_path()
+            .map(Place::Path)
+            .map_err(|()| not_a_file_place()),
+        Ok(url) if url.scheme() == "content" => Ok(Place::System(url)),
+        _ => Err(not_a_file_place()),
+    }
 }
 
 fn not_a_file_place() -> IpcError {
@@ -115,12 +153,38 @@ mod tests {
 
     use super::*;
 
+    /// A device with no system-only places (a desktop).
+    fn no_system(_: Url) -> std::io::Result<std::fs::File> {
+        Err(std::io::ErrorKind::Unsupported.into())
+    }
+
+    #[test]
+    fn a_phone_place_is_written_through_the_system() {
+        let dir = tempfile::tempdir().unwrap();
+        let behind = dir.path().join("behind-the-uri.md");
+        let mut asked = None;
+        save(
+            "content://com.android.providers/document/7",
+            b"# Launch",
+            |url| {
+                asked = Some(url.to_string());
+                std::fs::File::create(&behind)
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            asked.as_deref(),
+            Some("content://com.android.providers/document/7")
+        );
+        assert_eq!(std::fs::read_to_string(&behind).unwrap(), "# Launch");
+    }
+
     #[test]
     fn a_saved_file_replaces_the_old_one_and_leaves_no_temporary_file_behind() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("debrief.md");
         std::fs::write(&path, "old").unwrap();
-        save_text_file(path.display().to_string(), "# New".into()).unwrap();
+        save(&path.display().to_string(), b"# New", no_system).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "# New");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1);
@@ -130,8 +194,8 @@ mod tests {
     fn a_file_url_from_the_dialog_is_saved_as_its_path() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a b.ics");
-        let url = tauri::Url::from_file_path(&path).unwrap();
-        save_text_file(url.to_string(), "BEGIN:VCALENDAR".into()).unwrap();
+        let url = Url::from_file_path(&path).unwrap();
+        save(url.as_str(), b"BEGIN:VCALENDAR", no_system).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "BEGIN:VCALENDAR");
     }
 
@@ -152,7 +216,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("taken");
         std::fs::create_dir(&path).unwrap();
-        let refused = save_text_file(path.display().to_string(), "x".into()).unwrap_err();
+        let refused = save(&path.display().to_string(), b"x", no_system).unwrap_err();
         assert!(refused.message.contains("Choose another name"));
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
         assert_eq!(std::fs::read_dir(&path).unwrap().count(), 0);
@@ -160,9 +224,15 @@ mod tests {
 
     #[test]
     fn a_place_that_is_not_a_file_on_this_device_is_refused() {
-        let refused = save_text_file("content://media/1".into(), "x".into()).unwrap_err();
-        assert_eq!(refused.code, ErrorCode::Invalid);
-        let refused = save_text_file("notes.md".into(), "x".into()).unwrap_err();
-        assert_eq!(refused.code, ErrorCode::Invalid);
+        for place in [
+            "notes.md",
+            "",
+            "https://example.com/notes.md",
+            "content://media/1",
+        ] {
+            let refused = save(place, b"x", no_system).unwrap_err();
+            assert_eq!(refused.code, ErrorCode::Invalid, "{place}");
+            assert!(refused.message.contains("Choose a folder on this device"));
+        }
     }
 }
