@@ -8,7 +8,8 @@
 //! events (with the kinds that changed), so every open screen refreshes without a reload.
 //!
 //! Pairing and sync live in `devices.rs`: a `comeback-net` node shares the vault and
-//! keeps paired devices in sync while the app runs.
+//! keeps paired devices in sync while the app runs. Text the person saves to a place they
+//! chose (a debrief's Markdown, a calendar file) is written by `files.rs`.
 //!
 //! Start-up does only what the first screen needs, work that does not grow with the
 //! journal: the vault opens (off the UI thread) while the window starts and answers the
@@ -22,6 +23,7 @@
 
 mod biometric;
 mod devices;
+mod files;
 mod lock;
 mod scheduler;
 
@@ -736,6 +738,7 @@ pub fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'sta
         doctor,
         rebuild_screens,
         drop_set_aside,
+        files::save_text_file,
     ])
 }
 
@@ -882,6 +885,8 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_biometric::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_fs::init())
         .setup(|app| {
             mark("setup");
             app.manage(AppState::new(vault_dir()));

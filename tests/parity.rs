@@ -847,3 +847,48 @@ fn the_app_lists_the_same_reminders_as_the_cli() {
             .any(|r| r["kind"] == "check_in")
     );
 }
+
+// ----- files the person saves where they chose (no CLI twin: the CLI prints to stdout) -----
+
+#[test]
+fn the_app_saves_text_to_the_place_the_person_chose() {
+    let app = Side::new(&|_| {});
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("launch.md");
+    std::fs::write(&path, "an older copy").unwrap();
+    let reply = app.app(
+        "save_text_file",
+        json!({ "path": path.display().to_string(), "text": "# Launch\n\nWhat went well." }),
+    );
+    assert_eq!(reply.unwrap(), Json::Null);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "# Launch\n\nWhat went well."
+    );
+    // Whole or not at all: nothing but the file is left in the folder.
+    assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn the_app_refuses_to_save_into_a_folder_that_is_not_there_and_says_what_to_do() {
+    let app = Side::new(&|_| {});
+    let folder = tempfile::tempdir().unwrap();
+    let gone = folder.path().join("gone");
+    let path = gone.join("comeback-debrief.ics");
+    let refused = app
+        .app(
+            "save_text_file",
+            json!({ "path": path.display().to_string(), "text": "BEGIN:VCALENDAR" }),
+        )
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::NotFound);
+    assert_eq!(
+        refused.message,
+        "The file was not saved: the folder you chose is not there any more. Choose another \
+         place to save it."
+    );
+    // The message speaks to a person: no path, no system error text.
+    assert!(!refused.message.contains(&*gone.to_string_lossy()));
+    assert!(!refused.message.contains("os error"));
+    assert!(!gone.exists());
+}

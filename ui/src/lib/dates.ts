@@ -66,6 +66,16 @@ export function formatShort(d: IsoDate): string {
   });
 }
 
+/** A moment (an RFC 3339 time) as the person reads it, in their locale: "Tue 9:30 pm". */
+let momentFormat: Intl.DateTimeFormat | undefined;
+
+export function formatMoment(at: string): string {
+  const when = new Date(at);
+  if (Number.isNaN(when.getTime())) return at;
+  momentFormat ??= new Intl.DateTimeFormat(undefined, { weekday: 'short', hour: 'numeric', minute: '2-digit' });
+  return momentFormat.format(when);
+}
+
 /** An optional date field from a form: "" becomes absent. */
 export function optDate(s: string | undefined | null): IsoDate | undefined {
   return isIso(s ?? '') ? (s as IsoDate) : undefined;

@@ -1,14 +1,63 @@
-// Getting text out of the app: a download through a data: URL (allowed by the app's
-// CSP, which lets blob: URLs into images only) and the clipboard; and a file's size.
+// Getting text out of the app: a file saved where the person chooses (the system's save
+// dialog asks, the shell writes it: phone webviews ignore `data:` downloads), the
+// clipboard, web links opened in the system browser; and a file's size.
 
-/** Offers text as a file download through a data: URL (allowed by the app's CSP). */
-export function downloadText(filename: string, text: string, mime = 'text/plain'): void {
-  const a = document.createElement('a');
-  a.href = `data:${mime};charset=utf-8,${encodeURIComponent(text)}`;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
+import { invoke } from '@tauri-apps/api/core';
+import { message, save, type DialogFilter } from '@tauri-apps/plugin-dialog';
+import { toIpcError } from './ipc';
+
+/** The kinds of file the app saves, for the save dialog's "type" list. */
+export const FILE_KINDS = {
+  text: { name: 'Text', extensions: ['txt'] },
+  markdown: { name: 'Markdown', extensions: ['md'] },
+  calendar: { name: 'Calendar event', extensions: ['ics'] },
+} satisfies Record<string, DialogFilter>;
+
+/**
+ * Asks the person where to save `text` (the system's save dialog, starting with
+ * `defaultName`), then has the shell write it there. Resolves to whether it was saved:
+ * false when they cancel (nothing is written) or when it could not be written, which
+ * the system's message box then says in plain words.
+ */
+export async function saveText(defaultName: string, text: string, filters: DialogFilter[] = []): Promise<boolean> {
+  try {
+    const path = await save({ title: 'Save a copy', defaultPath: defaultName, filters });
+    if (!path) return false;
+    await invoke<void>('save_text_file', { path, text });
+    return true;
+  } catch (err) {
+    await message(toIpcError(err).message, { title: 'The file was not saved', kind: 'warning' }).catch(() => {});
+    return false;
+  }
+}
+
+/** Whether the page runs inside the app (or a test's stand-in for it), not a plain browser. */
+function inApp(): boolean {
+  const internals = (window as { __TAURI_INTERNALS__?: { invoke?: unknown } }).__TAURI_INTERNALS__;
+  return typeof internals?.invoke === 'function';
+}
+
+/**
+ * Opens a web link in the system browser (the opener plugin, called directly: its npm
+ * wrapper's version does not match the plugin's). Outside the app, a new tab.
+ */
+export async function openLink(url: string): Promise<void> {
+  if (!inApp()) {
+    window.open(url, '_blank', 'noopener,noreferrer');
+    return;
+  }
+  try {
+    await invoke('plugin:opener|open_url', { url });
+  } catch {
+    window.open(url, '_blank', 'noopener,noreferrer');
+  }
+}
+
+/** A link's click, sent to the system browser instead of the app's own window. */
+export function openInBrowser(event: MouseEvent): void {
+  const link = event.currentTarget as HTMLAnchorElement;
+  event.preventDefault();
+  void openLink(link.href);
 }
 
 export async function copyText(text: string): Promise<boolean> {

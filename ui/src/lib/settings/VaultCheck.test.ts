@@ -31,7 +31,8 @@ describe('the vault check', () => {
     render(VaultCheck);
     await fireEvent.click(screen.getByTestId('doctor'));
     const note = await screen.findByTestId('set-aside');
-    expect(note.textContent).toContain('1 record(s) that came from another device');
+    expect(note.textContent).toContain('1 record that came from another device');
+    expect(note.textContent).not.toContain('(s)');
     expect(note.textContent).toContain('not affected');
     expect(be.calls.some((c) => c.cmd === 'drop_set_aside')).toBe(false);
     await fireEvent.click(screen.getByTestId('drop-set-aside'));
