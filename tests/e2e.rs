@@ -1167,12 +1167,17 @@ fn a_photo_added_to_an_entry_shows_in_it() {
 /// that request, and only that one, is answered in the page; everything else goes to
 /// the app as before.
 fn answer_dialog_with(d: &Driver, path: &Path) {
+    answer_system_dialog(d, "open", path);
+}
+
+/// Answers the system's `open` or `save` dialog with `path`, as [`answer_dialog_with`].
+fn answer_system_dialog(d: &Driver, dialog: &str, path: &Path) {
     let path = serde_json::to_string(path.to_str().unwrap()).unwrap();
     d.script(&format!(
         "const real = window.__realFetch ?? window.fetch;\
          window.__realFetch = real;\
          window.fetch = (url, init) =>\
-             String(url).includes(encodeURIComponent('plugin:dialog|open'))\
+             String(url).includes(encodeURIComponent('plugin:dialog|{dialog}'))\
                  ? Promise.resolve(new Response(JSON.stringify({path}), {{\
                        headers: {{ 'Content-Type': 'application/json', 'Tauri-Response': 'ok' }} }}))\
                  : real(url, init);"
@@ -1256,6 +1261,39 @@ fn everything_exports_and_a_journal_imports_from_settings() {
     // The journal shows what came in.
     go(&d, "journal");
     wait_for_page_text(&d, "Portfolio site is live.");
+}
+
+/// The time-off summary is saved where the person chose in the system's save dialog,
+/// written by the shell (`save_text_file`), not offered as a `data:` link.
+#[test]
+fn the_time_off_summary_is_saved_through_the_save_dialog() {
+    let _one = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    lived_in_vault(&vault);
+    let d = launch(&vault, DESKTOP);
+    go(&d, "mojo");
+    let out = dir.path().join("my summary.txt");
+    answer_system_dialog(&d, "save", &out);
+    d.click("summary-toggle");
+    let shown = d.wait_for_text("summary-text", "How I spent my time off");
+    d.click("summary-save");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !out.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let saved = std::fs::read_to_string(&out).expect("the summary is saved where the dialog said");
+    assert_eq!(saved.trim(), shown.trim());
+    // Nothing else is left beside it (the shell writes a temporary file and renames it).
+    let beside: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        beside.len(),
+        2,
+        "only the vault and the summary: {beside:?}"
+    );
 }
 
 /// The page's whole source (not only what shows): while locked it must hold no entry.
