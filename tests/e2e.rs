@@ -1618,3 +1618,232 @@ fn a_due_reminder_is_raised_as_a_notification_with_its_title_only() {
         })
     );
 }
+
+/// Measures, in the page as it stands, every control a finger may aim at and returns
+/// `[count, [[tag, name, width, height], …]]` for those smaller than 44×44 px.
+///
+/// The rules, precisely:
+/// - A control is a `button`, `a[href]`, `input` (not `type=hidden`), `select`,
+///   `textarea`, `summary` or `[role=button]`.
+/// - It is skipped when nobody can see or touch it: no layout box (`display: none`,
+///   detached), `visibility: hidden`, inside `[inert]` or `[aria-hidden=true]`, or shrunk
+///   to the 1×1 px of the visually-hidden pattern (a file input a button stands in for),
+///   or parked wholly above or left of the page until it has keyboard focus (the "Skip
+///   to content" link).
+/// - It is in running text, and exempt (as WCAG 2.5.8's "inline" exception), when it is a
+///   link (`a[href]` or a `.link-button`) inside a `<p>` whose text is longer than the
+///   link's own: words sit around it in the same sentence. A link that is the whole of
+///   its paragraph is a control, not running text, and is measured.
+/// - Its touch target is its own border box, except a checkbox or radio button inside a
+///   `<label>`: a tap anywhere on the label works it, so the label's box is the target.
+fn measure_touch_targets(d: &Driver) -> (u64, Vec<(String, String, f64, f64)>) {
+    const JS: &str = r#"
+        const sel = 'button, a[href], input:not([type=hidden]), select, textarea, summary, [role=button]';
+        const out = [];
+        let count = 0;
+        for (const el of document.querySelectorAll(sel)) {
+          if (el.closest('[inert], [aria-hidden="true"]')) continue;
+          if (el.getClientRects().length === 0) continue;
+          if (getComputedStyle(el).visibility === 'hidden') continue;
+          const own = el.getBoundingClientRect();
+          if (own.width <= 1 && own.height <= 1) continue;
+          if (own.right + scrollX <= 0 || own.bottom + scrollY <= 0) continue;
+          const isLink = el.matches('a[href], .link-button');
+          const para = el.closest('p');
+          if (isLink && para && para.textContent.trim().length > el.textContent.trim().length) continue;
+          let r = own;
+          if (el.matches('input[type=checkbox], input[type=radio]') && el.closest('label')) {
+            r = el.closest('label').getBoundingClientRect();
+          }
+          count += 1;
+          if (r.width < 43.5 || r.height < 43.5) {
+            const name = el.dataset.testid || el.getAttribute('aria-label') ||
+              (el.closest('label') || {}).textContent || el.textContent || el.name || el.type || '';
+            out.push([el.tagName.toLowerCase() + (el.type && el.tagName === 'INPUT' ? '[' + el.type + ']' : ''),
+                      name.trim().replace(/\s+/g, ' ').slice(0, 50),
+                      Math.round(r.width * 10) / 10, Math.round(r.height * 10) / 10]);
+          }
+        }
+        return [count, out];
+    "#;
+    let v = d.script(JS);
+    let count = v[0].as_u64().unwrap_or(0);
+    let small = v[1]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|s| {
+                    (
+                        s[0].as_str().unwrap_or_default().to_string(),
+                        s[1].as_str().unwrap_or_default().to_string(),
+                        s[2].as_f64().unwrap_or(0.0),
+                        s[3].as_f64().unwrap_or(0.0),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (count, small)
+}
+
+/// Issue 11: at phone size every control outside running text offers a touch target of
+/// at least 44×44 px (a checkbox or radio counting its label), on every screen, in the
+/// open entry editor and in a dialog.
+#[test]
+fn every_control_at_phone_size_is_at_least_44_px_square() {
+    let _one = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    lived_in_vault(&vault);
+    let d = launch(&vault, PHONE);
+    d.find("nav-home");
+    let mut total = 0;
+    let mut failures = Vec::new();
+    let mut measure = |d: &Driver, screen: &str| {
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        let (count, small) = measure_touch_targets(d);
+        total += count;
+        for (tag, name, w, h) in small {
+            failures.push(format!("{screen}: <{tag}> {name:?} is {w}×{h} px"));
+        }
+    };
+    for screen in [
+        "home", "journal", "debrief", "network", "mojo", "next", "devices", "settings",
+    ] {
+        go(&d, screen);
+        measure(&d, screen);
+        if screen == "journal" {
+            d.click("entry-item");
+            d.find("entry-editor");
+            measure(&d, "journal, entry open");
+            show(&d, "entry-delete", "center");
+            d.click("entry-delete");
+            d.find("entry-delete-confirm");
+            measure(&d, "journal, delete dialog");
+            d.script(
+                "document.querySelector('[role=dialog]').dispatchEvent(\
+                 new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}));",
+            );
+        }
+    }
+    // The "More" sheet of the phone's navigation.
+    d.click("nav-more");
+    d.find("nav-more-sheet");
+    measure(&d, "navigation, More open");
+    assert!(
+        total > 100,
+        "only {total} controls were measured: the test is not finding the screens' controls"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {total} touch targets are smaller than 44×44 px at 390×844:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// A screenshot of the whole page at the window's current size (made as tall as the page
+/// for the shot, then given back its height), written to the run's screenshots and to
+/// `docs/screenshots/{name}.png`. It checks the picture is whole: as tall as the page.
+fn full_page_shot(d: &Driver, name: &str) {
+    let size = d.size();
+    let page = d
+        .script("return Math.ceil(document.documentElement.scrollHeight * (window.devicePixelRatio || 1));")
+        .as_u64()
+        .unwrap_or(0) as u32;
+    let path = shots().join(format!("{name}.png"));
+    full_page_screenshot(d, size, &path, None);
+    let png = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&path).unwrap()))
+        .read_info()
+        .unwrap()
+        .info()
+        .size();
+    assert!(
+        png.1 + 2 >= page,
+        "{name}: the picture is {} px tall, the page {page} px",
+        png.1
+    );
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::copy(&path, docs.join(format!("{name}.png"))).unwrap();
+}
+
+/// Whole-page pictures of every screen (not only the first viewport) at phone and
+/// desktop size, for `docs/screenshots/full-*.png`.
+#[test]
+fn full_page_screenshots_of_every_screen() {
+    let _one = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    lived_in_vault(&vault);
+    comeback_core::api::lock_set(&reopen(&vault), "2468").unwrap();
+    let d = launch(&vault, PHONE);
+    d.find("lock-screen");
+    for (label, size) in [("phone", PHONE), ("desktop", DESKTOP)] {
+        d.resize(size);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        full_page_shot(&d, &format!("full-lock-{label}"));
+    }
+    d.type_into("lock-passcode", "2468");
+    d.click("lock-submit");
+    d.find("nav-home");
+    for (label, size) in [("phone", PHONE), ("desktop", DESKTOP)] {
+        d.resize(size);
+        for screen in [
+            "home", "journal", "debrief", "network", "mojo", "next", "devices", "settings",
+        ] {
+            go(&d, screen);
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            full_page_shot(&d, &format!("full-{screen}-{label}"));
+            if screen == "journal" {
+                d.click("entry-item");
+                d.find("entry-editor");
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                full_page_shot(&d, &format!("full-entry-{label}"));
+                // A dialog: a bottom sheet on the phone, centred on the desktop.
+                show(&d, "entry-delete", "center");
+                d.click("entry-delete");
+                d.find("entry-delete-confirm");
+                std::thread::sleep(std::time::Duration::from_millis(400));
+                let sheet = format!("full-dialog-{label}.png");
+                d.screenshot(&shots().join(&sheet));
+                std::fs::copy(
+                    shots().join(&sheet),
+                    Path::new(env!("CARGO_MANIFEST_DIR"))
+                        .join("docs/screenshots")
+                        .join(&sheet),
+                )
+                .unwrap();
+                let placed = d.script(
+                    "const r = document.querySelector('[role=dialog]').getBoundingClientRect();\
+                     return [Math.round(r.left), Math.round(innerWidth - r.right), Math.round(innerHeight - r.bottom)];",
+                );
+                if label == "phone" {
+                    assert_eq!(
+                        placed,
+                        serde_json::json!([0, 0, 0]),
+                        "on a phone the dialog is a sheet across the bottom edge"
+                    );
+                } else {
+                    assert!(
+                        placed[2].as_i64().unwrap() > 100,
+                        "on a desktop the dialog sits in the middle: {placed}"
+                    );
+                }
+                d.click("entry-delete-keep");
+            }
+        }
+        // Settings → Reminders, whole: its section cut from a whole-page shot.
+        d.find("reminders-settings");
+        let whole = shots().join(format!("full-settings-again-{label}.png"));
+        let section = shots().join(format!("full-settings-reminders-{label}.png"));
+        full_page_screenshot(&d, size, &whole, Some(("reminders-settings", &section)));
+        std::fs::copy(
+            &section,
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(
+                "docs/screenshots/full-settings-reminders-{label}.png"
+            )),
+        )
+        .unwrap();
+    }
+}

@@ -30,7 +30,12 @@ fn tauri_driver() -> String {
 
 impl Driver {
     /// Starts `tauri-driver` and the app with `env` (the vault folder, …) at `size`.
+    /// `COMEBACK_E2E_APP` names another app binary to drive instead: a copy taken right
+    /// after building, when a target folder shared between clones may be rebuilt from
+    /// another clone while the tests run.
     pub fn launch(app: &Path, env: &[(&str, &Path)], size: (u32, u32)) -> Self {
+        let chosen = std::env::var_os("COMEBACK_E2E_APP").map(std::path::PathBuf::from);
+        let app = chosen.as_deref().unwrap_or(app);
         let port = free_port();
         let native = free_port();
         let mut cmd = Command::new(tauri_driver());
@@ -148,6 +153,13 @@ impl Driver {
 
     pub fn resize(&self, (width, height): (u32, u32)) {
         let _ = self.post("/window/rect", json!({"width": width, "height": height}));
+    }
+
+    /// The window's outer size, as `resize` sets it.
+    pub fn size(&self) -> (u32, u32) {
+        let rect = self.get("/window/rect").expect("the window's rect");
+        let dim = |k: &str| rect["value"][k].as_f64().expect("a window dimension") as u32;
+        (dim("width"), dim("height"))
     }
 
     /// The element with `data-testid="{id}"`, waiting for it to appear.
