@@ -1770,8 +1770,55 @@ fn full_page_shot(d: &Driver, name: &str) {
 
 /// Whole-page pictures of every screen (not only the first viewport) at phone and
 /// desktop size, for `docs/screenshots/full-*.png`.
+/// A dialog on screen (it covers the viewport, so the viewport is the whole picture),
+/// kept in `docs/screenshots`.
+fn dialog_shot(d: &Driver, name: &str) {
+    d.screenshot(&shots().join(name));
+    std::fs::copy(
+        shots().join(name),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs/screenshots")
+            .join(name),
+    )
+    .unwrap();
+}
+
+/// First run, each stage whole at phone and desktop size: the welcome, the recovery key,
+/// the profile, the four steps and the four set-up stages.
+fn first_run_shots() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = launch(&dir.path().join("vault"), PHONE);
+    let both = |name: &str| {
+        for (label, size) in [("phone", PHONE), ("desktop", DESKTOP)] {
+            d.resize(size);
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            full_page_shot(&d, &format!("full-first-run-{name}-{label}"));
+        }
+    };
+    d.find("create-vault");
+    both("welcome");
+    d.click("create-vault");
+    d.find("recovery-key");
+    both("key");
+    d.click("recovery-saved");
+    d.click("recovery-continue");
+    d.find("profile-save");
+    both("profile");
+    d.click("profile-save");
+    d.find("firstrun-steps");
+    both("steps");
+    d.click("firstrun-next");
+    for stage in ["grief", "worry", "debrief", "reminders"] {
+        d.find(&format!("firstrun-{stage}"));
+        both(stage);
+        d.click("firstrun-skip");
+    }
+    d.find("nav-home");
+}
+
 #[test]
 fn full_page_screenshots_of_every_screen() {
+    first_run_shots();
     let _one = serial();
     let dir = tempfile::tempdir().unwrap();
     let vault = dir.path().join("vault");
@@ -1794,7 +1841,22 @@ fn full_page_screenshots_of_every_screen() {
         ] {
             go(&d, screen);
             std::thread::sleep(std::time::Duration::from_millis(500));
+            if screen == "mojo" {
+                // The time-off summary, open.
+                show(&d, "summary-toggle", "center");
+                d.click("summary-toggle");
+                d.wait_for_text("summary-text", "How I spent my time off");
+            }
             full_page_shot(&d, &format!("full-{screen}-{label}"));
+            if screen == "network" {
+                // An edit form: a contact's, in a sheet on the phone.
+                show(&d, "contact-edit", "center");
+                d.click("contact-edit");
+                d.find("contact-cancel");
+                std::thread::sleep(std::time::Duration::from_millis(400));
+                dialog_shot(&d, &format!("full-edit-contact-{label}.png"));
+                d.click("contact-cancel");
+            }
             if screen == "journal" {
                 d.click("entry-item");
                 d.find("entry-editor");
@@ -1805,15 +1867,7 @@ fn full_page_screenshots_of_every_screen() {
                 d.click("entry-delete");
                 d.find("entry-delete-confirm");
                 std::thread::sleep(std::time::Duration::from_millis(400));
-                let sheet = format!("full-dialog-{label}.png");
-                d.screenshot(&shots().join(&sheet));
-                std::fs::copy(
-                    shots().join(&sheet),
-                    Path::new(env!("CARGO_MANIFEST_DIR"))
-                        .join("docs/screenshots")
-                        .join(&sheet),
-                )
-                .unwrap();
+                dialog_shot(&d, &format!("full-dialog-{label}.png"));
                 let placed = d.script(
                     "const r = document.querySelector('[role=dialog]').getBoundingClientRect();\
                      return [Math.round(r.left), Math.round(innerWidth - r.right), Math.round(innerHeight - r.bottom)];",
