@@ -1,8 +1,8 @@
-// Saving an edit made on this screen: on the version the record was loaded with, so a
+// Saving an edit made on a screen: on the version the record was loaded with, so a
 // field another device changed meanwhile survives (the core merges the two).
 
-import { saveRecord, toIpcError } from '../ipc';
-import type { Kind, RecordKinds, Versioned } from '../types';
+import { saveRecord, toIpcError } from './ipc';
+import type { Kind, RecordKinds, Versioned } from './types';
 
 export async function saveEdit<K extends Kind>(
   kind: K,
