@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use super::{check_references, read_for_edit};
 use crate::error::Result;
-use crate::model::{self, Contact, Date, Intro, IntroStatus, Profile, Tie};
+use crate::model::{self, Contact, Date, Intro, IntroStatus, Profile, Record, Tie};
 use crate::vault::Vault;
 
 /// Logs a message sent to a contact and marks the contact as reached that day, as one
@@ -20,6 +20,29 @@ pub fn log_outreach(vault: &mut Vault, outreach: model::Outreach) -> Result<mode
     }
     vault.put_pair(&outreach, &contact)?;
     Ok(outreach)
+}
+
+/// Deletes a logged message. When it was the contact's latest, the contact's last
+/// contact goes back to the latest message left (or to none), as one write: a message
+/// logged by mistake must not keep the person off the due list. A contact's date later
+/// than the message (set by hand or by a later message) stays.
+pub fn delete_outreach(vault: &mut Vault, id: &str) -> Result<()> {
+    let outreach: model::Outreach = vault.require(id)?;
+    let contact: Option<Contact> = vault.get(&outreach.contact_id)?;
+    let contact = contact.filter(|c| c.last_contact == Some(outreach.date));
+    let Some(mut contact) = contact else {
+        return vault.delete(model::Outreach::KIND, id);
+    };
+    let all: Vec<model::Outreach> = vault.list(usize::MAX >> 1, 0)?;
+    contact.last_contact = all
+        .iter()
+        .filter(|o| o.contact_id == contact.id && o.id != id)
+        .map(|o| o.date)
+        .max();
+    vault.batch(|vault| {
+        vault.delete(model::Outreach::KIND, id)?;
+        vault.put(&contact)
+    })
 }
 
 /// Contacts due a message, weak ties first (see [`model::due_contacts`]). The screens
@@ -489,6 +512,55 @@ mod tests {
                 intro_id: added.id,
                 names: vec!["Ann".into(), "Bo at Acme".into()],
             }]
+        );
+    }
+
+    fn message(v: &mut Vault, contact_id: &str, date: &str) -> model::Outreach {
+        log_outreach(
+            v,
+            model::Outreach {
+                id: model::new_id(),
+                contact_id: contact_id.into(),
+                date: day(date),
+                message: "Coffee?".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn deleting_the_latest_message_puts_the_last_contact_back_to_the_one_before() {
+        let mut v = test_vault::new();
+        let priya = contact(&mut v, "Priya");
+        let first = message(&mut v, &priya, "2026-11-02");
+        let latest = message(&mut v, &priya, "2026-11-20");
+        let last = |v: &Vault| v.get::<Contact>(&priya).unwrap().unwrap().last_contact;
+        assert_eq!(last(&v), Some(day("2026-11-20")));
+        // Through the generic verb every front uses.
+        crate::api::delete_json(&mut v, "outreach", &latest.id).unwrap();
+        assert_eq!(last(&v), Some(day("2026-11-02")));
+        crate::api::delete_json(&mut v, "outreach", &first.id).unwrap();
+        assert_eq!(last(&v), None, "no message left: never contacted");
+        assert!(
+            crate::api::list::<model::Outreach>(&v, 10)
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn deleting_an_older_message_leaves_a_later_last_contact_alone() {
+        let mut v = test_vault::new();
+        let priya = contact(&mut v, "Priya");
+        let older = message(&mut v, &priya, "2026-11-02");
+        message(&mut v, &priya, "2026-11-20");
+        delete_outreach(&mut v, &older.id).unwrap();
+        let c: Contact = v.get(&priya).unwrap().unwrap();
+        assert_eq!(c.last_contact, Some(day("2026-11-20")));
+        assert_eq!(
+            delete_outreach(&mut v, &older.id).unwrap_err().code(),
+            "not_found"
         );
     }
 }

@@ -207,6 +207,7 @@ pub fn delete_json(vault: &mut Vault, kind: &str, id: &str) -> Result<()> {
         model::Kind::Entry => super::delete_entry(vault, id),
         model::Kind::Attachment => super::detach(vault, id),
         model::Kind::Project => super::delete_project(vault, id),
+        model::Kind::Outreach => super::delete_outreach(vault, id),
         _ => vault.delete(kind, id),
     }
 }
