@@ -107,6 +107,20 @@ fn wait_until(d: &Driver, what: &str, js: &str) {
     }
 }
 
+/// Opens the time-off summary on Mojo, clicking its toggle again if the card was drawn
+/// anew (closed) while its data arrived, and answers the summary's text.
+fn open_time_off_summary(d: &Driver) -> String {
+    wait_until(
+        d,
+        "the time-off summary opening",
+        "const t = document.querySelector('[data-testid=summary-toggle]');\
+         if (t && t.getAttribute('aria-expanded') !== 'true') t.click();\
+         const s = document.querySelector('[data-testid=summary-text]');\
+         return !!s && s.textContent.includes('How I spent my time off');",
+    );
+    d.text("summary-text")
+}
+
 /// Waits until the element's text no longer contains `gone`.
 fn wait_for_text_gone(d: &Driver, testid: &str, gone: &str) -> String {
     let started = std::time::Instant::now();
@@ -1275,8 +1289,7 @@ fn the_time_off_summary_is_saved_through_the_save_dialog() {
     go(&d, "mojo");
     let out = dir.path().join("my summary.txt");
     answer_system_dialog(&d, "save", &out);
-    d.click("summary-toggle");
-    let shown = d.wait_for_text("summary-text", "How I spent my time off");
+    let shown = open_time_off_summary(&d);
     d.click("summary-save");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while !out.exists() && std::time::Instant::now() < deadline {
@@ -1844,8 +1857,7 @@ fn full_page_screenshots_of_every_screen() {
             if screen == "mojo" {
                 // The time-off summary, open.
                 show(&d, "summary-toggle", "center");
-                d.click("summary-toggle");
-                d.wait_for_text("summary-text", "How I spent my time off");
+                open_time_off_summary(&d);
             }
             full_page_shot(&d, &format!("full-{screen}-{label}"));
             if screen == "network" {
