@@ -3,20 +3,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { app } from '../lib/app.svelte';
 import { fakeBackend, seed } from '../test/backend';
 import DebriefView from './DebriefView.svelte';
+import { blankDebrief } from '../lib/debrief/blank';
 
 function debrief(id: string, title: string) {
-  return {
-    id,
-    title,
-    kind: 'layoff',
-    started_on: '2024-03-01',
-    step: 'timeline',
-    completed: false,
-    timeline: [],
-    hot_thoughts: [],
-    questions: [],
-    lessons: [],
-  };
+  return { ...blankDebrief(title, 'let_go', '2024-03-01'), id, step: 'timeline' };
 }
 
 describe('the debrief list', () => {

@@ -3,25 +3,12 @@ import { emit } from '@tauri-apps/api/event';
 import { describe, expect, it, vi } from 'vitest';
 import { fakeBackend, seed } from '../../test/backend';
 import DebriefView from '../../views/DebriefView.svelte';
+import { blankDebrief } from './blank';
 
 const debrief = {
+  ...blankDebrief('Leaving Acme', 'let_go', '2024-03-01'),
   id: 'd1',
-  title: 'Leaving Acme',
-  setback: 'let_go',
-  started_on: '2024-03-01',
-  step: 'unload',
   unload: 'It hurt.',
-  intent: '',
-  success_measure: '',
-  timeline: [],
-  questions: [],
-  why_tree: [],
-  hot_thought: { thought: '' },
-  keep: '',
-  change: '',
-  lessons: [],
-  close: { feeling: '', others_too: '', kind_word: '' },
-  completed: false,
   version: 'v5',
 };
 
