@@ -229,10 +229,16 @@ pub fn start(app: &AppHandle) {
                     next_id = next_id.wrapping_add(1).max(1);
                 }
             }
-            // Until the next minute's turn, or a wake (settings saved, the vault changed).
+            // Until the next minute's turn (on a phone, an hour: the OS holds the week's
+            // plan, which changes by itself only as days pass), or a wake (settings saved,
+            // the vault changed).
             let now = Utc::now();
             let into_minute = now.timestamp() % 60;
-            let until = std::time::Duration::from_secs((60 - into_minute).max(1) as u64);
+            let until = if cfg!(mobile) {
+                std::time::Duration::from_secs(3600)
+            } else {
+                std::time::Duration::from_secs((60 - into_minute).max(1) as u64)
+            };
             tokio::select! {
                 _ = tokio::time::sleep(until) => {}
                 _ = wake.notified() => {}
