@@ -59,6 +59,9 @@ export const ITEM_KIND_OPTIONS: Options<ItemKind> = [
   { value: 'business', label: 'Business idea' },
 ];
 
+/** The method's four steps, in order (step n is `FOUR_STEPS[n - 1]`). */
+export const FOUR_STEPS = ['Debrief with yourself', 'Share it, and reach out', 'Regain your mojo', 'Make your next move'] as const;
+
 export const STAGES: readonly Stage[] = ['saved', 'applied', 'screen', 'interview', 'offer', 'closed'];
 
 export const STAGE_LABEL: Record<Stage, string> = {
