@@ -2,9 +2,8 @@
 // dialog asks, the shell writes it: phone webviews ignore `data:` downloads), the
 // clipboard, web links opened in the system browser; and a file's size.
 
-import { invoke } from '@tauri-apps/api/core';
 import { message, save, type DialogFilter } from '@tauri-apps/plugin-dialog';
-import { toIpcError } from './ipc';
+import { openUrl, saveTextFile, toIpcError } from './ipc';
 
 /** The kinds of file the app saves, for the save dialog's "type" list. */
 export const FILE_KINDS = {
@@ -23,7 +22,7 @@ export async function saveText(defaultName: string, text: string, filters: Dialo
   try {
     const path = await save({ title: 'Save a copy', defaultPath: defaultName, filters });
     if (!path) return false;
-    await invoke<void>('save_text_file', { path, text });
+    await saveTextFile(path, text);
     return true;
   } catch (err) {
     await message(toIpcError(err).message, { title: 'The file was not saved', kind: 'warning' }).catch(() => {});
@@ -37,17 +36,14 @@ function inApp(): boolean {
   return typeof internals?.invoke === 'function';
 }
 
-/**
- * Opens a web link in the system browser (the opener plugin, called directly: its npm
- * wrapper's version does not match the plugin's). Outside the app, a new tab.
- */
+/** Opens a web link in the system browser (`openUrl`); outside the app, a new tab. */
 export async function openLink(url: string): Promise<void> {
   if (!inApp()) {
     window.open(url, '_blank', 'noopener,noreferrer');
     return;
   }
   try {
-    await invoke('plugin:opener|open_url', { url });
+    await openUrl(url);
   } catch {
     window.open(url, '_blank', 'noopener,noreferrer');
   }

@@ -476,6 +476,17 @@ export function chooseFolder(title: string): Promise<string | null> {
   return choose({ directory: true, multiple: false, title });
 }
 
+/** Writes `text` to `path` (a place the save dialog gave), whole or not at all. */
+export function saveTextFile(path: string, text: string): Promise<void> {
+  return call('save_text_file', { path, text });
+}
+
+/** Opens a web link in the system browser (the opener plugin, called directly: its npm
+ * wrapper's version does not match the plugin's). */
+export function openUrl(url: string): Promise<void> {
+  return call('plugin:opener|open_url', { url });
+}
+
 /** Asks the person for one file with the system's dialog; null when they cancel. */
 export function chooseFile(title: string): Promise<string | null> {
   return choose({ directory: false, multiple: false, title });
