@@ -197,11 +197,25 @@ impl Store {
             None => meta_set(&tx, "truth_version", &TRUTH_VERSION.to_string())?,
         }
         let mirror: Option<i64> = meta_get(&tx, "mirror_version")?.and_then(|v| v.parse().ok());
-        let rebuild = mirror != Some(MIRROR_VERSION);
-        if rebuild {
+        let stale = mirror != Some(MIRROR_VERSION);
+        if stale {
             drop_mirror(&tx)?;
             create_mirror(&tx)?;
-            meta_set(&tx, "mirror_version", &MIRROR_VERSION.to_string())?;
+        }
+        let exists = |sql: &str| tx.query_row(sql, [], |r| r.get::<_, bool>(0));
+        let documents = exists("SELECT EXISTS (SELECT 1 FROM chunk)")?;
+        // The mirror's version is written by the rebuild's own commit (see
+        // `mark_mirror_built`), never before it: a process killed in the middle of a
+        // rebuild leaves a mirror the next open rebuilds again, not an empty one taken
+        // for finished. An empty mirror beside documents (left by a release that wrote
+        // the version first) is rebuilt too; it costs two indexed lookups per open.
+        let rebuild = documents
+            && (stale
+                || !(exists("SELECT EXISTS (SELECT 1 FROM record)")?
+                    || exists("SELECT EXISTS (SELECT 1 FROM aside)")?));
+        if stale && !rebuild {
+            // No documents: the empty mirror is the whole projection.
+            mark_mirror_built(&tx)?;
         }
         tx.commit()?;
         Ok(rebuild)
@@ -715,6 +729,12 @@ fn create_mirror(conn: &Connection) -> Result<(), StoreError> {
 }
 
 /// Empties the derived tables so the caller can re-project every document.
+/// Notes that the mirror is a whole projection of the documents at this release's
+/// `MIRROR_VERSION`; written in the transaction that finishes a rebuild.
+pub fn mark_mirror_built(tx: &Connection) -> Result<(), StoreError> {
+    meta_set(tx, "mirror_version", &MIRROR_VERSION.to_string())
+}
+
 pub fn clear_mirror(tx: &Connection) -> Result<(), StoreError> {
     drop_mirror(tx)?;
     create_mirror(tx)?;

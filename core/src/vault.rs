@@ -1384,6 +1384,7 @@ impl Vault {
         for (doc_id, doc) in &mut docs {
             reproject(&tx, doc_id, doc)?;
         }
+        store::mark_mirror_built(&tx)?;
         tx.commit()?;
         self.store.reclaim()?;
         for (doc_id, doc) in docs {

@@ -433,11 +433,55 @@ fn a_schema_change_rebuilds_the_mirror_from_the_documents() {
         tx.commit().unwrap();
     }
     drop(vault);
-    let vault = Vault::open(&fx.vault_dir, &fx.source).unwrap();
+    let mut vault = Vault::open(&fx.vault_dir, &fx.source).unwrap();
     assert_eq!(
         vault.require::<Entry>(&e.id).unwrap().text,
         "survives a rebuild"
     );
+}
+
+#[test]
+fn a_rebuild_cut_short_is_done_again_at_the_next_open() {
+    let (fx, mut vault) = fixture();
+    let e = entry(&mut vault, "survives a rebuild cut short", "2026-07-07");
+    {
+        let tx = vault.store.transaction().unwrap();
+        store::meta_set(&tx, "mirror_version", "0").unwrap();
+        tx.commit().unwrap();
+    }
+    drop(vault);
+    // What a process killed during the rebuild leaves: the store opened (the old mirror
+    // dropped, the new one created empty) and the rebuild's transaction never committed.
+    let key = key_for(&read_vault_file(&fx.vault_dir).unwrap(), &fx.source).unwrap();
+    let (store, rebuild) = Store::open(&fx.vault_dir.join(super::DB_FILE), &key).unwrap();
+    assert!(rebuild);
+    drop(store);
+    let mut vault = Vault::open(&fx.vault_dir, &fx.source).unwrap();
+    assert_eq!(
+        vault.require::<Entry>(&e.id).unwrap().text,
+        "survives a rebuild cut short"
+    );
+    assert!(vault.doctor().unwrap().problems.is_empty());
+}
+
+#[test]
+fn an_empty_mirror_beside_documents_is_rebuilt_at_open() {
+    // What a release that wrote the mirror's version before rebuilding left when it
+    // was killed in the middle: the version current, the mirror empty.
+    let (fx, mut vault) = fixture();
+    let e = entry(&mut vault, "not hidden by an empty mirror", "2026-07-07");
+    {
+        let tx = vault.store.transaction().unwrap();
+        tx.execute("DELETE FROM record", []).unwrap();
+        tx.commit().unwrap();
+    }
+    drop(vault);
+    let mut vault = Vault::open(&fx.vault_dir, &fx.source).unwrap();
+    assert_eq!(
+        vault.require::<Entry>(&e.id).unwrap().text,
+        "not hidden by an empty mirror"
+    );
+    assert!(vault.doctor().unwrap().problems.is_empty());
 }
 
 #[test]
