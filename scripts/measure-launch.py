@@ -59,7 +59,7 @@ return window.__cbHomeAt || 0;
 JOURNAL_WATCH = """
 document.addEventListener('click', () => {
   window.__cbClickAt = Date.now();
-  const look = () => { if (document.querySelector('[data-testid=entry-item]')) window.__cbJournalAt = Date.now(); else setTimeout(look, 2); };
+  window.__cbClickPerf = performance.now(); const look = () => { if (document.querySelector('[data-testid=entry-item]')) window.__cbJournalAt = Date.now(); else setTimeout(look, 2); };
   look();
 }, { capture: true, once: true });
 """
@@ -101,11 +101,19 @@ try:
         poll(sid, "return document.querySelectorAll('[data-testid=entry-item]').length", lambda v: (v or 0) > 0)
         journal = time.time() - t1
         journal_seen = poll(sid, "return window.__cbJournalAt - window.__cbClickAt", lambda v: v is not None, limit=2) / 1000
-        marks = req("POST", f"/session/{sid}/execute/sync", {"script": "return [performance.timeOrigin, performance.getEntriesByType('mark').filter(m => m.name.startsWith('comeback:')).map(m => [m.name.slice(9), m.startTime])]", "args": []}).get("value")
+        marks = req("POST", f"/session/{sid}/execute/sync", {"script": "return [performance.timeOrigin, performance.getEntriesByType('mark').filter(m => m.name.startsWith('comeback:')).map(m => [m.name.slice(9), m.startTime]).concat(window.__cbClickPerf ? [['click', window.__cbClickPerf]] : []).sort((a, b) => a[1] - b[1])]", "args": []}).get("value")
+        if os.environ.get("MEASURE_TIMING"):
+            nav = req("POST", f"/session/{sid}/execute/sync", {"script": "const n = performance.getEntriesByType('navigation')[0]; return [performance.timeOrigin, n ? [n.fetchStart, n.responseEnd, n.domInteractive, n.domContentLoadedEventEnd, n.loadEventEnd] : null, performance.getEntriesByType('resource').map(r => [r.name.split('/').pop(), r.startTime, r.responseEnd])]", "args": []}).get("value")
+            print(f"  page timing (s after launch, origin {nav[0] / 1000 - t0:.3f}): navigation {nav[1]}, resources {nav[2]}", file=sys.stderr)
+        drawn = ""
         if marks and marks[1]:
             origin = marks[0] / 1000 - t0
             print("  window marks (s after launch): " + ", ".join(f"{n} {origin + ms / 1000:.3f}" for n, ms in marks[1]), file=sys.stderr)
-        print(f"run {run}: window {window:.2f} s, home with data {home:.2f} s (in page {home_seen:.2f} s), "
+            # The page's own mark, made as Home's data is in the page: the watcher above
+            # notes the moment it is installed if Home drew before the first poll came.
+            at = [origin + ms / 1000 for n, ms in marks[1] if n == "home drawn"]
+            drawn = f", drawn mark {at[0]:.2f} s" if at else ""
+        print(f"run {run}: window {window:.2f} s, home with data {home:.2f} s (in page {home_seen:.2f} s{drawn}), "
               f"journal list {journal * 1000:.0f} ms (in page {journal_seen * 1000:.0f} ms)")
         req("DELETE", f"/session/{sid}")
         time.sleep(0.5)
