@@ -28,6 +28,7 @@ mod lock;
 mod scheduler;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 use comeback_core::model::{self, Date, IntroStatus, Record, Stage};
@@ -83,6 +84,8 @@ pub struct AppState {
     lock: lock::Lock,
     /// Wakes the reminder scheduler to look again (settings saved, the vault changed).
     pub(crate) reminders_wake: Arc<tokio::sync::Notify>,
+    /// Whether the open under way is rebuilding the mirror (see `vault_updating`).
+    updating: std::sync::atomic::AtomicBool,
 }
 
 impl AppState {
@@ -95,6 +98,7 @@ impl AppState {
             started: Default::default(),
             lock: lock::Lock::default(),
             reminders_wake: Arc::default(),
+            updating: Default::default(),
         }
     }
 
@@ -158,7 +162,13 @@ fn open_existing<R: Runtime>(
     source: &KeySource,
 ) -> comeback_core::Result<()> {
     if slot.is_none() && comeback_core::vault::uses_key_file(dir).is_ok() {
-        let vault = api::open(dir, source)?;
+        let updating = &app.state::<AppState>().updating;
+        let opened = api::open_noting_rebuild(dir, source, || {
+            mark("rebuilding the mirror");
+            updating.store(true, Ordering::SeqCst);
+        });
+        updating.store(false, Ordering::SeqCst);
+        let vault = opened?;
         // Before the vault is in the slot: no command sees it open and unlocked.
         app.state::<AppState>()
             .lock
@@ -214,6 +224,15 @@ fn vault_status(app: AppHandle, state: State<'_, AppState>) -> Reply<api::VaultS
         today: api::today().to_string(),
         version: api::version().to_string(),
     })
+}
+
+/// Whether the vault is being brought up to date as it opens (the mirror rebuilt after
+/// an update, ~20 s on a ten-year journal): the first screen asks while it waits for
+/// `vault_status`, and says so rather than show nothing. Reads a flag; never waits for
+/// the vault.
+#[tauri::command]
+fn vault_updating(state: State<'_, AppState>) -> bool {
+    state.updating.load(Ordering::SeqCst)
 }
 
 /// Creates the vault; the recovery key is returned once.
@@ -684,6 +703,7 @@ fn drop_set_aside(state: State<'_, AppState>) -> Reply<api::DoctorReport> {
 /// `create_vault`) and the device commands need the real runtime and are added by `run`.
 pub fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
     gated(tauri::generate_handler![
+        vault_updating,
         recovery_key,
         lock_status,
         app_locked,

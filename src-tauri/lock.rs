@@ -27,6 +27,7 @@ use comeback_core::{ErrorCode, api};
 /// data.
 pub const OPEN_WHILE_LOCKED: &[&str] = &[
     "vault_status",
+    "vault_updating",
     "first_screen_drawn",
     "lock_status",
     "app_locked",

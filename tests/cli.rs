@@ -1160,6 +1160,36 @@ fn the_doctor_finds_the_mirror_matching_and_can_rebuild_it() {
     assert_eq!(s.json(&["doctor", "--json"])["healthy"], json!(true));
 }
 
+#[test]
+fn an_open_that_rebuilds_the_mirror_after_an_update_says_so_on_stderr_and_shows_everything() {
+    let s = Sandbox::new();
+    s.add(&[
+        "entry",
+        "add",
+        "--text",
+        "Kept through an update",
+        "--date",
+        "2026-01-02",
+    ]);
+    s.ok(&["dev", "outdate-mirror"]);
+
+    let out = s.run(&["entry", "list", "--json"]);
+    assert!(out.status.success(), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bringing the journal's index up to date"),
+        "{err}"
+    );
+    let listed: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listed.len(), 1, "standard output holds only the answer");
+    assert_eq!(listed[0]["text"], json!("Kept through an update"));
+
+    // Once: the next open is an ordinary one.
+    let out = s.run(&["entry", "list", "--json"]);
+    assert!(String::from_utf8_lossy(&out.stderr).is_empty(), "{out:?}");
+    assert_eq!(s.json(&["doctor", "--json"])["healthy"], json!(true));
+}
+
 // ----- encryption at rest and the key file -----
 
 #[test]

@@ -209,6 +209,8 @@ pub enum DevCommand {
     /// Prints this process's core file size limit (soft, hard) and whether it is
     /// dumpable, then waits until stdin closes, so a test can look at it from outside.
     Hardening,
+    /// Marks the mirror as an older release's, so the next open rebuilds it.
+    OutdateMirror,
     /// Fills the vault with the seeded ten-year journal (or a fraction of it).
     Generate {
         #[arg(long, default_value_t = 1)]

@@ -1,6 +1,6 @@
 //! `comeback dev` (hidden): tools for tests and benchmarks, not a stable surface. Adding
-//! entries one by one, reporting the process's core dump settings, and filling a vault
-//! with the seeded ten-year journal.
+//! entries one by one, reporting the process's core dump settings, marking the mirror as
+//! an older release's, and filling a vault with the seeded ten-year journal.
 
 use anyhow::Result;
 #[cfg(not(target_os = "linux"))]
@@ -33,6 +33,10 @@ pub fn dev(cli: &Cli, cmd: &DevCommand) -> Result<()> {
             hardening()?;
             // Hold on until the test has looked.
             std::io::copy(&mut std::io::stdin(), &mut std::io::sink())?;
+            Ok(())
+        }
+        DevCommand::OutdateMirror => {
+            comeback_core::testing::outdate_mirror(&open(cli)?)?;
             Ok(())
         }
         DevCommand::Generate { seed, fraction } => {

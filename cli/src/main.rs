@@ -88,7 +88,12 @@ fn open(cli: &Cli) -> Result<Vault> {
             dir.display()
         ));
     }
-    Ok(api::open(&dir, &key_source(cli)?)?)
+    // On standard error, so a script reading standard output sees only the answer.
+    Ok(api::open_noting_rebuild(&dir, &key_source(cli)?, || {
+        eprintln!(
+            "comeback: bringing the journal's index up to date after an update (once; it can take a minute on a long journal)"
+        )
+    })?)
 }
 
 fn run(cli: Cli) -> Result<()> {

@@ -40,3 +40,13 @@ pub fn document_save(vault: &mut Vault, doc_id: &str) -> Result<Vec<u8>> {
 pub fn new_document(doc_id: &str, actor: ActorId) -> Result<automerge::AutoCommit> {
     Ok(crate::doc::new_document(doc_id, actor)?)
 }
+
+/// Makes the mirror look as an older release left it, so the next open rebuilds it (as
+/// after an update that changed the mirror).
+pub fn outdate_mirror(vault: &Vault) -> Result<()> {
+    Ok(crate::store::meta_set(
+        &vault.store().conn,
+        "mirror_version",
+        "0",
+    )?)
+}

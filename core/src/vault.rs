@@ -443,6 +443,18 @@ impl Vault {
 
     /// Opens the vault in `dir`. Fails fast with a clear reason: no vault, busy, no key.
     pub fn open(dir: &Path, source: &KeySource) -> Result<Self> {
+        Self::open_noting_rebuild(dir, source, || {})
+    }
+
+    /// Opens the vault in `dir`, calling `rebuilding` first if the mirror has to be built
+    /// again from the documents (once after an update that changed it, or after such a
+    /// rebuild was cut short): on a long journal that takes a while (~20 s for ten years
+    /// on the development machine), and a front says so instead of showing nothing.
+    pub fn open_noting_rebuild(
+        dir: &Path,
+        source: &KeySource,
+        rebuilding: impl FnOnce(),
+    ) -> Result<Self> {
         let mut file = read_vault_file(dir)?;
         let lock = lock(dir)?;
         let key = key_for(&file, source)?;
@@ -472,6 +484,7 @@ impl Vault {
             _lock: lock,
         };
         if rebuild {
+            rebuilding();
             vault.rebuild_mirror()?;
         }
         vault.adopt_vouches()?;

@@ -43,6 +43,31 @@ describe('the app shell', () => {
     await waitFor(() => expect(route.parts).toEqual(['network']));
   });
 
+  it('says the journal is being brought up to date while a long open rebuilds it, then shows Home', async () => {
+    const be = fakeBackend();
+    let updating = true;
+    let answer = () => {};
+    be.override.vault_updating = () => updating;
+    be.override.vault_status = () =>
+      new Promise((resolve) => {
+        answer = () => resolve({ dir: '/x', exists: true, open: true, today: be.today, version: '0.1.0' });
+      });
+    render(App);
+    expect(await screen.findByTestId('vault-updating', {}, { timeout: 3000 })).toBeTruthy();
+    expect(screen.getByRole('status').textContent).toContain('nothing you wrote is changed');
+    updating = false;
+    answer();
+    await screen.findByTestId('nav-home');
+    expect(screen.queryByTestId('vault-updating')).toBeNull();
+  });
+
+  it('shows nothing of an update when the open is an ordinary one', async () => {
+    fakeBackend();
+    render(App);
+    await screen.findByTestId('nav-home');
+    expect(screen.queryByTestId('vault-updating')).toBeNull();
+  });
+
   it('opens to first run when there is no vault', async () => {
     fakeBackend({ exists: false });
     render(App);

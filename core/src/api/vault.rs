@@ -20,6 +20,16 @@ pub fn open(dir: &Path, source: &KeySource) -> Result<Vault> {
     Vault::open(dir, source)
 }
 
+/// Opens the vault, calling `rebuilding` before a rebuild of the mirror that makes the
+/// open take a while (see `Vault::open_noting_rebuild`).
+pub fn open_noting_rebuild(
+    dir: &Path,
+    source: &KeySource,
+    rebuilding: impl FnOnce(),
+) -> Result<Vault> {
+    Vault::open_noting_rebuild(dir, source, rebuilding)
+}
+
 /// Where the vault is and whether it is open, for the app's first screen.
 #[derive(Debug, Clone, Serialize, PartialEq, TS)]
 #[ts(export)]

@@ -433,7 +433,7 @@ fn a_schema_change_rebuilds_the_mirror_from_the_documents() {
         tx.commit().unwrap();
     }
     drop(vault);
-    let mut vault = Vault::open(&fx.vault_dir, &fx.source).unwrap();
+    let vault = Vault::open(&fx.vault_dir, &fx.source).unwrap();
     assert_eq!(
         vault.require::<Entry>(&e.id).unwrap().text,
         "survives a rebuild"
@@ -456,11 +456,17 @@ fn a_rebuild_cut_short_is_done_again_at_the_next_open() {
     let (store, rebuild) = Store::open(&fx.vault_dir.join(super::DB_FILE), &key).unwrap();
     assert!(rebuild);
     drop(store);
-    let mut vault = Vault::open(&fx.vault_dir, &fx.source).unwrap();
+    let mut noted = 0;
+    let vault = Vault::open_noting_rebuild(&fx.vault_dir, &fx.source, || noted += 1).unwrap();
+    assert_eq!(noted, 1, "a front is told the open rebuilds the mirror");
     assert_eq!(
         vault.require::<Entry>(&e.id).unwrap().text,
         "survives a rebuild cut short"
     );
+    drop(vault);
+    let mut noted = 0;
+    let mut vault = Vault::open_noting_rebuild(&fx.vault_dir, &fx.source, || noted += 1).unwrap();
+    assert_eq!(noted, 0, "an ordinary open rebuilds nothing");
     assert!(vault.doctor().unwrap().problems.is_empty());
 }
 

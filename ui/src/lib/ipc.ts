@@ -94,6 +94,11 @@ export function vaultStatus(): Promise<VaultStatus> {
   return call('vault_status');
 }
 
+/** Whether the journal is being brought up to date as it opens (answers at once). */
+export function vaultUpdating(): Promise<boolean> {
+  return call('vault_updating');
+}
+
 let drawnTold = false;
 
 /**

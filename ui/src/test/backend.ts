@@ -35,6 +35,7 @@ export interface FakeBackend {
 /** The commands the shell answers while locked (src-tauri/lock.rs `OPEN_WHILE_LOCKED`). */
 const OPEN_WHILE_LOCKED = [
   'vault_status',
+  'vault_updating',
   'first_screen_drawn',
   'lock_status',
   'app_locked',
@@ -203,6 +204,8 @@ export function fakeBackend(init: Partial<Pick<FakeBackend, 'exists' | 'today'>>
       switch (cmd) {
         case 'vault_status':
           return { dir: '/home/me/.local/share/comeback', exists: be.exists, open: be.exists, today: be.today, version: '0.1.0' };
+        case 'vault_updating':
+          return false;
         case 'create_vault':
           be.exists = true;
           return 'ABCD-EFGH-IJKL-MNOP';
