@@ -223,6 +223,7 @@ fn vault_status(app: AppHandle, state: State<'_, AppState>) -> Reply<api::VaultS
         open: guard.is_some(),
         today: api::today().to_string(),
         version: api::version().to_string(),
+        locked: state.lock.is_locked(),
     })
 }
 

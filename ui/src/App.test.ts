@@ -50,7 +50,8 @@ describe('the app shell', () => {
     be.override.vault_updating = () => updating;
     be.override.vault_status = () =>
       new Promise((resolve) => {
-        answer = () => resolve({ dir: '/x', exists: true, open: true, today: be.today, version: '0.1.0' });
+        answer = () =>
+          resolve({ dir: '/x', exists: true, open: true, today: be.today, version: '0.1.0', locked: false });
       });
     render(App);
     expect(await screen.findByTestId('vault-updating', {}, { timeout: 3000 })).toBeTruthy();

@@ -40,6 +40,9 @@ pub struct VaultStatus {
     pub today: String,
     /// The version of Comeback answering ([`version`]), which Settings shows.
     pub version: String,
+    /// Whether the app's lock is on, so the window knows its first screen (the lock or
+    /// Home) from this one answer.
+    pub locked: bool,
 }
 
 /// The version of Comeback this build is: the workspace's one version, which the

@@ -203,7 +203,14 @@ export function fakeBackend(init: Partial<Pick<FakeBackend, 'exists' | 'today'>>
       if (cmd in be.fixtures || cmd in WRITES) return answer(cmd, args);
       switch (cmd) {
         case 'vault_status':
-          return { dir: '/home/me/.local/share/comeback', exists: be.exists, open: be.exists, today: be.today, version: '0.1.0' };
+          return {
+            dir: '/home/me/.local/share/comeback',
+            exists: be.exists,
+            open: be.exists,
+            today: be.today,
+            version: '0.1.0',
+            locked: be.exists && be.locked,
+          };
         case 'vault_updating':
           return false;
         case 'create_vault':

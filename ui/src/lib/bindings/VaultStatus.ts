@@ -7,4 +7,9 @@ export type VaultStatus = { dir: string, exists: boolean, open: boolean, today: 
 /**
  * The version of Comeback answering ([`version`]), which Settings shows.
  */
-version: string, };
+version: string, 
+/**
+ * Whether the app's lock is on, so the window knows its first screen (the lock or
+ * Home) from this one answer.
+ */
+locked: boolean, };
