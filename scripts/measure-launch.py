@@ -11,7 +11,11 @@ leaves a watcher in the page that notes (every few milliseconds, with the page's
 clock) when the content first showed: "in page" is that moment, after launch or after
 the click, without the polling's delay.
 With COMEBACK_LOG=comeback_app=debug set, the app's own start-up marks (milliseconds
-since the process started) go to this script's standard error.
+since the process started) go to this script's standard error. The page's marks
+(`comeback:*`, with the click) are printed in seconds after the launch request; "drawn
+mark" is Home's, made as its data is in the page, which the watcher misses when Home
+drew before the first poll came. MEASURE_TIMING=1 adds the navigation's own timing
+(when it began after the launch request, and its steps).
 Figures for the one-year and ten-year journals are in docs/BENCHMARKS.md.
 
 tauri-driver, WebKitWebDriver and the app run in a process group of their own, which
@@ -64,14 +68,14 @@ document.addEventListener('click', () => {
 }, { capture: true, once: true });
 """
 
-def poll(sid, script, until, limit=30):
+def poll(sid, script, until, limit=30, what="the page"):
     start = time.time()
     while time.time() - start < limit:
         v = req("POST", f"/session/{sid}/execute/sync", {"script": script, "args": []}).get("value")
         if until(v):
             return v
         time.sleep(0.02)
-    raise SystemExit("timed out")
+    raise SystemExit(f"timed out waiting for {what} (a vault whose Journal is empty never shows an entry: run `comeback doctor` on it)")
 
 try:
     for _ in range(100):
@@ -92,13 +96,13 @@ try:
         else:
             raise SystemExit("the driver gave no session three times")
         window = time.time() - t0
-        home_seen = poll(sid, HOME_WATCH, lambda v: (v or 0) > 0) / 1000 - t0
+        home_seen = poll(sid, HOME_WATCH, lambda v: (v or 0) > 0, what="Home's data") / 1000 - t0
         home = time.time() - t0
         req("POST", f"/session/{sid}/execute/sync", {"script": JOURNAL_WATCH, "args": []})
         el = req("POST", f"/session/{sid}/element", {"using": "css selector", "value": "[data-testid=nav-journal]"})
         req("POST", f"/session/{sid}/element/{list(el['value'].values())[0]}/click", {})
         t1 = time.time()
-        poll(sid, "return document.querySelectorAll('[data-testid=entry-item]').length", lambda v: (v or 0) > 0)
+        poll(sid, "return document.querySelectorAll('[data-testid=entry-item]').length", lambda v: (v or 0) > 0, what="the Journal's first entry")
         journal = time.time() - t1
         journal_seen = poll(sid, "return window.__cbJournalAt - window.__cbClickAt", lambda v: v is not None, limit=2) / 1000
         marks = req("POST", f"/session/{sid}/execute/sync", {"script": "return [performance.timeOrigin, performance.getEntriesByType('mark').filter(m => m.name.startsWith('comeback:')).map(m => [m.name.slice(9), m.startTime]).concat(window.__cbClickPerf ? [['click', window.__cbClickPerf]] : []).sort((a, b) => a[1] - b[1])]", "args": []}).get("value")
