@@ -228,7 +228,7 @@ fn vault_status(app: AppHandle, state: State<'_, AppState>) -> Reply<api::VaultS
 }
 
 /// Whether the vault is being brought up to date as it opens (the mirror rebuilt after
-/// an update, ~20 s on a ten-year journal): the first screen asks while it waits for
+/// an update, ~13 s on a ten-year journal): the first screen asks while it waits for
 /// `vault_status`, and says so rather than show nothing. Reads a flag; never waits for
 /// the vault.
 #[tauri::command]

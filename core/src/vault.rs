@@ -448,7 +448,7 @@ impl Vault {
 
     /// Opens the vault in `dir`, calling `rebuilding` first if the mirror has to be built
     /// again from the documents (once after an update that changed it, or after such a
-    /// rebuild was cut short): on a long journal that takes a while (~20 s for ten years
+    /// rebuild was cut short): on a long journal that takes a while (~13 s for ten years
     /// on the development machine), and a front says so instead of showing nothing.
     pub fn open_noting_rebuild(
         dir: &Path,
