@@ -162,17 +162,15 @@ fn open_existing<R: Runtime>(
     source: &KeySource,
 ) -> comeback_core::Result<()> {
     if slot.is_none() && comeback_core::vault::uses_key_file(dir).is_ok() {
-        let updating = &app.state::<AppState>().updating;
+        let state = app.state::<AppState>();
         let opened = api::open_noting_rebuild(dir, source, || {
             mark("rebuilding the mirror");
-            updating.store(true, Ordering::SeqCst);
+            state.updating.store(true, Ordering::SeqCst);
         });
-        updating.store(false, Ordering::SeqCst);
+        state.updating.store(false, Ordering::SeqCst);
         let vault = opened?;
         // Before the vault is in the slot: no command sees it open and unlocked.
-        app.state::<AppState>()
-            .lock
-            .opened(&api::lock_status(&vault)?);
+        state.lock.opened(&api::lock_status(&vault)?);
         *slot = Some(with_sink(app, vault));
     }
     Ok(())

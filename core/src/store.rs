@@ -21,6 +21,8 @@ pub mod blob;
 
 /// Bump when the mirror tables change shape: the mirror is then rebuilt from the documents.
 pub const MIRROR_VERSION: i64 = 4;
+/// The `meta` key holding the `MIRROR_VERSION` the mirror was last built whole at.
+const MIRROR_VERSION_KEY: &str = "mirror_version";
 /// The truth tables never change shape silently; a new layout needs a new number and code
 /// that reads the old one.
 const TRUTH_VERSION: i64 = 1;
@@ -196,7 +198,7 @@ impl Store {
             Some(_) => {}
             None => meta_set(&tx, "truth_version", &TRUTH_VERSION.to_string())?,
         }
-        let mirror: Option<i64> = meta_get(&tx, "mirror_version")?.and_then(|v| v.parse().ok());
+        let mirror: Option<i64> = meta_get(&tx, MIRROR_VERSION_KEY)?.and_then(|v| v.parse().ok());
         let stale = mirror != Some(MIRROR_VERSION);
         if stale {
             drop_mirror(&tx)?;
@@ -757,13 +759,19 @@ fn create_mirror(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Empties the derived tables so the caller can re-project every document.
 /// Notes that the mirror is a whole projection of the documents at this release's
 /// `MIRROR_VERSION`; written in the transaction that finishes a rebuild.
 pub fn mark_mirror_built(tx: &Connection) -> Result<(), StoreError> {
-    meta_set(tx, "mirror_version", &MIRROR_VERSION.to_string())
+    meta_set(tx, MIRROR_VERSION_KEY, &MIRROR_VERSION.to_string())
 }
 
+/// Makes the mirror look as an older release left it, so the next open rebuilds it (as
+/// after an update that changed the mirror). For tests.
+pub fn outdate_mirror(conn: &Connection) -> Result<(), StoreError> {
+    meta_set(conn, MIRROR_VERSION_KEY, "0")
+}
+
+/// Empties the derived tables so the caller can re-project every document.
 pub fn clear_mirror(tx: &Connection) -> Result<(), StoreError> {
     drop_mirror(tx)?;
     create_mirror(tx)?;

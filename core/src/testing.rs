@@ -44,9 +44,5 @@ pub fn new_document(doc_id: &str, actor: ActorId) -> Result<automerge::AutoCommi
 /// Makes the mirror look as an older release left it, so the next open rebuilds it (as
 /// after an update that changed the mirror).
 pub fn outdate_mirror(vault: &Vault) -> Result<()> {
-    Ok(crate::store::meta_set(
-        &vault.store().conn,
-        "mirror_version",
-        "0",
-    )?)
+    Ok(crate::store::outdate_mirror(&vault.store().conn)?)
 }

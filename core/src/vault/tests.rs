@@ -426,12 +426,8 @@ fn the_heads_of_stored_chunks_are_read_only_from_a_whole_undamaged_save_and_chan
 fn a_schema_change_rebuilds_the_mirror_from_the_documents() {
     let (fx, mut vault) = fixture();
     let e = entry(&mut vault, "survives a rebuild", "2026-07-07");
-    {
-        let tx = vault.store.transaction().unwrap();
-        store::meta_set(&tx, "mirror_version", "0").unwrap();
-        tx.execute("DELETE FROM record", []).unwrap();
-        tx.commit().unwrap();
-    }
+    store::outdate_mirror(&vault.store.conn).unwrap();
+    vault.store.conn.execute("DELETE FROM record", []).unwrap();
     drop(vault);
     let vault = Vault::open(&fx.vault_dir, &fx.source).unwrap();
     assert_eq!(
@@ -444,11 +440,7 @@ fn a_schema_change_rebuilds_the_mirror_from_the_documents() {
 fn a_rebuild_cut_short_is_done_again_at_the_next_open() {
     let (fx, mut vault) = fixture();
     let e = entry(&mut vault, "survives a rebuild cut short", "2026-07-07");
-    {
-        let tx = vault.store.transaction().unwrap();
-        store::meta_set(&tx, "mirror_version", "0").unwrap();
-        tx.commit().unwrap();
-    }
+    store::outdate_mirror(&vault.store.conn).unwrap();
     drop(vault);
     // What a process killed during the rebuild leaves: the store opened (the old mirror
     // dropped, the new one created empty) and the rebuild's transaction never committed.
@@ -476,11 +468,7 @@ fn an_empty_mirror_beside_documents_is_rebuilt_at_open() {
     // was killed in the middle: the version current, the mirror empty.
     let (fx, mut vault) = fixture();
     let e = entry(&mut vault, "not hidden by an empty mirror", "2026-07-07");
-    {
-        let tx = vault.store.transaction().unwrap();
-        tx.execute("DELETE FROM record", []).unwrap();
-        tx.commit().unwrap();
-    }
+    vault.store.conn.execute("DELETE FROM record", []).unwrap();
     drop(vault);
     let mut vault = Vault::open(&fx.vault_dir, &fx.source).unwrap();
     assert_eq!(

@@ -18,6 +18,11 @@ describe('the Journal first page fetched ahead', () => {
     await prefetchFirstPage(15);
     expect(firstPage(15)?.map((e) => e.id).sort()).toEqual(['e1', 'e2']);
     expect(firstPage(1)).toHaveLength(1);
+    // Home asks each time it draws; with a page kept, nothing goes to the core.
+    const asked = () => be.calls.filter((c) => c.cmd === 'list_records').length;
+    const before = asked();
+    await prefetchFirstPage(15);
+    expect(asked()).toBe(before);
     // A bigger first page than was fetched is not made up from a smaller one.
     forgetFirstPage();
     await prefetchFirstPage(1);

@@ -5,6 +5,7 @@
 // shows, so the copy is only ever the first frame.
 
 import { listRecords, onVaultChanged } from '../ipc';
+
 /** How many entries the Journal draws first: a tall screen's worth. */
 export const JOURNAL_FIRST_PAGE = 15;
 
@@ -14,16 +15,24 @@ let held: { limit: number; page: Page } | null = null;
 let generation = 0;
 let stopListening: (() => void) | null = null;
 
-/** Asks for the newest `limit` entries and keeps them for the Journal's first frame. */
+/** Forgets the kept page, and any answer still on its way. */
+function drop(): void {
+  generation += 1;
+  held = null;
+}
+
+/**
+ * Asks for the newest `limit` entries and keeps them for the Journal's first frame,
+ * unless a page that large is kept already (Home, which calls this each time it draws,
+ * then asks nothing until an entry changes).
+ */
 export async function prefetchFirstPage(limit: number): Promise<void> {
   if (!stopListening) {
     stopListening = onVaultChanged((kinds) => {
-      if (kinds.length === 0 || kinds.includes('entry')) {
-        generation += 1;
-        held = null;
-      }
+      if (kinds.length === 0 || kinds.includes('entry')) drop();
     });
   }
+  if (firstPage(limit)) return;
   const mine = ++generation;
   try {
     const page = await listRecords('entry', limit);
@@ -40,8 +49,7 @@ export function firstPage(limit: number): Page | null {
 
 /** For tests: forgets the kept page and stops listening (each test has its own backend). */
 export function forgetFirstPage(): void {
-  generation += 1;
-  held = null;
+  drop();
   stopListening?.();
   stopListening = null;
 }
