@@ -15,6 +15,22 @@ use crate::sync::{self, Frame, Session};
 use crate::vault::{self, KeySource, Vault};
 use crate::{api, doc};
 
+/// Lets a panic that `limits::unpanicked` catches unwind to it instead of reaching the
+/// panic hook installed before (libFuzzer's, which aborts on any panic, caught or not):
+/// the product refuses such input with an error, so it is not a finding. Any other
+/// panic still reaches that hook. Installed once, by the bodies that run Automerge.
+fn tolerate_caught_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let before = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !crate::limits::catching_panics() {
+                before(info);
+            }
+        }));
+    });
+}
+
 /// `frame_decode`: bytes as they arrive from a peer's stream. Every frame that decodes
 /// encodes back to exactly the bytes it came from and decodes again to itself; the same
 /// bytes delivered one at a time give the same frames and the same end.
@@ -71,6 +87,7 @@ pub fn frame_decode(data: &[u8]) {
 /// if anything was stored, the vault is reopened and the doctor reloads every document.
 /// Errors end the session, as they do on the wire.
 pub fn sync_session(data: &[u8]) {
+    tolerate_caught_panics();
     let Some((&config, wire)) = data.split_first() else {
         return;
     };
@@ -140,6 +157,7 @@ const DOC_IDS: [&str; 4] = ["journal-2026-03", "core-3", model::DEVICES_DOC, "co
 /// to mirror rows, and saves to one snapshot that loads again with the same heads and
 /// the same rows (the vault compacts a document that way).
 pub fn load_chunks(data: &[u8]) {
+    tolerate_caught_panics();
     let Some((&which, list)) = data.split_first() else {
         return;
     };

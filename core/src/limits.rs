@@ -313,11 +313,26 @@ fn bundle(body: &[u8], tally: &mut Tally) -> Result<(), Refused> {
     ops(&ops_meta, &mut c, tally)
 }
 
+thread_local! {
+    /// How many `unpanicked` calls this thread is inside.
+    static CATCHING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Whether a panic on this thread now is one `unpanicked` turns into an error. A panic
+/// hook that ends the process (libFuzzer's) asks this first, so fuzzing does not stop
+/// at a panic the product handles (`fuzzing::tolerate_caught_panics`).
+pub fn catching_panics() -> bool {
+    CATCHING.with(|n| n.get() > 0)
+}
+
 /// Runs Automerge work on a peer's bytes, turning a panic inside Automerge into an error
 /// (fuzzing found inputs that make it panic: a change whose counters pass u32). The
 /// caller must drop whatever the work was changing: it may be half done.
 pub fn unpanicked<T>(work: impl FnOnce() -> T) -> Result<T, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).map_err(|panic| {
+    CATCHING.with(|n| n.set(n.get() + 1));
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    CATCHING.with(|n| n.set(n.get() - 1));
+    caught.map_err(|panic| {
         let what = panic
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
