@@ -286,6 +286,10 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    pub fn footprint(&self, doc: &str) -> Result<Footprint, StoreError> {
+        footprint(&self.conn, doc)
+    }
+
     pub fn heads(&self, doc: &str) -> Result<Vec<ChangeHash>, StoreError> {
         heads_of(&self.conn, doc)
     }
@@ -796,12 +800,40 @@ pub fn compact(tx: &Connection, doc: &str, snapshot: &[u8]) -> Result<(), StoreE
     Ok(())
 }
 
-pub fn incremental_count(tx: &Connection, doc: &str) -> Result<i64, StoreError> {
-    Ok(tx.query_row(
-        "SELECT count(*) FROM chunk WHERE doc = ?1 AND snapshot = 0",
-        [doc],
-        |r| r.get(0),
-    )?)
+/// What a document's stored chunks weigh: its snapshots' bytes and the incremental
+/// changes stored after them (their number and bytes).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Footprint {
+    pub snapshot_bytes: i64,
+    pub changes: i64,
+    pub change_bytes: i64,
+}
+
+const FOOTPRINT: &str = "SELECT coalesce(sum(CASE WHEN snapshot THEN length(bytes) END), 0),
+        count(CASE WHEN NOT snapshot THEN 1 END),
+        coalesce(sum(CASE WHEN NOT snapshot THEN length(bytes) END), 0)
+    FROM chunk";
+
+fn footprint_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Footprint> {
+    Ok(Footprint {
+        snapshot_bytes: r.get(at)?,
+        changes: r.get(at + 1)?,
+        change_bytes: r.get(at + 2)?,
+    })
+}
+
+pub fn footprint(tx: &Connection, doc: &str) -> Result<Footprint, StoreError> {
+    Ok(tx
+        .prepare_cached(&format!("{FOOTPRINT} WHERE doc = ?1"))?
+        .query_row([doc], |r| footprint_row(r, 0))?)
+}
+
+/// Every document's [`Footprint`], by id.
+pub fn footprints(conn: &Connection) -> Result<Vec<(String, Footprint)>, StoreError> {
+    let sql = FOOTPRINT.replacen("SELECT ", "SELECT doc, ", 1);
+    let mut stmt = conn.prepare(&format!("{sql} GROUP BY doc ORDER BY doc"))?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, footprint_row(r, 1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 pub fn quarantine(tx: &Connection, seq: i64, reason: &str) -> Result<(), StoreError> {

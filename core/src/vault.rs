@@ -39,6 +39,39 @@ const CACHE_DOCS: usize = 16;
 /// documents sent as stored: 1.87x its compacted size; at most the snapshot's size:
 /// 1.11x; an eighth of it: 1.01x, the same as sending every document compacted).
 const SENT_AS_STORED: usize = 8;
+/// From this size of stored chunks on, a document is compacted by the size of its changes
+/// as well as by their number (see [`Compaction`]).
+const COMPACT_BY_SIZE_FROM: i64 = 32 * 1024;
+
+/// When a document is compacted (its chunks replaced by one save): after `after`
+/// changes, and a big one also as soon as its changes outweigh 1/`SENT_AS_STORED` of its
+/// snapshot. Then a big document always goes to a new peer as it is stored, never loaded
+/// (see [`Vault::snapshot`]), which is what keeps a first sync's memory down, for one save
+/// of the document per eighth of its size in changes. A small document is cheap to load
+/// and is left to the count.
+#[derive(Debug, Clone, Copy)]
+struct Compaction {
+    after: i64,
+    by_size: bool,
+}
+
+impl Default for Compaction {
+    fn default() -> Self {
+        Compaction {
+            after: COMPACT_AFTER,
+            by_size: true,
+        }
+    }
+}
+
+impl Compaction {
+    fn due(self, f: store::Footprint) -> bool {
+        f.changes >= self.after
+            || (self.by_size
+                && f.snapshot_bytes + f.change_bytes >= COMPACT_BY_SIZE_FROM
+                && f.change_bytes * SENT_AS_STORED as i64 > f.snapshot_bytes)
+    }
+}
 
 /// Where the database key comes from.
 #[derive(Debug, Clone)]
@@ -146,7 +179,7 @@ pub struct Vault {
     /// Documents created in memory whose genesis is not stored yet.
     unsaved: std::collections::HashSet<String>,
     actor: ActorId,
-    compact_after: i64,
+    compaction: Compaction,
     source: KeySource,
     sink: Option<std::sync::Arc<dyn ChangeSink>>,
     /// While a batch is open (`batch`), what its writes changed: told to the sink once
@@ -429,7 +462,7 @@ impl Vault {
             tick: 0,
             unsaved: Default::default(),
             actor: actor_of(&device_key),
-            compact_after: COMPACT_AFTER,
+            compaction: Compaction::default(),
             source: source.clone(),
             sink: None,
             held: None,
@@ -475,7 +508,7 @@ impl Vault {
             tick: 0,
             unsaved: Default::default(),
             actor: actor_of(&device_key),
-            compact_after: COMPACT_AFTER,
+            compaction: Compaction::default(),
             source: source.clone(),
             sink: None,
             held: None,
@@ -536,7 +569,14 @@ impl Vault {
 
     /// For tests: how many incremental chunks trigger a compaction.
     pub fn set_compact_after(&mut self, n: i64) {
-        self.compact_after = n.max(1);
+        self.compaction.after = n.max(1);
+    }
+
+    /// For tests: compact by the number of changes alone, as releases before 2026-12-01
+    /// did (see [`Compaction`]).
+    #[cfg(test)]
+    pub(crate) fn set_compact_by_count_only(&mut self) {
+        self.compaction.by_size = false;
     }
 
     /// This device's identity key (an Ed25519 secret key; the network layer turns it
@@ -985,7 +1025,7 @@ impl Vault {
                 devices::note_device_list(&tx, doc)?;
             }
             store::set_heads(&tx, &s.doc_id, &s.after)?;
-            if store::incremental_count(&tx, &s.doc_id)? >= self.compact_after {
+            if self.compaction.due(store::footprint(&tx, &s.doc_id)?) {
                 store::compact(&tx, &s.doc_id, &doc.save())?;
             }
         }
@@ -1100,7 +1140,15 @@ impl Vault {
         }
         let mut doc = self.load_document(doc_id)?;
         self.unsaved.remove(doc_id);
-        Ok((doc.save(), doc.get_heads()))
+        let bytes = doc.save();
+        // Stored by an earlier release, which compacted by the number of changes alone:
+        // compacted now, so the next new peer gets it as it is stored.
+        if self.compaction.due(self.store.footprint(doc_id)?) {
+            let tx = self.store.transaction()?;
+            store::compact(&tx, doc_id, &bytes)?;
+            tx.commit()?;
+        }
+        Ok((bytes, doc.get_heads()))
     }
 
     /// A document's stored chunks end to end with their heads, when they can be sent as

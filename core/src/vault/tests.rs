@@ -393,6 +393,97 @@ fn a_stored_document_is_sent_as_its_stored_chunks_without_loading_it() {
     assert_eq!(other.list::<Entry>(100, 0).unwrap().len(), 61);
 }
 
+/// Entry texts that do not compress to nothing: ~900 bytes of made-up words.
+fn long_text(i: usize) -> String {
+    let mut x = (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut out = String::new();
+    while out.len() < 900 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        for k in 0..(3 + x % 6) {
+            out.push((b'a' + ((x >> (k * 5)) % 26) as u8) as char);
+        }
+        out.push(' ');
+    }
+    out
+}
+
+#[test]
+fn a_big_document_is_compacted_by_the_size_of_its_changes_so_it_always_goes_as_stored() {
+    let (_fx, mut vault) = fixture();
+    vault.set_compact_after(10_000);
+    let mut compactions = 0;
+    let mut last_snapshot = 0;
+    for i in 0..300 {
+        entry(&mut vault, &long_text(i), "2026-06-01");
+        let f = vault.store.footprint("journal-2026-06").unwrap();
+        if f.snapshot_bytes != last_snapshot {
+            compactions += 1;
+            last_snapshot = f.snapshot_bytes;
+        }
+        if f.snapshot_bytes + f.change_bytes >= COMPACT_BY_SIZE_FROM {
+            assert!(
+                f.change_bytes * SENT_AS_STORED as i64 <= f.snapshot_bytes,
+                "after entry {i}: {f:?}"
+            );
+        }
+    }
+    assert!(
+        last_snapshot >= 2 * COMPACT_BY_SIZE_FROM,
+        "the document never grew big: {last_snapshot} bytes"
+    );
+    // Compacted now and then, not after every change.
+    assert!((3..100).contains(&compactions), "{compactions} compactions");
+    vault.forget_documents();
+    let (bytes, heads) = vault.snapshot("journal-2026-06").unwrap();
+    assert_eq!(
+        vault.documents_in_memory(),
+        0,
+        "the document was loaded to be sent"
+    );
+    let (_fy, mut other) = fixture();
+    assert_eq!(
+        other.absorb_snapshot("journal-2026-06", &bytes).unwrap(),
+        heads
+    );
+    assert_eq!(other.list::<Entry>(500, 0).unwrap().len(), 300);
+}
+
+#[test]
+fn a_big_document_an_earlier_release_stored_is_compacted_when_it_is_first_sent() {
+    let (fx, mut vault) = fixture();
+    vault.set_compact_by_count_only();
+    for i in 0..120 {
+        entry(&mut vault, &long_text(i), "2026-06-01");
+    }
+    let before = vault.store.footprint("journal-2026-06").unwrap();
+    assert!(
+        before.snapshot_bytes >= COMPACT_BY_SIZE_FROM
+            && before.change_bytes * SENT_AS_STORED as i64 > before.snapshot_bytes,
+        "not the case this test is about: {before:?}"
+    );
+    drop(vault);
+    // The release that compacts by size opens it: a first peer gets it loaded and saved,
+    // and the save is kept, so the next one gets it as stored.
+    let mut vault = Vault::open(&fx.vault_dir, &fx.source).unwrap();
+    let (first, heads) = vault.snapshot("journal-2026-06").unwrap();
+    let after = vault.store.footprint("journal-2026-06").unwrap();
+    assert_eq!(
+        (after.changes, after.snapshot_bytes),
+        (0, first.len() as i64),
+        "{after:?}"
+    );
+    vault.forget_documents();
+    let (again, same) = vault.snapshot("journal-2026-06").unwrap();
+    assert_eq!(vault.documents_in_memory(), 0);
+    assert_eq!((again, same), (first, heads));
+    drop(vault);
+    let mut vault = Vault::open(&fx.vault_dir, &fx.source).unwrap();
+    assert!(vault.doctor().unwrap().healthy());
+    assert_eq!(vault.list::<Entry>(500, 0).unwrap().len(), 120);
+}
+
 #[test]
 fn the_heads_of_stored_chunks_are_read_only_from_a_whole_undamaged_save_and_changes() {
     use automerge::transaction::Transactable;
