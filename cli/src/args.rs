@@ -211,6 +211,9 @@ pub enum DevCommand {
     Hardening,
     /// Marks the mirror as an older release's, so the next open rebuilds it.
     OutdateMirror,
+    /// Prints what each document's stored chunks weigh: its snapshot's bytes, and the
+    /// number and bytes of the changes stored after it. Biggest first.
+    Footprints,
     /// Fills the vault with the seeded ten-year journal (or a fraction of it).
     Generate {
         #[arg(long, default_value_t = 1)]

@@ -1,6 +1,7 @@
 //! `comeback dev` (hidden): tools for tests and benchmarks, not a stable surface. Adding
 //! entries one by one, reporting the process's core dump settings, marking the mirror as
-//! an older release's, and filling a vault with the seeded ten-year journal.
+//! an older release's, weighing each document's stored chunks, and filling a vault with
+//! the seeded ten-year journal.
 
 use anyhow::Result;
 #[cfg(not(target_os = "linux"))]
@@ -37,6 +38,20 @@ pub fn dev(cli: &Cli, cmd: &DevCommand) -> Result<()> {
         }
         DevCommand::OutdateMirror => {
             comeback_core::testing::outdate_mirror(&open(cli)?)?;
+            Ok(())
+        }
+        DevCommand::Footprints => {
+            let mut docs = comeback_core::testing::footprints(&open(cli)?)?;
+            docs.sort_by_key(|(_, f)| std::cmp::Reverse(f.snapshot_bytes + f.change_bytes));
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "document\tsnapshot bytes\tchanges\tchange bytes")?;
+            for (doc, f) in docs {
+                writeln!(
+                    out,
+                    "{doc}\t{}\t{}\t{}",
+                    f.snapshot_bytes, f.changes, f.change_bytes
+                )?;
+            }
             Ok(())
         }
         DevCommand::Generate { seed, fraction } => {

@@ -829,6 +829,7 @@ pub fn footprint(tx: &Connection, doc: &str) -> Result<Footprint, StoreError> {
 }
 
 /// Every document's [`Footprint`], by id.
+#[cfg(any(test, feature = "test-support"))]
 pub fn footprints(conn: &Connection) -> Result<Vec<(String, Footprint)>, StoreError> {
     let sql = FOOTPRINT.replacen("SELECT ", "SELECT doc, ", 1);
     let mut stmt = conn.prepare(&format!("{sql} GROUP BY doc ORDER BY doc"))?;

@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::vault::Vault;
 
 pub use crate::doc::load_chunks;
-pub use crate::store::Chunk;
+pub use crate::store::{Chunk, Footprint};
 
 /// The stored chunks of a document, oldest first, as [`load_chunks`] reads them.
 pub fn chunks(vault: &Vault, doc_id: &str) -> Result<Vec<Chunk>> {
@@ -45,4 +45,10 @@ pub fn new_document(doc_id: &str, actor: ActorId) -> Result<automerge::AutoCommi
 /// after an update that changed the mirror).
 pub fn outdate_mirror(vault: &Vault) -> Result<()> {
     Ok(crate::store::outdate_mirror(&vault.store().conn)?)
+}
+
+/// What each document's stored chunks weigh (snapshot, number and bytes of the changes
+/// after it), by id.
+pub fn footprints(vault: &Vault) -> Result<Vec<(String, Footprint)>> {
+    Ok(crate::store::footprints(&vault.store().conn)?)
 }
