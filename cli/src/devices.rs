@@ -422,8 +422,13 @@ pub fn sync_once(cli: &Cli, json: bool, timeout: u64, net: &NetArgs) -> Result<(
     ))
 }
 
+/// SQLite's page cache in `serve`, in KiB (see [`comeback_core::Vault::set_page_cache`]).
+const SERVE_PAGE_CACHE_KIB: u32 = 256;
+
 pub fn serve(cli: &Cli, net: &NetArgs) -> Result<()> {
-    let vault = shared(cli)?;
+    let vault = open(cli)?;
+    vault.set_page_cache(SERVE_PAGE_CACHE_KIB)?;
+    let vault: Shared = Arc::new(Mutex::new(Some(vault)));
     let paired = has_peers(&vault)?;
     let rt = serve_runtime()?;
     rt.block_on(async {

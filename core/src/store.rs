@@ -569,6 +569,14 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Keeps at most `kib` KiB of the database's pages in memory (SQLite's default is
+    /// ~2 MB per connection).
+    pub fn set_page_cache(&self, kib: u32) -> Result<(), StoreError> {
+        self.conn
+            .pragma_update(None, "cache_size", -i64::from(kib.max(64)))?;
+        Ok(())
+    }
+
     /// Writes the WAL back into the database file, for the benchmarks' sizes.
     #[cfg(any(test, feature = "test-support"))]
     pub fn checkpoint(&self) -> Result<(), StoreError> {

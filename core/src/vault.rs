@@ -1486,6 +1486,13 @@ impl Vault {
         self.docs.len()
     }
 
+    /// For a small always-on peer (`comeback serve`): SQLite keeps at most `kib` KiB of
+    /// the database in memory instead of ~2 MB. A first sync reads each document's
+    /// chunks once, so a larger cache only holds pages that are not read again.
+    pub fn set_page_cache(&self, kib: u32) -> Result<()> {
+        Ok(self.store.set_page_cache(kib)?)
+    }
+
     /// Drops documents held in memory (they reload from disk on next use).
     pub fn forget_documents(&mut self) {
         self.docs.clear();

@@ -487,6 +487,27 @@ fn a_big_document_an_earlier_release_stored_is_compacted_when_it_is_first_sent()
 }
 
 #[test]
+fn a_small_peer_keeps_a_smaller_page_cache_and_still_reads_and_writes() {
+    let (_fx, mut vault) = fixture();
+    let cache = |v: &Vault| -> i64 {
+        v.store
+            .conn
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(cache(&vault), -2000, "SQLite's default");
+    vault.set_page_cache(256).unwrap();
+    assert_eq!(cache(&vault), -256);
+    // Never below 64 KiB, however small the ask.
+    vault.set_page_cache(1).unwrap();
+    assert_eq!(cache(&vault), -64);
+    let e = entry(&mut vault, "written under a small cache", "2026-06-01");
+    vault.forget_documents();
+    let back: Entry = vault.require(&e.id).unwrap();
+    assert_eq!(back.text, "written under a small cache");
+}
+
+#[test]
 fn the_heads_of_stored_chunks_are_read_only_from_a_whole_undamaged_save_and_changes() {
     use automerge::transaction::Transactable;
     let (_fx, mut vault) = fixture();
