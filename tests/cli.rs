@@ -1190,6 +1190,28 @@ fn an_open_that_rebuilds_the_mirror_after_an_update_says_so_on_stderr_and_shows_
     assert_eq!(s.json(&["doctor", "--json"])["healthy"], json!(true));
 }
 
+#[test]
+fn dev_footprints_weighs_each_documents_stored_chunks() {
+    let s = Sandbox::new();
+    s.add(&["entry", "add", "--text", "One", "--date", "2026-03-04"]);
+    s.add(&["entry", "add", "--text", "Two", "--date", "2026-03-05"]);
+    let out = s.ok(&["dev", "footprints"]);
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some("document\tsnapshot bytes\tchanges\tchange bytes")
+    );
+    let month: Vec<&str> = lines
+        .find(|l| l.starts_with("journal-2026-03\t"))
+        .unwrap_or_else(|| panic!("no row for the month: {out}"))
+        .split('\t')
+        .collect();
+    let numbers: Vec<i64> = month[1..].iter().map(|n| n.parse().unwrap()).collect();
+    // Two small writes: below the size from which a document is compacted by size, and
+    // far below 64 changes, so they are stored as they came.
+    assert!(numbers[1] >= 2 && numbers[2] > 0, "{out}");
+}
+
 // ----- encryption at rest and the key file -----
 
 #[test]

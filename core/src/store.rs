@@ -779,6 +779,7 @@ pub fn mark_mirror_built(tx: &Connection) -> Result<(), StoreError> {
 
 /// Makes the mirror look as an older release left it, so the next open rebuilds it (as
 /// after an update that changed the mirror). For tests.
+#[cfg(any(test, feature = "test-support"))]
 pub fn outdate_mirror(conn: &Connection) -> Result<(), StoreError> {
     meta_set(conn, MIRROR_VERSION_KEY, "0")
 }
