@@ -1144,13 +1144,20 @@ impl Vault {
         self.unsaved.remove(doc_id);
         let bytes = doc.save();
         // Stored by an earlier release, which compacted by the number of changes alone:
-        // compacted now, so the next new peer gets it as it is stored.
+        // compacted now, so the next new peer gets it as it is stored. Only a saving:
+        // if it cannot be written (a full disk), the document is sent all the same and
+        // the next write that can compacts it.
+        let _ = self.compact_as_sent(doc_id, &bytes);
+        Ok((bytes, doc.get_heads()))
+    }
+
+    fn compact_as_sent(&mut self, doc_id: &str, saved: &[u8]) -> Result<()> {
         if self.compaction.due(self.store.footprint(doc_id)?) {
             let tx = self.store.transaction()?;
-            store::compact(&tx, doc_id, &bytes)?;
+            store::compact(&tx, doc_id, saved)?;
             tx.commit()?;
         }
-        Ok((bytes, doc.get_heads()))
+        Ok(())
     }
 
     /// A document's stored chunks end to end with their heads, when they can be sent as
