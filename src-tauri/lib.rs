@@ -362,6 +362,12 @@ fn home_summary(state: State<'_, AppState>, today: Date) -> Reply<api::HomeSumma
     summary
 }
 
+/// Every open next action, where Home's summary holds the first few ("Show all").
+#[tauri::command(async)]
+fn next_actions(state: State<'_, AppState>, today: Date) -> Reply<Vec<api::HomeAction>> {
+    state.with(|v| api::next_actions(v, today))
+}
+
 #[tauri::command(async)]
 fn set_profile(
     state: State<'_, AppState>,
@@ -720,6 +726,7 @@ pub fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'sta
         search,
         on_this_day,
         home_summary,
+        next_actions,
         set_profile,
         lesson_actions,
         tick_action,

@@ -2017,6 +2017,51 @@ fn a_ticked_debrief_action_leaves_the_open_actions_and_home_until_undone() {
 }
 
 #[test]
+fn home_shows_the_first_next_actions_and_says_how_many_more_which_actions_lists() {
+    let s = Sandbox::new();
+    // Nine lessons over three debriefs (a debrief keeps three at most).
+    let debriefs: Vec<String> = (0..3)
+        .map(|_| s.add(&["debrief", "new", "--title", "Leaving Acme"]))
+        .collect();
+    for day in 1..=9 {
+        s.ok(&[
+            "debrief",
+            "lesson",
+            &debriefs[(day - 1) / 3],
+            "--lesson",
+            "Small steps",
+            "--action",
+            &format!("Step {day}"),
+            "--due",
+            &format!("2026-04-{day:02}"),
+        ]);
+    }
+    let home = s.json(&["home", "--json", "--date", "2026-03-01"]);
+    let shown = home["actions"].as_array().unwrap();
+    let more = home["more_actions"].as_u64().unwrap() as usize;
+    assert!(more > 0, "nine actions do not all fit on Home: {home}");
+    assert_eq!(shown.len() + more, 9, "{home}");
+    let all = s.list(&["actions", "--json", "--date", "2026-03-01"]);
+    assert_eq!(all.len(), 9);
+    assert_eq!(
+        &all[..shown.len()],
+        &shown[..],
+        "Home shows the first of them"
+    );
+    assert_eq!(all[8]["text"], json!("Step 9"), "by due date");
+
+    let text = s.ok(&["home", "--date", "2026-03-01"]);
+    assert!(text.contains("Step 1"), "{text}");
+    assert!(!text.contains("Step 9"), "{text}");
+    assert!(
+        text.contains(&format!("and {more} more: `comeback actions`")),
+        "{text}"
+    );
+    let text = s.ok(&["actions", "--date", "2026-03-01"]);
+    assert!(text.contains("Step 1") && text.contains("Step 9"), "{text}");
+}
+
+#[test]
 fn hours_on_a_missing_project_and_an_intro_via_a_missing_contact_are_refused_and_write_nothing() {
     let s = Sandbox::new();
     let before = s.records();

@@ -352,6 +352,54 @@ fn a_vault_written_by_the_cli_shows_in_the_window() {
     wait_for_page_text(&d, "Written from the terminal");
 }
 
+#[test]
+fn home_shows_seven_next_actions_and_all_of_them_on_show_all() {
+    use comeback_core::api;
+    use comeback_core::model::{Debrief, Lesson, SetbackKind, new_id};
+    let _one = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    {
+        let source = comeback_core::KeySource::platform().unwrap();
+        let (mut v, _) = api::init(&vault, &source).unwrap();
+        let today = api::today();
+        // Twelve lessons over four debriefs (a debrief keeps three at most).
+        for (n, title) in [
+            "Leaving Acme",
+            "The pitch that failed",
+            "Year one",
+            "The move",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut d = Debrief::new(title, SetbackKind::LetGo, new_id());
+            d.lessons = (1..=3)
+                .map(|i| Lesson {
+                    id: new_id(),
+                    lesson: "Small steps".into(),
+                    action: format!("Next step {}", n * 3 + i),
+                    due: today.checked_add_days(chrono::Days::new((n * 3 + i) as u64)),
+                    success_test: String::new(),
+                })
+                .collect();
+            api::add(&mut v, d).unwrap();
+        }
+    }
+    let d = launch(&vault, PHONE);
+    d.wait_for_text("next-actions-all", "Show all 12");
+    assert_eq!(count_inside(&d, "next-actions", "next-action"), 7);
+    show(&d, "next-actions-all", "center");
+    d.screenshot(&shots().join("phone-home-next-actions.png"));
+    d.click("next-actions-all");
+    wait_for_page_text(&d, "Next step 12");
+    assert_eq!(count_inside(&d, "next-actions", "next-action"), 12);
+    assert!(!d.exists("next-actions-all"), "every action is shown");
+    d.resize(DESKTOP);
+    show(&d, "next-actions", "start");
+    d.screenshot(&shots().join("desktop-home-next-actions-all.png"));
+}
+
 /// A few weeks of a plausible comeback, written through the core API (as the CLI would),
 /// so the screenshots show screens with data in them.
 fn lived_in_vault(vault: &Path) {

@@ -403,6 +403,45 @@ fn ticking_a_lesson_action_is_the_same_from_the_cli_and_the_app() {
 }
 
 #[test]
+fn home_and_every_next_action_read_the_same_from_the_cli_and_the_app() {
+    // Nine lessons over three debriefs (a debrief keeps three at most).
+    let seed = |v: &mut Vault| {
+        for n in 0..3 {
+            let mut d = Debrief::new("Leaving Acme", SetbackKind::LetGo, format!("deb{n}"));
+            d.started_on = day("2026-11-01");
+            d.lessons = (1..=3)
+                .map(|i| Lesson {
+                    id: format!("l{i}"),
+                    lesson: "Small steps".into(),
+                    action: format!("Step {}", n * 3 + i),
+                    due: Some(day(&format!("2026-12-{:02}", n * 3 + i))),
+                    success_test: String::new(),
+                })
+                .collect();
+            api::add(v, d).unwrap();
+        }
+    };
+    let (cli, app) = twins(seed);
+    let args = ["--json", "--date", "2026-11-30"];
+    let home_cli: Json =
+        serde_json::from_str(&cli.cli(&[&["home"], &args[..]].concat()).unwrap()).unwrap();
+    let home_app = app
+        .app("home_summary", json!({ "today": "2026-11-30" }))
+        .unwrap();
+    assert_eq!(home_cli["actions"], home_app["actions"]);
+    assert_eq!(home_cli["more_actions"], home_app["more_actions"]);
+    assert_eq!(home_app["more_actions"], json!(9 - api::HOME_ACTIONS));
+
+    let all_cli: Json =
+        serde_json::from_str(&cli.cli(&[&["actions"], &args[..]].concat()).unwrap()).unwrap();
+    let all_app = app
+        .app("next_actions", json!({ "today": "2026-11-30" }))
+        .unwrap();
+    assert_eq!(all_cli, all_app);
+    assert_eq!(all_app.as_array().unwrap().len(), 9);
+}
+
+#[test]
 fn logging_hours_on_a_missing_project_is_refused_alike_and_writes_nothing() {
     let (cli, app) = twins(|_| {});
     let by_cli = cli

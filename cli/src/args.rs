@@ -119,6 +119,16 @@ pub enum Command {
         #[arg(long, value_parser = parse_date)]
         date: Option<Date>,
     },
+    /// Every open next action (debrief lessons and pipeline follow-ups), by due date:
+    /// all of them, where `comeback home` shows the first few.
+    Actions {
+        /// Print the actions as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The day to look at (default: today).
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+    },
     /// Today's prompt for the first weeks: one question drawn from the step you are on,
     /// to write about when a blank page is too much.
     Prompt {

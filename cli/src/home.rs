@@ -1,11 +1,12 @@
 //! Home from the command line (`comeback home`): the core's one-call summary of the Home
 //! screen (`api::home_summary`), printed as a few lines, or whole with `--json`; and
+//! `comeback actions`, every next action where Home shows the first few; and
 //! `comeback prompt`, the daily prompt of the first weeks (`api::daily_prompt`). Every
 //! rule of what Home shows (which actions, which step is done, when the low-mood reminder
 //! appears) is the core's; this module only words the lines.
 
 use anyhow::Result;
-use comeback_core::api::{self, DailyPrompt, HomeSummary, PromptScreen};
+use comeback_core::api::{self, DailyPrompt, HomeAction, HomeSummary, PromptScreen};
 use comeback_core::model::Date;
 
 use crate::args::Cli;
@@ -21,6 +22,27 @@ pub fn home(cli: &Cli, json: bool, date: Option<Date>) -> Result<()> {
     }
     print_summary(&summary);
     Ok(())
+}
+
+pub fn actions(cli: &Cli, json: bool, date: Option<Date>) -> Result<()> {
+    let vault = open(cli)?;
+    let actions = api::next_actions(&vault, date.unwrap_or_else(api::today))?;
+    if json {
+        return print_json(&actions);
+    }
+    if actions.is_empty() {
+        println!("Next actions: none.");
+    }
+    for a in &actions {
+        print_action(a);
+    }
+    Ok(())
+}
+
+fn print_action(a: &HomeAction) {
+    let due = a.due.map(|d| format!("due {d}  ")).unwrap_or_default();
+    let overdue = if a.overdue { "overdue  " } else { "" };
+    println!("  {due}{overdue}{} ({})", a.text, a.detail);
 }
 
 pub fn prompt(cli: &Cli, json: bool, today: Option<Date>) -> Result<()> {
@@ -85,9 +107,13 @@ fn print_summary(h: &HomeSummary) {
     } else {
         println!("Next actions:");
         for a in &h.actions {
-            let due = a.due.map(|d| format!("due {d}  ")).unwrap_or_default();
-            let overdue = if a.overdue { "overdue  " } else { "" };
-            println!("  {due}{overdue}{} ({})", a.text, a.detail);
+            print_action(a);
+        }
+        if h.more_actions > 0 {
+            println!(
+                "  … and {} more: `comeback actions` lists them all.",
+                h.more_actions
+            );
         }
     }
     println!();

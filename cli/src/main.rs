@@ -122,6 +122,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Next(cmd) => next::next(&cli, cmd),
         Command::Story(cmd) => next::story(&cli, cmd),
         Command::Home { json, date } => home::home(&cli, *json, *date),
+        Command::Actions { json, date } => home::actions(&cli, *json, *date),
         Command::Prompt { json, today } => home::prompt(&cli, *json, *today),
         Command::Export { dir, json } => portability::export(&cli, dir, *json),
         Command::Import { path, json } => portability::import(&cli, path, *json),

@@ -147,8 +147,12 @@ pub struct HomeSummary {
     pub today: Date,
     pub today_entries: Vec<TodayEntry>,
     pub grief: GriefWindow,
-    /// Open lesson actions and follow-ups, by due date (undated last).
+    /// The first [`HOME_ACTIONS`] of the open lesson actions and follow-ups, by due date
+    /// (undated last); [`next_actions`] lists them all.
     pub actions: Vec<HomeAction>,
+    /// How many open actions there are beyond those in `actions` (Home offers to show
+    /// them all).
+    pub more_actions: usize,
     pub steps: HomeSteps,
     pub low_mood: LowMood,
     /// Wins from this month and day in earlier years.
@@ -161,6 +165,9 @@ pub struct HomeSummary {
 }
 
 const RECENT_WINS: usize = 5;
+/// How many next actions Home shows before "Show all": a screenful on a phone, so Home's
+/// answer stays the same size however many lessons and follow-ups a journal holds.
+pub const HOME_ACTIONS: usize = 7;
 const LOW_RUN_SHOWN_FROM: u32 = 3;
 
 fn first_line(text: &str) -> String {
@@ -303,24 +310,17 @@ pub(crate) fn home_steps(
     })
 }
 
-/// Everything Home shows for `today` at `now` (this device's local clock).
-pub fn home_summary(vault: &Vault, today: Date, now: NaiveTime) -> Result<HomeSummary> {
-    let profile: Option<Profile> = vault.get(model::PROFILE_ID)?;
-
-    let mut todays: Vec<Entry> = vault.between(today, today)?;
-    todays.reverse(); // Oldest first, as written.
-    let today_entries = todays
-        .into_iter()
-        .map(|e| TodayEntry {
-            title: first_line(&e.text),
-            id: e.id,
-            mood: e.mood,
-        })
-        .collect();
-
+/// Every open next action for `today`, in Home's order (by due date, undated last): what
+/// "Show all" on Home lists.
+pub fn next_actions(vault: &Vault, today: Date) -> Result<Vec<HomeAction>> {
     let debriefs: Vec<Debrief> = vault.list(usize::MAX >> 1, 0)?;
     let items: Vec<PipelineItem> = vault.list(usize::MAX >> 1, 0)?;
-    let mut actions: Vec<HomeAction> = open_actions(&debriefs, today)
+    Ok(actions_of(&debriefs, &items, today))
+}
+
+/// Open lesson actions and follow-ups, by due date (undated last).
+fn actions_of(debriefs: &[Debrief], items: &[PipelineItem], today: Date) -> Vec<HomeAction> {
+    let mut actions: Vec<HomeAction> = open_actions(debriefs, today)
         .into_iter()
         .map(|a| HomeAction {
             kind: ActionKind::Lesson,
@@ -338,7 +338,7 @@ pub fn home_summary(vault: &Vault, today: Date, now: NaiveTime) -> Result<HomeSu
             },
         })
         .collect();
-    actions.extend(follow_ups_of(&items, today).into_iter().map(|f| {
+    actions.extend(follow_ups_of(items, today).into_iter().map(|f| {
         let i = f.item;
         HomeAction {
             kind: ActionKind::FollowUp,
@@ -357,6 +357,29 @@ pub fn home_summary(vault: &Vault, today: Date, now: NaiveTime) -> Result<HomeSu
         }
     }));
     actions.sort_by_key(|a| (a.due.is_none(), a.due));
+    actions
+}
+
+/// Everything Home shows for `today` at `now` (this device's local clock).
+pub fn home_summary(vault: &Vault, today: Date, now: NaiveTime) -> Result<HomeSummary> {
+    let profile: Option<Profile> = vault.get(model::PROFILE_ID)?;
+
+    let mut todays: Vec<Entry> = vault.between(today, today)?;
+    todays.reverse(); // Oldest first, as written.
+    let today_entries = todays
+        .into_iter()
+        .map(|e| TodayEntry {
+            title: first_line(&e.text),
+            id: e.id,
+            mood: e.mood,
+        })
+        .collect();
+
+    let debriefs: Vec<Debrief> = vault.list(usize::MAX >> 1, 0)?;
+    let items: Vec<PipelineItem> = vault.list(usize::MAX >> 1, 0)?;
+    let mut actions = actions_of(&debriefs, &items, today);
+    let more_actions = actions.len().saturating_sub(HOME_ACTIONS);
+    actions.truncate(HOME_ACTIONS);
 
     let steps = home_steps(vault, today, profile.as_ref(), &debriefs, &items)?;
     let prompt = super::prompt::prompt_of(vault, today, profile.as_ref(), &steps, &debriefs)?;
@@ -390,6 +413,7 @@ pub fn home_summary(vault: &Vault, today: Date, now: NaiveTime) -> Result<HomeSu
         today_entries,
         grief: grief_window_of(profile.as_ref(), today),
         actions,
+        more_actions,
         steps,
         low_mood: LowMood {
             days,
@@ -504,6 +528,59 @@ mod tests {
             1,
             "the ticked action is no longer overdue forever"
         );
+    }
+
+    #[test]
+    fn home_shows_the_first_actions_and_counts_the_rest_which_next_actions_lists_in_the_same_order()
+    {
+        let mut v = test_vault::new();
+        // Ten lessons due on ten days, written out of order over four debriefs (a debrief
+        // keeps three at most), and one overdue follow-up.
+        let lessons: Vec<Lesson> = (0..10)
+            .map(|i| Lesson {
+                id: format!("l{i}"),
+                lesson: "x".into(),
+                action: format!("Action due on the {}th", 20 - i),
+                due: Some(day(&format!("2026-12-{:02}", 20 - i))),
+                success_test: String::new(),
+            })
+            .collect();
+        for three in lessons.chunks(3) {
+            let mut d = Debrief::new("Leaving Acme", SetbackKind::LetGo, model::new_id());
+            d.started_on = day("2026-11-01");
+            d.lessons = three.to_vec();
+            crate::api::add(&mut v, d).unwrap();
+        }
+        let item = PipelineItem {
+            title: "Engineer".into(),
+            org: "Beta".into(),
+            follow_up_on: Some(day("2026-11-25")),
+            ..Default::default()
+        };
+        crate::api::add_item(&mut v, item, day("2026-11-29")).unwrap();
+
+        let all = next_actions(&v, day("2026-11-30")).unwrap();
+        assert_eq!(all.len(), 11);
+        let dues: Vec<Date> = all.iter().filter_map(|a| a.due).collect();
+        assert!(
+            dues.windows(2).all(|w| w[0] <= w[1]),
+            "by due date: {dues:?}"
+        );
+        assert_eq!(all[0].text, "Follow up: Engineer, Beta");
+
+        let h = home_summary(&v, day("2026-11-30"), noon()).unwrap();
+        assert_eq!(h.actions.len(), HOME_ACTIONS);
+        assert_eq!(
+            h.actions[..],
+            all[..HOME_ACTIONS],
+            "Home shows the first of them"
+        );
+        assert_eq!(h.more_actions, 11 - HOME_ACTIONS);
+
+        // With no more than Home shows, nothing is left over.
+        let empty = test_vault::new();
+        let h = home_summary(&empty, day("2026-11-30"), noon()).unwrap();
+        assert_eq!((h.actions.len(), h.more_actions), (0, 0));
     }
 
     #[test]

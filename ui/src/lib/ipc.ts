@@ -18,6 +18,7 @@ import type {
   Event,
   FollowUp,
   GriefWindow,
+  HomeAction,
   HomeSummary,
   Intro,
   IntroChain,
@@ -266,6 +267,11 @@ export function dropSetAside(): Promise<DoctorReport> {
 /** Everything Home shows for `today`, in one answer. */
 export function homeSummary(today: IsoDate): Promise<HomeSummary> {
   return call('home_summary', { today });
+}
+
+/** Every open next action, where Home's summary holds the first few. */
+export function nextActions(today: IsoDate): Promise<HomeAction[]> {
+  return call('next_actions', { today });
 }
 
 /** Saves the profile; with the `version` it was read at, merged with changes since. */

@@ -75,6 +75,7 @@ export function emptyHome(today: string): Record<string, unknown> {
     today_entries: [],
     grief: { ends_on: null, days_left: null, over: false, worry_time: null, back_by: null, days_to_back_by: null },
     actions: [],
+    more_actions: 0,
     steps: {
       debrief: { started: 0, completed: 0, ...step('Not started yet.') },
       reach_out: { people_reached: 0, announcement_written: false, ...step('Nobody reached yet.') },
@@ -102,6 +103,7 @@ export function defaultReminderSettings(): Record<string, unknown> {
 function defaultFixtures(today: string): Record<string, unknown> {
   return {
     home_summary: emptyHome(today),
+    next_actions: [],
     lock_status: { on: false, idle_minutes: 5, retry_after_s: 0 },
     // No fingerprint or face sensor unless a test gives one.
     biometric_available: false,

@@ -41,6 +41,45 @@ describe('home', () => {
     expect(asked[0].args).toMatchObject({ today: '2024-03-05' });
   });
 
+  it('shows the first actions and, on "Show all", every one the core lists', async () => {
+    const be = fakeBackend();
+    const action = (n: number) => ({
+      kind: 'lesson',
+      text: `Step ${n}`,
+      detail: 'from “Leaving Acme”',
+      due: `2024-03-${String(10 + n).padStart(2, '0')}`,
+      overdue: false,
+      opens: { kind: 'debrief', id: 'd1' },
+    });
+    const home = emptyHome('2024-03-05') as Record<string, any>;
+    home.actions = [1, 2].map(action);
+    home.more_actions = 3;
+    be.fixtures.home_summary = home;
+    be.fixtures.next_actions = [1, 2, 3, 4, 5].map(action);
+    render(HomeView);
+
+    expect(await screen.findByText('Step 2')).toBeTruthy();
+    expect(screen.queryByText('Step 3')).toBeNull();
+    expect(be.calls.some((c) => c.cmd === 'next_actions')).toBe(false);
+    await fireEvent.click(screen.getByTestId('next-actions-all'));
+    expect(await screen.findByText('Step 5')).toBeTruthy();
+    expect(screen.getAllByTestId('next-action')).toHaveLength(5);
+    expect(be.calls.find((c) => c.cmd === 'next_actions')?.args).toMatchObject({ today: '2024-03-05' });
+    expect(screen.queryByTestId('next-actions-all')).toBeNull();
+  });
+
+  it('offers no "Show all" when Home holds every action', async () => {
+    const be = fakeBackend();
+    const home = emptyHome('2024-03-05') as Record<string, any>;
+    home.actions = [
+      { kind: 'lesson', text: 'Only one', detail: '', due: null, overdue: false, opens: { kind: 'debrief', id: 'd1' } },
+    ];
+    be.fixtures.home_summary = home;
+    render(HomeView);
+    expect(await screen.findByText('Only one')).toBeTruthy();
+    expect(screen.queryByTestId('next-actions-all')).toBeNull();
+  });
+
   it('asks again when the vault changes a kind it shows, and not for one it does not', async () => {
     const be = fakeBackend();
     render(HomeView);

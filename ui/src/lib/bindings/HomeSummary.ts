@@ -14,9 +14,15 @@ import type { WorryTime } from "./WorryTime";
  */
 export type HomeSummary = { today: string, today_entries: Array<TodayEntry>, grief: GriefWindow, 
 /**
- * Open lesson actions and follow-ups, by due date (undated last).
+ * The first [`HOME_ACTIONS`] of the open lesson actions and follow-ups, by due date
+ * (undated last); [`next_actions`] lists them all.
  */
-actions: Array<HomeAction>, steps: HomeSteps, low_mood: LowMood, 
+actions: Array<HomeAction>, 
+/**
+ * How many open actions there are beyond those in `actions` (Home offers to show
+ * them all).
+ */
+more_actions: number, steps: HomeSteps, low_mood: LowMood, 
 /**
  * Wins from this month and day in earlier years.
  */
