@@ -350,9 +350,10 @@ fn search(state: State<'_, AppState>, query: String, limit: usize) -> Reply<Vec<
     state.with(|v| api::search(v, &query, limit))
 }
 
+/// The entries of this day in earlier years, as the lines the Journal lists.
 #[tauri::command(async)]
-fn on_this_day(state: State<'_, AppState>) -> Reply<Vec<Json>> {
-    state.with(|v| api::versioned(v, &api::on_this_day(v, api::today())?))
+fn on_this_day(state: State<'_, AppState>, today: Date) -> Reply<Vec<api::EntryLine>> {
+    state.with(|v| api::on_this_day_lines(v, today))
 }
 
 #[tauri::command(async)]

@@ -400,6 +400,59 @@ fn home_shows_seven_next_actions_and_all_of_them_on_show_all() {
     d.screenshot(&shots().join("desktop-home-next-actions-all.png"));
 }
 
+#[test]
+fn an_entry_from_this_day_a_year_ago_opens_from_the_journal_and_from_home() {
+    use comeback_core::api;
+    let _one = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("vault");
+    {
+        let source = comeback_core::KeySource::platform().unwrap();
+        let (mut v, _) = api::init(&vault, &source).unwrap();
+        let a_year_ago = api::today()
+            .checked_sub_months(chrono::Months::new(12))
+            .unwrap();
+        api::add_entry(
+            &mut v,
+            api::NewEntry {
+                text: format!(
+                    "The first long walk since the news.\n{}",
+                    "By the river, then up the hill. ".repeat(40)
+                ),
+                mood: Some(3),
+                date: Some(a_year_ago),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+    let opened = "return (document.querySelector('[data-testid=\"entry-editor\"]')?.value ?? '')\
+                  .includes('up the hill');";
+    let open_first = "document.querySelector('[data-testid=\"on-this-day\"] button').click();";
+    let d = launch(&vault, DESKTOP);
+    go(&d, "journal");
+    d.wait_for_text("on-this-day", "The first long walk since the news.");
+    assert!(
+        !d.text("on-this-day").contains("up the hill"),
+        "a line shows the first line only"
+    );
+    d.script(open_first);
+    wait_until(&d, "the Journal's line opened the entry", opened);
+    go(&d, "home");
+    d.wait_for_text("on-this-day", "The first long walk since the news.");
+    d.resize(PHONE);
+    show(&d, "on-this-day", "center");
+    d.screenshot(&shots().join("phone-home-on-this-day.png"));
+    d.script(open_first);
+    wait_until(&d, "Home's line opened the entry in the Journal", opened);
+    assert!(
+        d.script("return location.hash;")
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("#/journal/")
+    );
+}
+
 /// A few weeks of a plausible comeback, written through the core API (as the CLI would),
 /// so the screenshots show screens with data in them.
 fn lived_in_vault(vault: &Path) {

@@ -157,8 +157,8 @@ pub struct HomeSummary {
     pub low_mood: LowMood,
     /// Wins from this month and day in earlier years.
     pub anniversary_wins: Vec<Win>,
-    /// Entries from this month and day in earlier years, newest first.
-    pub on_this_day: Vec<Entry>,
+    /// Entries from this month and day in earlier years, newest first, as lines.
+    pub on_this_day: Vec<super::EntryLine>,
     pub worry: WorryTime,
     /// Today's prompt in the first weeks (see [`super::daily_prompt`]).
     pub prompt: Option<DailyPrompt>,
@@ -169,21 +169,6 @@ const RECENT_WINS: usize = 5;
 /// answer stays the same size however many lessons and follow-ups a journal holds.
 pub const HOME_ACTIONS: usize = 7;
 const LOW_RUN_SHOWN_FROM: u32 = 3;
-
-fn first_line(text: &str) -> String {
-    let line: String = text
-        .split('\n')
-        .next()
-        .unwrap_or("")
-        .chars()
-        .take(120)
-        .collect();
-    if line.is_empty() {
-        "(empty)".into()
-    } else {
-        line
-    }
-}
 
 /// The grief window as Home and the Network screen show it (one count of the days left).
 pub fn grief_window(vault: &Vault, today: Date) -> Result<GriefWindow> {
@@ -369,7 +354,7 @@ pub fn home_summary(vault: &Vault, today: Date, now: NaiveTime) -> Result<HomeSu
     let today_entries = todays
         .into_iter()
         .map(|e| TodayEntry {
-            title: first_line(&e.text),
+            title: super::entry_title(&e.text),
             id: e.id,
             mood: e.mood,
         })
@@ -421,7 +406,7 @@ pub fn home_summary(vault: &Vault, today: Date, now: NaiveTime) -> Result<HomeSu
             wins: recent,
         },
         anniversary_wins,
-        on_this_day: super::on_this_day(vault, today)?,
+        on_this_day: super::on_this_day_lines(vault, today)?,
         worry,
         prompt,
     })
@@ -483,6 +468,54 @@ mod tests {
         assert_eq!(h.grief.days_left, Some(2));
         assert!(!h.grief.over);
         assert!(h.worry.now);
+    }
+
+    #[test]
+    fn on_this_day_comes_as_lines_of_earlier_years_without_the_whole_text() {
+        let mut v = test_vault::new();
+        let long = format!(
+            "{}\n{}",
+            "A".repeat(200),
+            "the rest of a long day ".repeat(100)
+        );
+        for (text, date) in [
+            (long.as_str(), "2024-11-30"),
+            ("   \nOnly a second line", "2025-11-30"),
+            ("Today, not an earlier year", "2026-11-30"),
+            ("Another day", "2025-11-29"),
+        ] {
+            crate::api::add_entry(
+                &mut v,
+                crate::api::NewEntry {
+                    text: text.into(),
+                    mood: Some(3),
+                    date: Some(day(date)),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        }
+        let h = home_summary(&v, day("2026-11-30"), noon()).unwrap();
+        let lines: Vec<(String, &str)> = h
+            .on_this_day
+            .iter()
+            .map(|l| (l.date.to_string(), l.title.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("2025-11-30".to_string(), "(empty)"),
+                ("2024-11-30".to_string(), "A".repeat(120).as_str()),
+            ],
+            "newest first, the first line up to 120 characters"
+        );
+        assert_eq!(h.on_this_day[0].mood, Some(3));
+        let whole = crate::api::on_this_day(&v, day("2026-11-30")).unwrap();
+        assert_eq!(
+            h.on_this_day.iter().map(|l| &l.id).collect::<Vec<_>>(),
+            whole.iter().map(|e| &e.id).collect::<Vec<_>>(),
+            "the same entries as the whole ones, to open by id"
+        );
     }
 
     #[test]

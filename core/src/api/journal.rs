@@ -6,6 +6,8 @@ use super::{base_version, read_for_edit, today};
 use crate::error::Result;
 use crate::model::{self, Date, Entry, Profile, Record};
 use crate::vault::Vault;
+use serde::Serialize;
+use ts_rs::TS;
 
 /// What a new journal entry needs; the date defaults to today.
 #[derive(Debug, Clone, Default)]
@@ -82,6 +84,48 @@ pub fn on_this_day(vault: &Vault, date: Date) -> Result<Vec<Entry>> {
         .rows_like::<Entry>(&pattern)?
         .into_iter()
         .filter(|e| !e.date.format("%Y").to_string().eq(&this_year))
+        .collect())
+}
+
+/// An entry as a line of a list ("On this day"): its date, its title (see
+/// [`entry_title`]) and its mood; opening it reads the whole entry by its id.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+#[ts(export)]
+pub struct EntryLine {
+    pub id: String,
+    pub date: Date,
+    pub title: String,
+    pub mood: Option<u8>,
+}
+
+/// What a list shows of an entry: its first line, up to 120 characters, or "(empty)"
+/// when that is blank.
+pub fn entry_title(text: &str) -> String {
+    let line: String = text
+        .split('\n')
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(120)
+        .collect();
+    if line.trim().is_empty() {
+        "(empty)".into()
+    } else {
+        line
+    }
+}
+
+/// [`on_this_day`] as lines: what the Journal's and Home's "On this day" show, without
+/// sending each entry's whole text.
+pub fn on_this_day_lines(vault: &Vault, date: Date) -> Result<Vec<EntryLine>> {
+    Ok(on_this_day(vault, date)?
+        .into_iter()
+        .map(|e| EntryLine {
+            title: entry_title(&e.text),
+            id: e.id,
+            date: e.date,
+            mood: e.mood,
+        })
         .collect())
 }
 

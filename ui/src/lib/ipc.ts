@@ -35,7 +35,7 @@ import type {
   WorryTime,
   Draft,
   DoctorReport,
-  Entry,
+  EntryLine,
   ExportSummary,
   ImportSummary,
   Progress,
@@ -219,8 +219,8 @@ export function search(query: string, limit: number): Promise<SearchHit[]> {
 }
 
 /** Entries written on today's month and day in earlier years. */
-export function onThisDay(): Promise<Versioned<Entry>[]> {
-  return call('on_this_day');
+export function onThisDay(today: IsoDate): Promise<EntryLine[]> {
+  return call('on_this_day', { today });
 }
 
 /** Contacts due a message, weak ties first. */

@@ -58,6 +58,7 @@ import type { HomeSteps } from './bindings/HomeSteps';
 import type { GriefWindow } from './bindings/GriefWindow';
 import type { LowMood } from './bindings/LowMood';
 import type { TodayEntry } from './bindings/TodayEntry';
+import type { EntryLine } from './bindings/EntryLine';
 import type { ActionKind } from './bindings/ActionKind';
 import type { FollowUp } from './bindings/FollowUp';
 import type { LessonAction } from './bindings/LessonAction';
@@ -133,6 +134,7 @@ export type {
   GriefWindow,
   LowMood,
   TodayEntry,
+  EntryLine,
   ActionKind,
   FollowUp,
   LessonAction,

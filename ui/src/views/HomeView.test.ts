@@ -68,6 +68,16 @@ describe('home', () => {
     expect(screen.queryByTestId('next-actions-all')).toBeNull();
   });
 
+  it("shows on this day's entries by the core's titles and opens one in the Journal", async () => {
+    const be = fakeBackend();
+    const home = emptyHome('2024-03-05') as Record<string, any>;
+    home.on_this_day = [{ id: 'e7', date: '2023-03-05', title: 'A year ago, the first walk', mood: 3 }];
+    be.fixtures.home_summary = home;
+    render(HomeView);
+    await fireEvent.click(await screen.findByText('A year ago, the first walk'));
+    expect(location.hash).toBe('#/journal/e7');
+  });
+
   it('offers no "Show all" when Home holds every action', async () => {
     const be = fakeBackend();
     const home = emptyHome('2024-03-05') as Record<string, any>;
