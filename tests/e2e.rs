@@ -160,6 +160,13 @@ fn debrief_next(d: &Driver, step: &str) {
     );
 }
 
+/// A new vault at `vault`, its key in the test session's keychain, as `comeback init`
+/// makes it.
+fn new_vault(vault: &Path) -> comeback_core::Vault {
+    let source = comeback_core::KeySource::platform().unwrap();
+    comeback_core::api::init(vault, &source).unwrap().0
+}
+
 /// Opens the vault a window had open: its process lets go of it a moment after the
 /// window is closed.
 fn reopen(vault: &Path) -> comeback_core::Vault {
@@ -335,8 +342,7 @@ fn a_vault_written_by_the_cli_shows_in_the_window() {
     let dir = tempfile::tempdir().unwrap();
     let vault = dir.path().join("vault");
     {
-        let source = comeback_core::KeySource::platform().unwrap();
-        let (mut v, _) = comeback_core::api::init(&vault, &source).unwrap();
+        let mut v = new_vault(&vault);
         comeback_core::api::add_entry(
             &mut v,
             comeback_core::api::NewEntry {
@@ -360,8 +366,7 @@ fn home_shows_seven_next_actions_and_all_of_them_on_show_all() {
     let dir = tempfile::tempdir().unwrap();
     let vault = dir.path().join("vault");
     {
-        let source = comeback_core::KeySource::platform().unwrap();
-        let (mut v, _) = api::init(&vault, &source).unwrap();
+        let mut v = new_vault(&vault);
         let today = api::today();
         // Twelve lessons over four debriefs (a debrief keeps three at most).
         for (n, title) in [
@@ -407,8 +412,7 @@ fn an_entry_from_this_day_a_year_ago_opens_from_the_journal_and_from_home() {
     let dir = tempfile::tempdir().unwrap();
     let vault = dir.path().join("vault");
     {
-        let source = comeback_core::KeySource::platform().unwrap();
-        let (mut v, _) = api::init(&vault, &source).unwrap();
+        let mut v = new_vault(&vault);
         let a_year_ago = api::today()
             .checked_sub_months(chrono::Months::new(12))
             .unwrap();
@@ -460,8 +464,7 @@ fn lived_in_vault(vault: &Path) {
     use comeback_core::model::*;
     let today = api::today();
     let days_ago = |n: u64| today.checked_sub_days(chrono::Days::new(n)).unwrap();
-    let source = comeback_core::KeySource::platform().unwrap();
-    let (mut v, _) = api::init(vault, &source).unwrap();
+    let mut v = new_vault(vault);
     let mut profile = Profile::new(SetbackKind::LetGo, days_ago(20));
     profile.what_happened = "My team was cut in the autumn reorganisation.".into();
     profile.grief_ends_on = today.checked_add_days(chrono::Days::new(9));
@@ -1435,8 +1438,7 @@ fn a_locked_vault_opens_only_with_its_passcode_and_locks_again_when_idle() {
     let vault = dir.path().join("vault");
     const WORDS: &str = "heron by the weir";
     {
-        let source = comeback_core::KeySource::platform().unwrap();
-        let (mut v, _) = comeback_core::api::init(&vault, &source).unwrap();
+        let mut v = new_vault(&vault);
         comeback_core::api::add_entry(
             &mut v,
             comeback_core::api::NewEntry {
@@ -1628,8 +1630,7 @@ fn a_due_reminder_is_raised_as_a_notification_with_its_title_only() {
         .to_string();
     let private = "I still dream about the Acme office";
     let title = {
-        let source = comeback_core::KeySource::platform().unwrap();
-        let (mut v, _) = api::init(&vault, &source).unwrap();
+        let mut v = new_vault(&vault);
         api::set_profile(
             &mut v,
             comeback_core::model::Profile {
