@@ -30,19 +30,22 @@ pub fn actions(cli: &Cli, json: bool, date: Option<Date>) -> Result<()> {
     if json {
         return print_json(&actions);
     }
-    if actions.is_empty() {
-        println!("Next actions: none.");
-    }
-    for a in &actions {
-        print_action(a);
-    }
+    print_actions(&actions);
     Ok(())
 }
 
-fn print_action(a: &HomeAction) {
-    let due = a.due.map(|d| format!("due {d}  ")).unwrap_or_default();
-    let overdue = if a.overdue { "overdue  " } else { "" };
-    println!("  {due}{overdue}{} ({})", a.text, a.detail);
+/// "Next actions:" and a line for each, by due date, or "none".
+fn print_actions(actions: &[HomeAction]) {
+    if actions.is_empty() {
+        println!("Next actions: none.");
+        return;
+    }
+    println!("Next actions:");
+    for a in actions {
+        let due = a.due.map(|d| format!("due {d}  ")).unwrap_or_default();
+        let overdue = if a.overdue { "overdue  " } else { "" };
+        println!("  {due}{overdue}{} ({})", a.text, a.detail);
+    }
 }
 
 pub fn prompt(cli: &Cli, json: bool, today: Option<Date>) -> Result<()> {
@@ -102,19 +105,12 @@ fn print_summary(h: &HomeSummary) {
         );
     }
     println!();
-    if h.actions.is_empty() {
-        println!("Next actions: none.");
-    } else {
-        println!("Next actions:");
-        for a in &h.actions {
-            print_action(a);
-        }
-        if h.more_actions > 0 {
-            println!(
-                "  … and {} more: `comeback actions` lists them all.",
-                h.more_actions
-            );
-        }
+    print_actions(&h.actions);
+    if h.more_actions > 0 {
+        println!(
+            "  … and {} more: `comeback actions` lists them all.",
+            h.more_actions
+        );
     }
     println!();
     let s = &h.steps;
